@@ -1,0 +1,60 @@
+# Khabar: `make run` sets everything up and starts the app; `make test` runs every test tier.
+# Each step is idempotent: a second run reuses the venv, the models and the index.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+KHABAR := $(VENV)/bin/khabar
+STAMP := $(VENV)/.installed
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run chat setup venv models index test test-fast system lint bench eval clean-index
+
+run: setup
+	$(KHABAR) ui
+
+chat: setup
+	$(KHABAR) chat
+
+setup: venv system models index
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel
+	# torch is pinned to the CPU build in pyproject.toml; llama-cpp-python builds once, then pip's cache serves it
+	$(PY) -m pip install -q -e '.[ui,eval,dev]'
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Debian packages: an Urdu font for the app, chromium for the browser tests.
+system:
+	@if ! dpkg -s fonts-noto-core chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-core chromium >/dev/null; \
+		else echo "Install fonts-noto-core and chromium (sudo apt-get install fonts-noto-core chromium)"; fi; \
+	fi
+
+models: venv
+	$(KHABAR) models --install
+
+index: models
+	$(KHABAR) index
+
+test: setup
+	$(PY) -m pytest -v
+
+test-fast: venv
+	$(PY) -m pytest -m "not e2e and not browser"
+
+lint: venv
+	$(VENV)/bin/ruff check rag ui tests bench
+	$(VENV)/bin/mypy
+
+bench: setup
+	$(PY) bench/bench.py
+
+eval: setup
+	$(KHABAR) eval ../shared/eval/seed_dev.jsonl ../shared/eval/uqa_ur_dev.jsonl ../shared/eval/xlsum_ur_dev.jsonl --out artifacts/eval
+
+clean-index:
+	rm -rf data/index data/summaries

@@ -1,0 +1,5 @@
+"""`python -m rag` runs the `khabar` command line."""
+
+from .cli import main
+
+main()

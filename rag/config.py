@@ -1,0 +1,49 @@
+"""Settings: one typed object, read from `KHABAR_*` environment variables and
+passed to whatever needs it (never read from a global)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KHABAR_", extra="ignore")
+
+    articles_dir: Path = Field(PROJECT_ROOT / "seeds", description="Folder of articles indexed by default")
+    data_dir: Path = Field(PROJECT_ROOT / "data", description="Index, caches and uploads live here")
+    models_dir: Path = Field(PROJECT_ROOT / "models", description="Folder of model files (GGUF, embedder)")
+    cache_dir: Path = Field(
+        Path.home() / ".cache" / "khabar",
+        description="Shared download/assembly cache, reused by every checkout",
+    )
+    embedder: str = Field("embeddinggemma-300m", description="Embedder id from the registry, or a folder path")
+    llm: str = Field(
+        "qwen2.5-coder-1.5b-instruct",
+        description="Chat model id from the registry, or a path to any GGUF file",
+    )
+    llm_reads: str = Field("", description="Languages a custom GGUF reads, e.g. 'en,ur' (registry models declare it)")
+    llm_writes: str = Field("", description="Languages a custom GGUF writes, e.g. 'en,ur'")
+    k: int = Field(4, ge=1, le=20, description="Passages given to the answer step")
+    n_ctx: int = Field(4096, ge=512, le=131072, description="Chat model context window (tokens)")
+    n_threads: int = Field(2, ge=1, le=64, description="CPU threads for llama.cpp")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
+    max_answer_tokens: int = Field(160, ge=16, le=2048, description="Generation budget for one answer")
+    max_summary_tokens: int = Field(400, ge=32, le=4096, description="Generation budget for one summary")
+    summary_points: int = Field(5, ge=4, le=7, description="Points per summary language")
+    seed: int = Field(0, description="Sampling seed (answers use temperature 0)")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def summary_cache_dir(self) -> Path:
+        return self.data_dir / "summaries"
+
+    def langs(self, value: str) -> set[str]:
+        return {x.strip() for x in value.split(",") if x.strip()}

@@ -1,0 +1,74 @@
+"""User-facing errors. Each says what went wrong and how to fix it; the CLI
+and the UI convert them once, at the edge."""
+
+from __future__ import annotations
+
+
+class KhabarError(Exception):
+    """Base class: `str(err)` is the message shown to the user."""
+
+    exit_code = 1
+
+
+class UsageError(KhabarError):
+    """Bad input from the user (empty question, too long, bad option)."""
+
+    exit_code = 2
+
+
+class IndexMissingError(KhabarError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"No index at {where}: run `khabar index` first.")
+
+
+class IndexMismatchError(KhabarError):
+    def __init__(self, built_with: str, configured: str) -> None:
+        super().__init__(
+            f"The index was built with embedder {built_with!r} but {configured!r} is configured: "
+            "run `khabar index --rebuild` to re-embed the articles."
+        )
+
+
+class ArticleError(KhabarError):
+    """An article file that cannot be read (not UTF-8, empty, binary)."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        self.path = path
+        super().__init__(f"{path}: {problem}; fix or remove this file (the other articles are still indexed).")
+
+
+class UnknownArticleError(KhabarError):
+    exit_code = 2
+
+    def __init__(self, article: str, known: list[str]) -> None:
+        listed = ", ".join(known) or "none"
+        super().__init__(f"No article {article!r} in the index (known: {listed}). Run `khabar index PATH` to add it.")
+
+
+class ModelMissingError(KhabarError):
+    def __init__(self, name: str, path: str) -> None:
+        super().__init__(
+            f"Model {name!r} is not installed at {path}: run `khabar models --install` (or `make models`)."
+        )
+
+
+class ChecksumError(KhabarError):
+    def __init__(self, path: str, expected: str, actual: str) -> None:
+        super().__init__(
+            f"{path} has sha256 {actual[:16]}..., expected {expected[:16]}...: delete it and run "
+            "`khabar models --install` to assemble it again."
+        )
+
+
+class ContextOverflowError(KhabarError):
+    def __init__(self, needed: int, available: int) -> None:
+        super().__init__(
+            f"Requested tokens ({needed}) exceed the model's context window ({available}): "
+            "ask a shorter question or lower KHABAR_K."
+        )
+
+
+class ModelAbilityError(KhabarError):
+    """The configured model cannot do what was asked (e.g. read Urdu)."""
+
+    exit_code = 2

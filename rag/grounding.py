@@ -1,0 +1,151 @@
+"""Deciding whether passages answer a question, checking generated answers
+against their passages, and the extractive fallback.
+
+Embedding similarity does not separate answerable from unanswerable questions
+(../shared/MODELS.md measured 0.64 for an unanswerable one), so answerability
+here rests on two checks a reader can follow:
+- the answer type: a "how many" question needs a number in the passage, "which
+  year" a year, "which day" a weekday or date;
+- the focus: a content word next to the question word ("which *judge*",
+  "*آبادی* کتنی") that appears nowhere in the article means the article does
+  not speak of it.
+Generated answers are accepted only when every number and name they state is
+in the passages they cite."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .text import content_words, latin_names, normalize, numbers, tokenize
+
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر"
+).split()
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()
+_RELATIVE_DAYS = "today yesterday tomorrow tonight آج کل گزشتہ".split()
+
+# Words that name the kind of answer rather than a topic.
+GENERIC = set(
+    """kind type sort thing things way manner people person persons personalities individuals name names day date
+    year years time number amount capability role purpose reason place setting organisation organization
+    happen happened happens
+    قسم طرح چیز چیزیں شخصیات شخصیت افراد فرد لوگ لوگوں شخص نام دن روز تاریخ سال وقت تعداد جگہ مقام وجہ مقصد""".split()
+)
+
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("year", re.compile(r"\b(what|which|in what)\s+year\b|کس سال|کون سے سال|کون سا سال|کونسے سال|کس برس", re.I)),
+    ("day", re.compile(r"\b(what|which)\s+day\b|کس دن|کس روز|کون سے دن|کونسے دن", re.I)),
+    ("date", re.compile(r"\bwhen\b|\b(what|which)\s+(date|month)\b|\bon what date\b|کب|کس تاریخ|کس مہینے", re.I)),
+    ("number", re.compile(r"\bhow\s+(many|much|long|old)\b|\bwhat\s+(number|percentage|amount)\b|کتنے|کتنی|کتنا|کتنوں|تعداد کیا", re.I)),
+]
+
+_WH = re.compile(
+    r"^(what|which|who|whom|whose|where|when|how|why)$|^(کس|کن|کون|کونسا|کونسی|کونسے|کتنے|کتنی|کتنا|کیا|کب|کہاں|کیوں|کیسے)$"
+)
+_POSTPOSITIONS = {"کی", "کے", "کا", "نے", "کو", "سے", "میں", "پر", "is", "are", "was", "were", "the", "a", "an", "of", "did", "does", "do", "has", "have", "had"}
+
+
+def answer_type(question: str) -> str:
+    """'year', 'day', 'date', 'number' or 'any'."""
+    for name, pattern in _TYPE_PATTERNS:
+        if pattern.search(normalize(question)):
+            return name
+    return "any"
+
+
+def has_type(text: str, kind: str) -> bool:
+    """Whether a passage can answer a question of this answer type."""
+    if kind == "any":
+        return True
+    norm = normalize(text)
+    words = set(tokenize(norm))
+    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", norm)
+    if kind == "year":
+        return bool(years)
+    if kind == "day":
+        return bool(words & set(_WEEKDAYS)) or _has_date(norm, words)
+    if kind == "date":
+        return bool(years) or _has_date(norm, words) or bool(words & set(_WEEKDAYS)) or bool(words & set(_RELATIVE_DAYS))
+    if kind == "number":
+        nums = numbers(norm)
+        nums.discard("1")  # "ایک"/"one" is usually an article, not a count
+        return bool(nums) or bool(re.search(r"\b(hundreds|thousands|dozens|سیکڑوں|ہزاروں|درجنوں)\b", norm))
+    return True
+
+
+def _has_date(norm: str, words: set[str]) -> bool:
+    return bool(words & set(_MONTHS))
+
+
+def focus_words(question: str) -> list[str]:
+    """Content words standing next to the question word, skipping
+    postpositions and articles: the thing the question asks about."""
+    toks = tokenize(question)
+    focus: list[str] = []
+    for i, tok in enumerate(toks):
+        if not _WH.match(tok):
+            continue
+        for step in (1, -1):
+            j = i + step
+            while 0 <= j < len(toks) and (toks[j] in _POSTPOSITIONS or _WH.match(toks[j])):
+                j += step
+            if 0 <= j < len(toks):
+                cand = toks[j]
+                if cand in set(content_words(cand)) and cand not in GENERIC:
+                    focus.append(cand)
+    return focus
+
+
+def vocabulary(texts: Sequence[str]) -> set[str]:
+    vocab: set[str] = set()
+    for t in texts:
+        vocab.update(tokenize(t))
+    return vocab
+
+
+def missing_focus(question: str, article_vocab: set[str]) -> list[str]:
+    """Focus words of the question that appear nowhere in the article."""
+    from .text import fuzzy_in
+
+    return [w for w in focus_words(question) if not fuzzy_in(w, article_vocab)]
+
+
+def coverage(question: str, text: str) -> float:
+    """Share of the question's content words (generic ones excluded) found
+    in `text`, allowing light inflection."""
+    from .text import fuzzy_in
+
+    words = [w for w in content_words(question) if w not in GENERIC]
+    if not words:
+        return 1.0
+    vocab = set(tokenize(text))
+    return sum(1 for w in words if fuzzy_in(w, vocab)) / len(words)
+
+
+@dataclass(frozen=True)
+class Check:
+    ok: bool
+    unsupported: tuple[str, ...] = ()
+
+
+def verify_answer(answer: str, passages: Sequence[str]) -> Check:
+    """Every number and capitalised name in the answer must occur in the
+    passages. Returns what is unsupported."""
+    source = " ".join(passages)
+    source_nums = numbers(source)
+    source_words = set(tokenize(source))
+    bad = [n for n in sorted(numbers(answer)) if n not in source_nums and n != "1"]
+    for name in sorted(latin_names(answer)):
+        if name not in source_words and not any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
+            bad.append(name)
+    return Check(ok=not bad, unsupported=tuple(bad))
+
+
+def clause_with(text: str, question: str) -> str:
+    """The whole sentence: clauses alone lose who said what, and the
+    sentence is what a reader can check."""
+    return text.strip()

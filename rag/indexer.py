@@ -1,0 +1,132 @@
+"""Building and updating the index: read editions, re-embed only what changed,
+align bilingual editions, save atomically.
+
+An unchanged corpus is detected from content hashes in the manifest alone, so
+`khabar index` with nothing to do returns without loading any model."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .align import align
+from .chunking import chunk_edition
+from .corpus import read_edition, read_editions
+from .embedding import Embedder
+from .errors import IndexMissingError, KhabarError
+from .store import Manifest, Store, read_manifest
+from .types import Edition, Passage
+
+Progress = Callable[[str, float], None]
+
+
+def content_hash(edition: Edition) -> str:
+    return hashlib.sha256(edition.text.encode("utf-8")).hexdigest()
+
+
+def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id: str, rebuild: bool) -> dict[str, Any]:
+    """Read the articles and compare with the manifest, without any model."""
+    scan = list(paths) or [default_dir]
+    editions, errors = read_editions(scan)
+    try:
+        manifest: Manifest | None = read_manifest(index_dir)
+    except IndexMissingError:
+        manifest = None
+    rebuild = rebuild or manifest is None or manifest.embedder != embedder_id
+    old = {} if manifest is None else manifest.editions
+    current = {e.key: e for e in editions}
+    # editions indexed earlier from other paths stay while their files exist
+    keep = {k: v for k, v in old.items() if k not in current and Path(v["path"]).exists()}
+    for key, info in keep.items():
+        try:
+            ed = read_edition(Path(info["path"]))
+        except KhabarError as err:
+            errors.append(err)  # type: ignore[arg-type]
+            continue
+        current[key] = ed
+        editions.append(ed)
+    changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != content_hash(e)]
+    removed = [k for k in old if k not in current]
+    return {
+        "editions": editions,
+        "errors": errors,
+        "manifest": manifest,
+        "rebuild": rebuild,
+        "changed": changed,
+        "removed": removed,
+        "up_to_date": not changed and not removed and manifest is not None,
+    }
+
+
+def build(
+    index_dir: Path,
+    embedder: Embedder,
+    the_plan: dict[str, Any],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Embed changed editions, reuse the others, align, save."""
+    t0 = time.perf_counter()
+    say = progress or (lambda msg, frac: None)
+    old_store: Store | None = None
+    if the_plan["manifest"] is not None and not the_plan["rebuild"]:
+        old_store = Store.load(index_dir)
+    editions: list[Edition] = the_plan["editions"]
+    changed_keys = {e.key for e in the_plan["changed"]}
+    by_key = {e.key: e for e in editions}
+    passages: list[Passage] = []
+    vectors: list[np.ndarray] = []
+    entries: dict[str, dict[str, Any]] = {}
+    total = max(1, len(by_key))
+    now = time.strftime("%Y-%m-%dT%H:%M:%S")
+    for n, key in enumerate(sorted(by_key)):
+        ed = by_key[key]
+        chunks = chunk_edition(ed, first_id=len(passages))
+        reuse = old_store is not None and key not in changed_keys
+        if reuse:
+            assert old_store is not None
+            old_ps = old_store.edition_passages(ed.article, ed.language)
+            reuse = [(p.start, p.end) for p in old_ps] == [(p.start, p.end) for p in chunks]
+        if reuse:
+            assert old_store is not None
+            vec = old_store.vectors[[p.id for p in old_store.edition_passages(ed.article, ed.language)]]
+            indexed_at = old_store.manifest.editions.get(key, {}).get("indexed_at", now)
+        else:
+            say(f"embedding {Path(ed.path).name} ({len(chunks)} sentences)", n / total)
+            vec = embedder.embed_documents([p.text for p in chunks])
+            indexed_at = now
+        passages.extend(chunks)
+        vectors.append(vec.reshape(len(chunks), -1))
+        entries[key] = {
+            "article": ed.article,
+            "language": ed.language,
+            "path": ed.path,
+            "sha256": content_hash(ed),
+            "sentences": len(chunks),
+            "meta": ed.meta,
+            "indexed_at": indexed_at,
+        }
+    dim = embedder.dim if not vectors else int(vectors[0].shape[1]) if vectors[0].size else embedder.dim
+    matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+    manifest = Manifest(embedder=embedder.id, dim=dim, editions=entries)
+    store = Store(manifest, passages, matrix)
+    say("aligning editions", 0.9)
+    for article in sorted({e["article"] for e in entries.values()}):
+        ur = store.edition_passages(article, "ur")
+        en = store.edition_passages(article, "en")
+        if ur and en:
+            links = align(store.vectors[[p.id for p in ur]], store.vectors[[p.id for p in en]])
+            manifest.alignments[article] = [[list(a), list(b)] for a, b in links if a and b]
+    say("saving index", 0.95)
+    store.save(index_dir)
+    say("done", 1.0)
+    return {
+        "embedded": sorted(changed_keys & set(by_key)),
+        "editions": len(entries),
+        "passages": len(passages),
+        "seconds": round(time.perf_counter() - t0, 3),
+    }

@@ -1,0 +1,151 @@
+"""Generator protocol and its llama.cpp implementation.
+
+llama-cpp-python keeps the KV cache of the previous prompt and re-uses the
+longest common token prefix, so prompts are built with the article first and
+the question last: a follow-up question on the same article only pays for its
+own tokens. `warm()` fills that cache ahead of the first question."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from .errors import ContextOverflowError, KhabarError
+
+Message = dict[str, str]
+
+
+class Generator(Protocol):
+    """A chat model: what it can read and write, and how to talk to it."""
+
+    id: str
+    reads: frozenset[str]
+    writes: frozenset[str]
+    n_ctx: int
+
+    def count_tokens(self, text: str) -> int: ...
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+        stop: Sequence[str] = (),
+    ) -> str: ...
+
+
+class LlamaCppGenerator:
+    """A local GGUF run by llama.cpp, loaded on first use, temperature 0."""
+
+    def __init__(
+        self,
+        model_id: str,
+        path: Path,
+        reads: frozenset[str],
+        writes: frozenset[str],
+        n_ctx: int = 4096,
+        n_threads: int = 2,
+        seed: int = 0,
+    ) -> None:
+        self.id = model_id
+        self.path = path
+        self.reads = reads
+        self.writes = writes
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads
+        self.seed = seed
+        self._llm: Any = None
+        self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
+
+    def _load(self) -> Any:
+        if self._llm is None:
+            from llama_cpp import Llama  # heavy: imported on first use
+
+            self._llm = Llama(
+                model_path=str(self.path),
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                n_threads_batch=self.n_threads,
+                n_batch=512,
+                seed=self.seed,
+                verbose=False,
+            )
+        return self._llm
+
+    def count_tokens(self, text: str) -> int:
+        llm = self._load()
+        return len(llm.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+
+    def chat(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+        stop: Sequence[str] = (),
+    ) -> str:
+        llm = self._load()
+        with self._lock:
+            try:
+                stream = llm.create_chat_completion(
+                    messages=list(messages),
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    top_k=1,
+                    repeat_penalty=1.0,
+                    seed=self.seed,
+                    stop=list(stop) or None,
+                    stream=True,
+                )
+                parts: list[str] = []
+                for chunk in stream:
+                    delta = chunk["choices"][0].get("delta", {}).get("content")
+                    if delta:
+                        parts.append(delta)
+                        if on_token is not None:
+                            on_token(delta)
+                return "".join(parts)
+            except ValueError as exc:
+                msg = str(exc)
+                if "exceed context window" in msg:
+                    needed = _first_int(msg)
+                    raise ContextOverflowError(needed, self.n_ctx) from None
+                raise KhabarError(f"The chat model failed: {msg}") from None
+
+    def warm(self, messages: Sequence[Message]) -> None:
+        """Process a prompt prefix now so the next question re-uses it."""
+        self.chat(messages, max_tokens=1)
+
+
+def _first_int(text: str) -> int:
+    import re
+
+    m = re.search(r"\d+", text)
+    return int(m.group(0)) if m else -1
+
+
+class ScriptedGenerator:
+    """A fake for tests: returns scripted replies in order and records the
+    prompts it was given."""
+
+    def __init__(self, replies: Sequence[str], reads: Sequence[str] = ("en",), writes: Sequence[str] = ("en",)) -> None:
+        self.id = "scripted"
+        self.reads = frozenset(reads)
+        self.writes = frozenset(writes)
+        self.n_ctx = 4096
+        self.replies = list(replies)
+        self.prompts: list[list[Message]] = []
+
+    def count_tokens(self, text: str) -> int:
+        return max(1, len(text) // 3)
+
+    def chat(self, messages, *, max_tokens, on_token=None, stop=()):  # type: ignore[no-untyped-def]
+        self.prompts.append(list(messages))
+        reply = self.replies.pop(0) if self.replies else ""
+        if on_token is not None:
+            for word in reply.split(" "):
+                on_token(word + " ")
+        return reply

@@ -1,0 +1,202 @@
+"""The Pipeline: one object that owns the settings, the index and the models,
+and offers the use cases (index, ask, summarize, articles). The CLI and the UI
+are built around it; models load on first use and stay loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import indexer
+from .embedding import Embedder, SentenceTransformerEmbedder
+from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
+from .grounding import vocabulary
+from .llm import Generator, LlamaCppGenerator
+from .models import ChatModel, resolve_embedder, resolve_llm, verify
+from .config import Settings
+from .retrieval import aligned_groups
+from .store import Store
+from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult
+
+
+class PipelineLike(Protocol):
+    """What the UI and the evaluation need from a pipeline (fakes implement it)."""
+
+    def articles(self) -> list[ArticleInfo]: ...
+
+    def article_text(self, article: str, language: str) -> str: ...
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        article: str | None = None,
+        history: Sequence[tuple[str, str]] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer: ...
+
+    def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult: ...
+
+    def index(self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None) -> dict[str, Any]: ...
+
+
+class Pipeline:
+    """The real pipeline. Back-ends may be injected (tests, evaluation);
+    otherwise they are built from the settings on first use."""
+
+    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, generator: Generator | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._generator = generator
+        self._store: Store | None = None
+        self._store_stamp: float = -1.0
+        self._groups: dict[int, set[int]] | None = None
+        self._vocab: dict[tuple[str, str], set[str]] = {}
+
+    # -- back-ends --
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            emb_id, path, spec = resolve_embedder(self.settings)
+            if spec is not None:
+                verify(spec, self.settings.models_dir)
+            elif not path.exists():
+                raise ModelMissingError(emb_id, str(path))
+            self._embedder = SentenceTransformerEmbedder(emb_id, path)
+        return self._embedder
+
+    def llm_spec(self) -> ChatModel | Generator:
+        """What the chat model reads and writes, without loading it."""
+        if self._generator is not None:
+            return self._generator
+        return resolve_llm(self.settings)
+
+    def generator(self) -> Generator:
+        if self._generator is None:
+            chat = resolve_llm(self.settings)
+            if chat.spec is not None:
+                verify(chat.spec, self.settings.models_dir)
+            elif not chat.path.exists():
+                raise ModelMissingError(chat.id, str(chat.path))
+            self._generator = LlamaCppGenerator(
+                chat.id, chat.path, chat.reads, chat.writes, self.settings.n_ctx, self.settings.n_threads, self.settings.seed
+            )
+        return self._generator
+
+    def models_info(self) -> dict[str, str]:
+        emb_id = self._embedder.id if self._embedder is not None else resolve_embedder(self.settings)[0]
+        return {"embedder": emb_id, "llm": self.llm_spec().id}
+
+    # -- index --
+    def store(self) -> Store:
+        """The loaded index, re-read when another process rebuilt it."""
+        index_dir = self.settings.index_dir
+        manifest = index_dir / "manifest.json"
+        stamp = manifest.stat().st_mtime if manifest.exists() else -1.0
+        if self._store is None or stamp != self._store_stamp:
+            store = Store.load(index_dir)
+            configured = self._embedder.id if self._embedder is not None else resolve_embedder(self.settings)[0]
+            if store.manifest.embedder != configured:
+                raise IndexMismatchError(store.manifest.embedder, configured)
+            self._store, self._store_stamp = store, stamp
+            self._groups = None
+            self._vocab = {}
+        return self._store
+
+    def groups(self) -> dict[int, set[int]]:
+        if self._groups is None:
+            self._groups = aligned_groups(self.store())
+        return self._groups
+
+    def vocabulary(self, article: str, language: str) -> set[str]:
+        key = (article, language)
+        if key not in self._vocab:
+            self._vocab[key] = vocabulary([x.text for x in self.store().edition_passages(article, language)])
+        return self._vocab[key]
+
+    def check_article(self, article: str) -> None:
+        known = self.store().articles()
+        if article not in known:
+            raise UnknownArticleError(article, known)
+
+    def index(
+        self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None
+    ) -> dict[str, Any]:
+        emb_id = self._embedder.id if self._embedder is not None else resolve_embedder(self.settings)[0]
+        the_plan = indexer.plan(self.settings.index_dir, list(paths), self.settings.articles_dir, emb_id, rebuild)
+        report: dict[str, Any] = {"errors": [str(e) for e in the_plan["errors"]]}
+        if the_plan["up_to_date"]:
+            report.update(up_to_date=True, editions=len(the_plan["editions"]), embedded=[])
+            return report
+        if not the_plan["editions"] and not the_plan["errors"]:
+            report.update(up_to_date=False, editions=0, embedded=[])
+        report.update(indexer.build(self.settings.index_dir, self.embedder(), the_plan, progress))
+        report["up_to_date"] = False
+        self._store = None
+        return report
+
+    # -- use cases --
+    def retrieve(self, question: str, k: int | None = None, article: str | None = None) -> list[Hit]:
+        from .retrieval import retrieve
+
+        qvec = self.embedder().embed_queries([question])[0]
+        return retrieve(self.store(), question, qvec, k or self.settings.k, article=article, groups=self.groups())
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        article: str | None = None,
+        history: Sequence[tuple[str, str]] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        from .answer import ask
+
+        return ask(self, question, k=k, article=article, history=history, on_token=on_token)
+
+    def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
+        from .summarize import summarize
+
+        return summarize(self, article, lang, refresh=refresh)
+
+    def articles(self) -> list[ArticleInfo]:
+        manifest = self.store().manifest
+        out: dict[str, ArticleInfo] = {}
+        for info in manifest.editions.values():
+            a = out.setdefault(info["article"], ArticleInfo(info["article"], {}, ""))
+            a.editions[info["language"]] = {
+                "path": info["path"],
+                "sentences": info["sentences"],
+                "provenance": info.get("meta", {}).get("provenance", "original"),
+            }
+            a.indexed_at = max(a.indexed_at, info.get("indexed_at", ""))
+        return [out[k] for k in sorted(out)]
+
+    def article_text(self, article: str, language: str) -> str:
+        for info in self.store().manifest.editions.values():
+            if info["article"] == article and info["language"] == language:
+                return Path(info["path"]).read_text(encoding="utf-8").removeprefix("\ufeff")
+        raise UnknownArticleError(f"{article} ({language})", self.store().articles())
+
+    def aligned(self, passage: Passage) -> dict[str, Any] | None:
+        """The sentence(s) of the other edition aligned with a passage."""
+        others = sorted(self.groups().get(passage.id, ()))
+        if not others:
+            return None
+        ps = [self.store().passages[i] for i in others]
+        return {
+            "article": ps[0].article,
+            "start": min(x.start for x in ps),
+            "end": max(x.end for x in ps),
+            "text": " ".join(x.text for x in ps),
+            "language": ps[0].language,
+        }
+
+    def warm(self) -> None:
+        """Load the models and process the article prefix ahead of the first
+        question (chat and app start-up)."""
+        from .answer import warm
+
+        warm(self)

@@ -1,0 +1,175 @@
+"""The index on disk: FAISS vectors, a BM25 keyword index and a manifest.
+
+Layout of `data/index/`: `manifest.json` (embedder id, dimension, one entry per
+edition with its content hash), `passages.jsonl`, `vectors.npy`, `faiss.index`
+and `bm25/`. Saving writes a sibling folder and swaps it in with renames, so an
+interrupted save (Ctrl-C) leaves the previous index usable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .errors import IndexMissingError, KhabarError
+from .text import stem, tokenize
+from .types import Passage
+
+FORMAT_VERSION = 1
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """BM25 tokens: normalised words, lightly stemmed (Urdu-aware)."""
+    return [stem(t) for t in tokenize(text)]
+
+
+@dataclass
+class Manifest:
+    embedder: str
+    dim: int
+    editions: dict[str, dict[str, Any]] = field(default_factory=dict)  # key "article:lang" -> info
+    alignments: dict[str, list[list[list[int]]]] = field(default_factory=dict)  # article -> [[ur idx], [en idx]] links
+    version: int = FORMAT_VERSION
+
+
+class Store:
+    """Passages with their vectors, searchable by meaning and by keywords."""
+
+    def __init__(self, manifest: Manifest, passages: list[Passage], vectors: np.ndarray) -> None:
+        if len(passages) != len(vectors):
+            raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+        self.manifest = manifest
+        self.passages = passages
+        self.vectors = vectors.astype(np.float32, copy=False).reshape(len(passages), manifest.dim)
+        self._faiss: Any = None
+        self._bm25: Any = None
+        self._by_key: dict[tuple[str, str, int], Passage] = {
+            (p.article, p.language, p.index): p for p in passages
+        }
+
+    # -- lookups --
+    def passage(self, article: str, language: str, index: int) -> Passage | None:
+        return self._by_key.get((article, language, index))
+
+    def edition_passages(self, article: str, language: str) -> list[Passage]:
+        return [p for p in self.passages if p.article == article and p.language == language]
+
+    def articles(self) -> list[str]:
+        return sorted({p.article for p in self.passages})
+
+    # -- search --
+    def faiss_index(self) -> Any:
+        if self._faiss is None:
+            import faiss
+
+            index = faiss.IndexFlatIP(self.manifest.dim)
+            if len(self.vectors):
+                index.add(self.vectors)
+            self._faiss = index
+        return self._faiss
+
+    def bm25(self) -> Any:
+        if self._bm25 is None:
+            self._bm25 = _build_bm25([keyword_tokens(p.text) for p in self.passages])
+        return self._bm25
+
+    def dense_scores(self, query_vec: np.ndarray) -> np.ndarray:
+        """Cosine similarity of the query with every passage (FAISS inner
+        product on normalised vectors)."""
+        n = len(self.passages)
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        scores, ids = self.faiss_index().search(query_vec.reshape(1, -1).astype(np.float32), n)
+        out = np.full(n, -1.0, dtype=np.float32)
+        valid = ids[0] >= 0
+        out[ids[0][valid]] = scores[0][valid]
+        return out
+
+    def keyword_scores(self, query: str) -> np.ndarray:
+        n = len(self.passages)
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        retriever = self.bm25()
+        vocab = retriever.vocab_dict
+        tokens = [t for t in keyword_tokens(query) if t in vocab]
+        if not tokens:
+            return np.zeros(n, dtype=np.float32)
+        return np.asarray(retriever.get_scores(tokens), dtype=np.float32)[:n]
+
+    # -- persistence --
+    def save(self, directory: Path) -> None:
+        """Write into `directory.new`, then swap it in with renames."""
+        directory.parent.mkdir(parents=True, exist_ok=True)
+        tmp = directory.with_name(directory.name + ".new")
+        old = directory.with_name(directory.name + ".old")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir()
+        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+            for p in self.passages:
+                f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+        np.save(tmp / "vectors.npy", self.vectors)
+        import faiss
+
+        faiss.write_index(self.faiss_index(), str(tmp / "faiss.index"))
+        if self.passages:
+            self.bm25().save(str(tmp / "bm25"))
+        (tmp / "manifest.json").write_text(json.dumps(asdict(self.manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+        shutil.rmtree(old, ignore_errors=True)
+        if directory.exists():
+            os.replace(directory, old)
+        os.replace(tmp, directory)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, directory: Path) -> Store:
+        directory = _existing(directory)
+        manifest = read_manifest(directory)
+        passages = []
+        with open(directory / "passages.jsonl", encoding="utf-8") as f:
+            for line in f:
+                passages.append(Passage(**json.loads(line)))
+        vectors = np.load(directory / "vectors.npy")
+        store = cls(manifest, passages, vectors)
+        if (directory / "faiss.index").exists():
+            import faiss
+
+            store._faiss = faiss.read_index(str(directory / "faiss.index"))
+        if (directory / "bm25").exists():
+            import bm25s
+
+            store._bm25 = bm25s.BM25.load(str(directory / "bm25"))
+        return store
+
+
+def _existing(directory: Path) -> Path:
+    """The index folder, or the previous one left by an interrupted swap."""
+    if (directory / "manifest.json").exists():
+        return directory
+    old = directory.with_name(directory.name + ".old")
+    if (old / "manifest.json").exists():
+        return old
+    raise IndexMissingError(str(directory))
+
+
+def read_manifest(directory: Path) -> Manifest:
+    directory = _existing(directory)
+    try:
+        data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+        return Manifest(**data)
+    except (ValueError, TypeError) as exc:
+        raise KhabarError(f"The index manifest in {directory} is damaged ({exc}): run `khabar index --rebuild`.") from None
+
+
+def _build_bm25(corpus_tokens: list[list[str]]) -> Any:
+    import bm25s
+
+    retriever = bm25s.BM25()
+    # bm25s needs at least one token per document; an empty one gets a marker.
+    retriever.index([toks or ["\u2205"] for toks in corpus_tokens], show_progress=False)
+    return retriever

@@ -1,0 +1,146 @@
+"""A scripted pipeline implementing `rag.pipeline.PipelineLike`, for UI tests.
+
+It holds one bilingual article in memory, answers the press-conference question
+in the language it is asked (Urdu or English) with a citation, refuses anything
+else as `not_in_article`, and streams its answer through `on_token` in
+sub-word pieces, as a real tokenizer would.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ArticleError, UnknownArticleError
+from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
+
+ARTICLE = "fake_press"
+UR_SENTENCE = (
+    "وزیر مملکت برائے داخلہ ، طلال چوہدری نے اسلام آباد میں منگل کے روز قومی سائبر کرائم انویسٹی گیشن "
+    "ایجنسی (این سی سی آئی اے) کے ساتھ مشترکہ پریس کانفرنس کے دوران اس بڑے سنگ میل کا اعلان کیا۔"
+)
+EN_SENTENCE = (
+    "Minister of State for Interior Talal Chaudhry announced this major milestone on Tuesday in Islamabad "
+    "during a joint press conference with the NCCIA."
+)
+UR_TEXT = (
+    "اسلام آباد: پاکستان کے سائبر کرائم واچ ڈاگ نے مظفر گڑھ سے کام کرنے والے ایک نیٹ ورک کا پتہ لگایا ہے۔\n"
+    f"{UR_SENTENCE}\n"
+    "عہدیداروں کے مطابق ، اس گروہ نے 6 سے 10 سال کی عمر کے بچوں کو نشانہ بنایا۔\n"
+)
+EN_TEXT = (
+    "---\narticle: fake_press\nlanguage: en\nprovenance: translation\n---\n"
+    "Islamabad: Pakistan's cybercrime watchdog has uncovered a network operating from Muzaffargarh.\n"
+    f"{EN_SENTENCE}\n"
+    "According to officials, the gang targeted children aged 6 to 10 years.\n"
+)
+TEXTS = {"ur": UR_TEXT, "en": EN_TEXT}
+UR_ANSWER = "مشترکہ پریس کانفرنس منگل کے روز اسلام آباد میں ہوئی۔ [1]"
+EN_ANSWER = "The joint press conference was held on Tuesday, in Islamabad. [1]"
+URDU_LETTER = re.compile(r"[\u0600-\u06FF]")
+
+
+def citation(language: str) -> Citation:
+    """Citation [1] of the press-conference sentence, with the other edition aligned."""
+    other = "en" if language == "ur" else "ur"
+    mine, theirs = (UR_SENTENCE, EN_SENTENCE) if language == "ur" else (EN_SENTENCE, UR_SENTENCE)
+    start, a_start = TEXTS[language].index(mine), TEXTS[other].index(theirs)
+    aligned = {"article": ARTICLE, "start": a_start, "end": a_start + len(theirs), "text": theirs, "language": other}
+    return Citation(1, ARTICLE, start, start + len(mine), mine, 0.8731, language, aligned)  # type: ignore[arg-type]
+
+
+class FakePipeline:
+    """Scripted answers; records every `ask` call in `calls` for assertions."""
+
+    def __init__(self, token_delay: float = 0.005, articles_dir: Path | None = None) -> None:
+        self.token_delay = token_delay
+        self.articles_dir = articles_dir
+        self.calls: list[dict[str, Any]] = []
+        self.indexed: list[Path] = []
+        self._lock = threading.Lock()
+        self.active = 0  # asks running now
+        self.peak_active = 0  # the most asks ever running at once (the queue should keep this at 1)
+
+    def articles(self) -> list[ArticleInfo]:
+        editions = {
+            lang: {
+                "path": f"seeds/{ARTICLE}{'' if lang == 'ur' else '.en'}.txt",
+                "sentences": 3,
+                "provenance": "original" if lang == "ur" else "translation",
+            }
+            for lang in ("ur", "en")
+        }
+        infos = [ArticleInfo(ARTICLE, editions, "2025-01-01T00:00:00Z")]
+        infos += [
+            ArticleInfo(p.stem, {"ur": {"path": str(p), "sentences": 1, "provenance": "upload"}}, "now")
+            for p in self.indexed
+        ]
+        return infos
+
+    def article_text(self, article: str, language: str) -> str:
+        if article != ARTICLE:
+            raise UnknownArticleError(article, [ARTICLE])
+        return TEXTS[language]
+
+    def ask(
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        article: str | None = None,
+        history: Sequence[tuple[str, str]] = (),
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        with self._lock:
+            self.calls.append({"question": question, "article": article, "history": list(history), "k": k})
+            self.active += 1
+            self.peak_active = max(self.peak_active, self.active)
+        try:
+            return self._answer(question, on_token)
+        finally:
+            with self._lock:
+                self.active -= 1
+
+    def _answer(self, question: str, on_token: Callable[[str], None] | None) -> Answer:
+        t0 = time.perf_counter()
+        language = "ur" if URDU_LETTER.search(question) else "en"
+        known = "پریس کانفرنس" in question or "press conference" in question.lower()
+        text = (UR_ANSWER if language == "ur" else EN_ANSWER) if known else ""
+        first = None
+        for i in range(0, len(text), 3):  # sub-word pieces, as a tokenizer would send them
+            if on_token:
+                on_token(text[i : i + 3])
+            first = first or time.perf_counter()
+            time.sleep(self.token_delay)
+        total = (time.perf_counter() - t0) * 1000
+        timings = {"retrieve": 3.0, "first_token": ((first or time.perf_counter()) - t0) * 1000, "total": total}
+        if not known:
+            return Answer(question, language, "", True, "not_in_article", [], timings, {"llm": "fake"}, "refuse")  # type: ignore[arg-type]
+        return Answer(question, language, text, False, None, [citation(language)], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
+
+    def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
+        ur = Summary("ur", [SummaryPoint("پریس کانفرنس منگل کو ہوئی۔", [citation("ur")])], method="extractive")
+        en = Summary(
+            "en", [SummaryPoint("The press conference was on Tuesday.", [citation("en")])], method="extractive"
+        )
+        return SummaryResult(
+            ARTICLE,
+            {"ur": ur, "en": en},
+            {"llm": "fake"},
+            {"checked": 2, "mismatches": ["ur says 6 children, en says 10"]},
+        )
+
+    def index(
+        self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None
+    ) -> dict[str, Any]:
+        for i, path in enumerate(paths):
+            if not Path(path).read_text(encoding="utf-8").strip():
+                raise ArticleError(str(path), "empty file")
+            if progress:
+                progress(f"embedding {Path(path).name}", (i + 1) / max(len(paths), 1))
+            self.indexed.append(Path(path))
+        return {"articles": len(self.articles()), "added": len(paths)}

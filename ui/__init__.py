@@ -1,0 +1,3 @@
+"""Khabar's web app: a Gradio page built around any `PipelineLike` object.
+
+Nothing in `rag/` imports this package; `khabar ui` imports it lazily."""

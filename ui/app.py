@@ -1,0 +1,254 @@
+"""The Gradio page: Chat, Summary and Articles tabs around a pipeline object.
+
+`build_app(pipeline)` knows only the `PipelineLike` protocol and the types in
+`rag.types`, so tests pass a fake. `launch()` adds what a served page needs:
+local CSS, JS and font (no CDN, no analytics, no share link), Gradio's queue
+with the pipeline running one request at a time, and the bind/auth check.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no telemetry
+os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+import gradio as gr  # noqa: E402
+
+from rag.errors import UsageError  # noqa: E402
+from rag.pipeline import PipelineLike  # noqa: E402
+
+from . import render  # noqa: E402
+from .fonts import find_urdu_font  # noqa: E402
+from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
+
+STATIC = Path(__file__).resolve().parent / "static"
+PIPELINE = "pipeline"  # one concurrency group: the models serve one request at a time
+FONT_STACK = '"Khabar Urdu", "Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic", system-ui, sans-serif'
+ARABIC_RANGES = "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F"
+
+
+def _settings(pipeline: PipelineLike, settings: Any | None) -> Any:
+    if settings is not None:
+        return settings
+    if getattr(pipeline, "settings", None) is not None:
+        return pipeline.settings  # type: ignore[attr-defined]
+    from rag.config import Settings
+
+    return Settings()
+
+
+def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
+    """The whole page around `pipeline`; `settings` defaults to the pipeline's or `Settings()`."""
+    h = Handlers(pipeline, _settings(pipeline, settings))
+    choices = h.article_choices()
+    with gr.Blocks(title="Khabar", analytics_enabled=False) as app:
+        gr.HTML(
+            '<div class="kh-header"><h1 style="margin:0">Khabar · خبر</h1>'
+            '<p class="kh-muted">Ask about the news in Urdu or English. Every answer cites the article; '
+            "everything runs on this machine.</p></div>"
+        )
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        picker = gr.Dropdown(
+                            [("All articles", ALL_ARTICLES), *choices],
+                            value=ALL_ARTICLES,
+                            label="Article",
+                            elem_id="kh-article-picker",
+                        )
+                        chatbot = gr.Chatbot(
+                            label="Conversation",
+                            elem_id="kh-chat",
+                            height=560,
+                            sanitize_html=True,
+                            render_markdown=False,
+                            feedback_options=None,
+                            buttons=["copy"],
+                            placeholder="Ask a question about the article, e.g. «مشترکہ پریس کانفرنس کس دن ہوئی؟»",
+                        )
+                        with gr.Row():
+                            box = gr.Textbox(
+                                placeholder="سوال لکھیں… / Type a question…",
+                                show_label=False,
+                                scale=5,
+                                max_length=h.settings.max_question_chars,
+                                rtl=False,
+                                elem_id="kh-question",
+                                autofocus=True,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="kh-ask")
+                        new = gr.Button("New conversation", size="sm")
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Evidence")
+                        evidence = gr.HTML(render.evidence_html([], h.article_text), elem_id="kh-evidence")
+                turns = gr.State([])
+                inputs = [box, picker, chatbot, turns]
+                outputs = [chatbot, box, turns, evidence]
+                for trigger in (box.submit, send.click):
+                    trigger(
+                        h.chat,
+                        inputs,
+                        outputs,
+                        concurrency_limit=1,
+                        concurrency_id=PIPELINE,
+                        api_visibility="undocumented",
+                        show_progress="minimal",
+                    )
+                new.click(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)
+                picker.change(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)
+
+            with gr.Tab("Summary", id="summary"):
+                with gr.Row():
+                    sum_article = gr.Dropdown(
+                        choices, value=choices[0][1] if choices else None, label="Article", scale=3
+                    )
+                    show = gr.Button("Summarise", variant="primary", scale=1)
+                    regen = gr.Button("Regenerate", scale=1, elem_id="kh-regenerate")
+                    download = gr.DownloadButton("Download Markdown", interactive=False, scale=1)
+                warnings = gr.HTML("")
+                with gr.Row(equal_height=False):
+                    ur_box = gr.HTML(render.summary_html(None, "ur"), elem_id="kh-summary-ur")
+                    en_box = gr.HTML(render.summary_html(None, "en"), elem_id="kh-summary-en")
+                sum_outputs = [ur_box, en_box, warnings, download]
+                show.click(
+                    h.summarize,
+                    sum_article,
+                    sum_outputs,
+                    concurrency_limit=1,
+                    concurrency_id=PIPELINE,
+                    api_visibility="undocumented",
+                )
+                regen.click(
+                    h.regenerate,
+                    sum_article,
+                    sum_outputs,
+                    concurrency_limit=1,
+                    concurrency_id=PIPELINE,
+                    api_visibility="undocumented",
+                )
+
+            with gr.Tab("Articles", id="articles"):
+                table = gr.Dataframe(
+                    render.article_rows(pipeline.articles()),
+                    headers=["article", "editions", "sentences", "provenance", "indexed at"],
+                    interactive=False,
+                    wrap=True,
+                    elem_id="kh-articles",
+                )
+                upload = gr.File(
+                    label="Add an article (.txt or .md, UTF-8, at most 1 MB)",
+                    file_types=[".txt", ".md"],
+                    type="filepath",
+                    elem_id="kh-upload",
+                )
+                add = gr.Button("Add and index", variant="primary")
+                status = gr.Markdown("")
+                add.click(
+                    h.add_article,
+                    upload,
+                    [status, table, picker, sum_article],
+                    concurrency_limit=1,
+                    concurrency_id=PIPELINE,
+                    api_visibility="undocumented",
+                )
+
+        gr.api(h.api_ask, api_name="ask", concurrency_limit=1, concurrency_id=PIPELINE)
+        gr.api(h.api_summarize, api_name="summarize", concurrency_limit=1, concurrency_id=PIPELINE)
+    app.queue(default_concurrency_limit=1, max_size=64)
+    return app
+
+
+def page_assets() -> dict[str, Any]:
+    """launch() keyword arguments for the page: local CSS with the Urdu font, JS, a theme with no web fonts."""
+    css = (STATIC / "khabar.css").read_text(encoding="utf-8")
+    font = find_urdu_font()
+    allowed: list[str] = []
+    if font is not None:
+        allowed.append(str(font.path))
+        css = (
+            f'@font-face {{ font-family: "Khabar Urdu"; src: url("/gradio_api/file={quote(str(font.path))}"); '
+            f"font-display: swap; unicode-range: {ARABIC_RANGES}; }}\n" + css
+        )
+    css = f":root {{ --kh-font: {FONT_STACK}; }}\n" + css
+    theme = gr.themes.Default(
+        font=["Khabar Urdu", "ui-sans-serif", "system-ui", "sans-serif"],
+        font_mono=["ui-monospace", "monospace"],
+    )
+    return {
+        "css": css,
+        "js": (STATIC / "khabar.js").read_text(encoding="utf-8"),
+        "theme": theme,
+        "allowed_paths": allowed,
+    }
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, auth: str | None = None, insecure: bool = False) -> tuple[str, str] | None:
+    """Check `--host/--auth/--insecure`; return Gradio's (user, password) or None.
+
+    Binding to anything but loopback needs `--auth USER:PASSWORD` or `--insecure`
+    (which prints a warning to stderr). Raises UsageError with the fix otherwise.
+    """
+    credentials: tuple[str, str] | None = None
+    if auth is not None:
+        user, sep, password = auth.partition(":")
+        if not sep or not user or not password:
+            raise UsageError("--auth must be USER:PASSWORD (both non-empty), e.g. --auth editor:s3cret")
+        credentials = (user, password)
+    if not _is_loopback(host) and credentials is None:
+        if not insecure:
+            raise UsageError(
+                f"Binding to {host} makes the app reachable from other machines: add --auth USER:PASSWORD, "
+                "or --insecure to serve it without a password, or bind to 127.0.0.1."
+            )
+        print(
+            f"WARNING: serving on {host} with no password (--insecure): anyone who can reach this "
+            "machine can use the app.",
+            file=sys.stderr,
+        )
+    return credentials
+
+
+def launch(
+    pipeline: PipelineLike,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: str | None = None,
+    insecure: bool = False,
+    *,
+    settings: Any | None = None,
+    block: bool = True,
+) -> gr.Blocks:
+    """Serve the app (what `khabar ui` runs); with `block=False` return once the server is up."""
+    credentials = check_bind(host, auth, insecure)
+    app = build_app(pipeline, settings)
+    assets = page_assets()
+    app.launch(
+        server_name=host,
+        server_port=port,
+        auth=credentials,
+        share=False,
+        inbrowser=False,
+        prevent_thread_lock=not block,
+        ssr_mode=False,
+        footer_links=["api"],
+        max_file_size="10mb",
+        quiet=not block,
+        **assets,
+    )
+    return app

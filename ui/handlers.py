@@ -1,0 +1,156 @@
+"""The functions behind the page's events, as methods of one object around a pipeline.
+
+Kept apart from the layout (`app.py`) so tests call them directly with a fake
+pipeline: `Handlers(FakePipeline(), settings).chat(...)` is the chat function.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from rag.errors import KhabarError, UsageError
+from rag.pipeline import PipelineLike
+from rag.types import Answer
+
+from . import render
+from .chat import check_question, stream_answer
+from .uploads import save_upload
+
+ALL_ARTICLES = "__all__"
+HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context, a bounded prompt
+
+Message = dict[str, str]
+Turn = tuple[str, Answer]
+
+
+class Handlers:
+    """Chat, summaries, uploads and the API endpoints for one pipeline and its settings."""
+
+    def __init__(self, pipeline: PipelineLike, settings: Any) -> None:
+        self.pipeline = pipeline
+        self.settings = settings
+        self._texts: dict[tuple[str, str], str] = {}
+
+    def article_text(self, article: str, language: str) -> str:
+        """The article's text (cached until the next upload re-indexes)."""
+        if (article, language) not in self._texts:
+            self._texts[article, language] = self.pipeline.article_text(article, language)
+        return self._texts[article, language]
+
+    def article_choices(self) -> list[tuple[str, str]]:
+        return [(info.article, info.article) for info in self.pipeline.articles()]
+
+    def chat(
+        self, question: str, article: str | None, messages: list[Message] | None, turns: list[Turn] | None
+    ) -> Iterator[tuple[Any, ...]]:
+        """Stream one answer into the chat; yields (messages, textbox, turns, evidence).
+
+        The previous exchanges go to `pipeline.ask(history=...)`, which makes a
+        follow-up standalone; the evidence panel updates when the answer is complete.
+        """
+        messages, turns = list(messages or []), list(turns or [])
+        try:
+            question = check_question(question, self.settings.max_question_chars)
+        except UsageError as err:
+            gr.Warning(str(err))
+            yield messages, question, turns, gr.skip()
+            return
+        turn = len(turns)
+        messages += [
+            {"role": "user", "content": render.user_html(question)},
+            {"role": "assistant", "content": render.partial_html("")},
+        ]
+        yield messages, "", turns, gr.skip()
+        history = [(q, a.answer) for q, a in turns[-HISTORY_TURNS:]]
+        scope = None if article in (None, "", ALL_ARTICLES) else article
+        try:
+            for step in stream_answer(self.pipeline, question, article=scope, history=history):
+                if step.answer is None:
+                    messages[-1] = {"role": "assistant", "content": render.partial_html(step.text)}
+                    yield messages, "", turns, gr.skip()
+                    continue
+                turns.append((question, step.answer))
+                html = render.answer_html(step.answer, turn, step.tokens, step.seconds)
+                messages[-1] = {"role": "assistant", "content": html}
+                yield messages, "", turns, render.evidence_html(turns, self.article_text)
+        except KhabarError as err:
+            messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
+            yield messages, "", turns, gr.skip()
+
+    def clear(self) -> tuple[list[Any], list[Any], str]:
+        """A new conversation: empty chat, no history, empty evidence panel."""
+        return [], [], render.evidence_html([], self.article_text)
+
+    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> tuple[Any, ...]:
+        if not article:
+            raise gr.Error("Choose an article first.")
+        progress(0.1, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
+        try:
+            result = self.pipeline.summarize(article, "both", refresh=refresh)
+        except KhabarError as err:
+            raise gr.Error(str(err)) from None
+        progress(1.0, desc="Done")
+        path = Path(tempfile.mkdtemp(prefix="khabar-summary-")) / f"{result.article}-summary.md"
+        path.write_text(render.summary_markdown(result), encoding="utf-8")
+        return (
+            render.summary_html(result.summaries.get("ur"), "ur"),
+            render.summary_html(result.summaries.get("en"), "en"),
+            render.consistency_html(result.consistency),
+            gr.DownloadButton(value=str(path), interactive=True),
+        )
+
+    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Both summaries (cached if the pipeline has them), consistency warnings, a Markdown file."""
+        return self._summarize(article, False, progress)
+
+    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """As `summarize`, but generated afresh."""
+        return self._summarize(article, True, progress)
+
+    def add_article(self, file_path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        """Validate, save and index one uploaded article; a refused file changes nothing.
+
+        Returns (status, article table, chat picker, summary picker).
+        """
+        if not file_path:
+            return ("⚠ Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
+        try:
+            saved = save_upload(Path(file_path), Path(file_path).name, Path(self.settings.articles_dir))
+        except UsageError as err:
+            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+        progress(0.0, desc=f"Indexing {saved.name}…")
+        try:
+            report = self.pipeline.index([saved], progress=lambda msg, frac: progress(frac, desc=msg))
+        except KhabarError as err:
+            saved.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
+            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+        self._texts.clear()
+        choices = self.article_choices()
+        details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
+        return (
+            f"✅ Added `{saved.name}` and indexed it. {details}".strip(),
+            render.article_rows(self.pipeline.articles()),
+            gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
+            gr.Dropdown(choices=choices),
+        )
+
+    def api_ask(self, question: str, article: str = "") -> dict[str, Any]:
+        """Answer one question (no chat history): the same JSON as `khabar ask --json`."""
+        try:
+            question = check_question(question, self.settings.max_question_chars)
+            scope = None if article in ("", ALL_ARTICLES) else article
+            return self.pipeline.ask(question, article=scope).to_json()
+        except KhabarError as err:
+            raise gr.Error(str(err)) from None
+
+    def api_summarize(self, article: str = "", refresh: bool = False) -> dict[str, Any]:
+        """Both summaries of one article: the same JSON as `khabar summarize --json`."""
+        try:
+            return self.pipeline.summarize(article or None, "both", refresh=refresh).to_json()
+        except KhabarError as err:
+            raise gr.Error(str(err)) from None

@@ -1,0 +1,292 @@
+"""HTML for chat messages, the evidence panel, summaries and the article list.
+
+Every paragraph gets `dir="auto"` so it takes its direction from its own first
+strong letter, and each message container gets the direction of its text's
+first strong letter (`direction()`): Urdu lines run right to left and English
+lines left to right in one conversation, and numbers or Latin names inside an
+Urdu line keep their order (the CSS adds `unicode-bidi: plaintext`).
+All text from the pipeline or the user is escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryResult
+
+REASONS: dict[str, tuple[str, str]] = {
+    "not_in_article": ("Not in the article: the articles do not say this.", "یہ بات مضمون میں موجود نہیں۔"),
+    "unsafe": ("Declined: the request is unsafe.", "یہ درخواست غیر محفوظ ہے، اس لیے جواب نہیں دیا گیا۔"),
+    "cannot_read_source": (
+        "The configured model cannot read the article's language.",
+        "منتخب ماڈل اس مضمون کی زبان نہیں پڑھ سکتا۔",
+    ),
+}
+LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
+_CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+_FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
+def direction(text: str, default: str = "ltr") -> str:
+    """'rtl' or 'ltr' from the first strong letter, as `dir="auto"` would decide.
+
+    A message container needs this explicitly: `dir="auto"` skips children that
+    carry their own `dir`, so a container of `<p dir="auto">` would resolve to ltr.
+    """
+    for ch in text:
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return default
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def cite_link(turn: int, n: int) -> str:
+    """A clickable `[n]` that scrolls the evidence panel to citation n of this turn."""
+    return f'<a class="kh-cite" href="#kh-ev-{turn}-{n}" title="show the evidence">[{n}]</a>'
+
+
+def paragraphs(text: str, turn: int | None = None) -> str:
+    """Escaped text as `<p dir="auto">` paragraphs, `[n]` made into citation links."""
+    out = []
+    for line in text.split("\n"):
+        if not line.strip():
+            continue
+        body = esc(line)
+        if turn is not None:
+            body = _CITE.sub(lambda m: "".join(cite_link(turn, int(n)) for n in re.split(r"\s*,\s*", m.group(1))), body)
+        out.append(f'<p dir="auto">{body}</p>')
+    return "".join(out)
+
+
+def user_html(question: str) -> str:
+    return f'<div class="kh-msg" dir="{direction(question)}">{paragraphs(question)}</div>'
+
+
+def refusal_html(reason: str | None, language: str) -> str:
+    english, urdu = REASONS.get(reason or "", (f"Refused ({reason}).", f"جواب نہیں دیا گیا ({reason})۔"))
+    text = urdu if language == "ur" else english
+    return f'<p class="kh-refusal" dir="auto" data-reason="{esc(reason or "")}">⚠ {esc(text)}</p>'
+
+
+def citations_html(citations: Sequence[Citation], turn: int) -> str:
+    if not citations:
+        return ""
+    items = "".join(
+        f'<li dir="auto">{cite_link(turn, c.n)} <span lang="{c.language}">{esc(c.text)}</span>'
+        f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language}</span></li>'
+        for c in citations
+    )
+    return f'<ol class="kh-cites">{items}</ol>'
+
+
+def timings_text(answer: Answer, tokens: int, seconds: float) -> str:
+    """'retrieval 12 ms · first token 0.4 s · 9.1 tokens/s · total 2.3 s' from what is known."""
+    t = answer.timings_ms
+    parts = []
+    if "retrieve" in t:
+        parts.append(f"retrieval {t['retrieve']:.0f} ms")
+    if "first_token" in t:
+        parts.append(f"first token {t['first_token'] / 1000:.2f} s")
+    gen_seconds = (t["total"] - t["first_token"]) / 1000 if {"total", "first_token"} <= t.keys() else seconds
+    if tokens > 1 and gen_seconds > 0:
+        parts.append(f"{(tokens - 1) / gen_seconds:.1f} tokens/s")
+    if "total" in t:
+        parts.append(f"total {t['total'] / 1000:.2f} s")
+    return " · ".join(parts)
+
+
+def answer_html(answer: Answer, turn: int, tokens: int = 0, seconds: float = 0.0) -> str:
+    """A finished answer: text with linked citations, the citation list, refusal reason, timings."""
+    body = paragraphs(answer.answer, turn)
+    if answer.refused:
+        body += refusal_html(answer.reason, answer.language)
+    body += citations_html(answer.citations, turn)
+    timing = timings_text(answer, tokens, seconds)
+    if timing:
+        body += f'<p class="kh-timings" dir="ltr">{esc(timing)}</p>'
+    side = direction(answer.answer, "rtl" if answer.language == "ur" else "ltr")
+    return f'<div class="kh-msg" dir="{side}" lang="{answer.language}">{body}</div>'
+
+
+def partial_html(text: str) -> str:
+    """An answer still streaming (or still waiting for its first word)."""
+    inner = paragraphs(text) if text.strip() else '<p class="kh-waiting">…</p>'
+    return f'<div class="kh-msg kh-streaming" dir="{direction(text)}">{inner}</div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="kh-msg kh-error" dir="{direction(message)}"><p dir="auto">⚠ {esc(message)}</p></div>'
+
+
+def body_start(text: str) -> int:
+    m = _FRONT_MATTER.match(text)
+    return m.end() if m else 0
+
+
+def highlighted_article(text: str, spans: Sequence[tuple[int, int, str, str]]) -> str:
+    """The article body as paragraphs, each span (start, end, id, title) wrapped in `<mark>`."""
+    start = min([body_start(text), *(s for s, _, _, _ in spans)])
+    out, pos = [], start
+    for line in text[start:].split("\n"):
+        a, b = pos, pos + len(line)
+        pos = b + 1
+        if not line.strip():
+            continue
+        cuts = sorted((max(s, a), min(e, b), i, t) for s, e, i, t in spans if s < b and e > a)
+        parts, cur = [], a
+        for s, e, ident, title in cuts:
+            if s < cur:  # overlapping citations: mark the rest only
+                s = cur
+            if s >= e:
+                continue
+            parts.append(esc(text[cur:s]))
+            parts.append(f'<mark id="{ident}" title="{esc(title)}">{esc(text[s:e])}</mark>')
+            cur = e
+        parts.append(esc(text[cur:b]))
+        out.append(f'<p dir="auto">{"".join(parts)}</p>')
+    return "".join(out)
+
+
+def evidence_turn_html(
+    turn: int, question: str, answer: Answer, article_text: Callable[[str, str], str], open_: bool
+) -> str:
+    """Evidence for one answer: the cited passages with scores, then each cited article highlighted."""
+    cards = []
+    for c in answer.citations:
+        aligned = ""
+        if c.aligned:
+            a = c.aligned
+            aligned = (
+                f'<div class="kh-aligned" dir="auto" lang="{esc(str(a.get("language", "")))}">{esc(str(a.get("text", "")))}'
+                f'<span class="kh-src" dir="ltr">{esc(str(a.get("language", "")))} edition</span></div>'
+            )
+        cards.append(
+            f'<div class="kh-passage" id="kh-ev-{turn}-{c.n}">'
+            f'<div class="kh-pass-head" dir="ltr"><a class="kh-jump" href="#kh-mark-{turn}-{c.n}">[{c.n}]</a> '
+            f"{esc(c.article)} · {c.language} · score {c.score:.3f}</div>"
+            f'<div class="kh-pair"><div class="kh-source" dir="auto" lang="{c.language}">{esc(c.text)}</div>{aligned}</div></div>'
+        )
+    groups: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
+    for c in answer.citations:
+        title = f"[{c.n}]" + (f" ↔ {c.aligned.get('text', '')}" if c.aligned else "")
+        groups.setdefault((c.article, c.language), []).append((c.start, c.end, f"kh-mark-{turn}-{c.n}", title))
+    articles = []
+    for (article, language), spans in groups.items():
+        try:
+            body = highlighted_article(article_text(article, language), spans)
+        except Exception as err:  # the panel must not break the chat if one text is unreadable
+            body = f'<p class="kh-error">could not load the article text: {esc(str(err))}</p>'
+        articles.append(
+            f'<details class="kh-article"{" open" if open_ else ""}><summary dir="ltr">Article {esc(article)} '
+            f"({LANGUAGE_NAMES.get(language, language)}), cited sentences highlighted</summary>{body}</details>"
+        )
+    if not cards:
+        cards.append('<p class="kh-muted">No passages cited for this answer.</p>')
+    return (
+        f'<details class="kh-turn" id="kh-turn-{turn}"{" open" if open_ else ""}>'
+        f'<summary dir="auto">{esc(question)}</summary>'
+        f'<div class="kh-passages">{"".join(cards)}</div>{"".join(articles)}</details>'
+    )
+
+
+def evidence_html(turns: Sequence[tuple[str, Answer]], article_text: Callable[[str, str], str]) -> str:
+    """The evidence panel: newest answer first and open, older ones folded."""
+    if not turns:
+        return '<div class="kh-evidence kh-muted" dir="auto">Cited passages and the highlighted article appear here after an answer.</div>'
+    blocks = [
+        evidence_turn_html(i, q, a, article_text, open_=(i == len(turns) - 1))
+        for i, (q, a) in reversed(list(enumerate(turns)))
+    ]
+    return f'<div class="kh-evidence">{"".join(blocks)}</div>'
+
+
+def summary_html(summary: Summary | None, language: str) -> str:
+    """One language's summary: numbered points with their citations, or the refusal reason."""
+    title = LANGUAGE_NAMES.get(language, language)
+    if summary is None:
+        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">No summary.</p></div>'
+    if summary.refused:
+        return f'<div class="kh-summary" dir="{"rtl" if language == "ur" else "ltr"}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, language)}</div>'
+    items = []
+    for p in summary.points:
+        cites = "".join(f'<span class="kh-cite-static" title="{esc(c.text)}">[{c.n}]</span>' for c in p.citations)
+        items.append(f'<li dir="auto">{esc(p.text)} {cites}</li>')
+    method = f'<p class="kh-muted" dir="ltr">{esc(summary.method)}</p>' if summary.method else ""
+    return (
+        f'<div class="kh-summary" dir="{"rtl" if language == "ur" else "ltr"}" lang="{language}"><h3 dir="auto">{title}</h3>'
+        f"<ol>{''.join(items)}</ol>{method}</div>"
+    )
+
+
+def consistency_html(consistency: dict[str, Any]) -> str:
+    """Warnings when the Urdu and English summaries disagree; a quiet line when they agree."""
+    if not consistency:
+        return ""
+    mismatches = consistency.get("mismatches") or []
+    checked = consistency.get("checked")
+    if not mismatches:
+        return f'<p class="kh-ok" dir="ltr">✓ The two summaries agree ({checked} facts checked).</p>' if checked else ""
+    items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m))}</li>' for m in mismatches)
+    return f'<div class="kh-warning" dir="ltr"><p>⚠ The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
+
+
+def _describe(item: Any) -> str:
+    if isinstance(item, dict):
+        return "; ".join(f"{k}: {v}" for k, v in item.items())
+    return str(item)
+
+
+def summary_markdown(result: SummaryResult) -> str:
+    """The summaries as a Markdown document (the download)."""
+    lines = [f"# Summary of {result.article}", ""]
+    for language in ("ur", "en"):
+        summary = result.summaries.get(language)
+        if summary is None:
+            continue
+        lines += [f"## {LANGUAGE_NAMES.get(language, language)}", ""]
+        if summary.refused:
+            english, urdu = REASONS.get(summary.reason or "", (str(summary.reason), str(summary.reason)))
+            lines += [f"_{urdu if language == 'ur' else english}_", ""]
+            continue
+        for i, p in enumerate(summary.points, 1):
+            cites = " ".join(f"[{c.n}]" for c in p.citations)
+            lines.append(f"{i}. {p.text} {cites}".rstrip())
+        lines.append("")
+        sources = {c.n: c for p in summary.points for c in p.citations}
+        if sources:
+            lines += ["Sources:", ""]
+            lines += [f"- [{n}] {c.text} ({c.article}, {c.language})" for n, c in sorted(sources.items())]
+            lines.append("")
+    mismatches = result.consistency.get("mismatches") or []
+    if mismatches:
+        lines += ["## Consistency warnings", ""]
+        lines += [f"- {m if isinstance(m, str) else _describe(m)}" for m in mismatches]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def article_rows(infos: Sequence[ArticleInfo]) -> list[list[str]]:
+    """Rows for the Articles table: id, editions, sentences, provenance, indexed at."""
+    rows = []
+    for info in infos:
+        langs = sorted(info.editions)
+        rows.append(
+            [
+                info.article,
+                ", ".join(langs),
+                ", ".join(f"{lang}: {info.editions[lang].get('sentences', '?')}" for lang in langs),
+                ", ".join(f"{lang}: {info.editions[lang].get('provenance', '') or '—'}" for lang in langs),
+                info.indexed_at or "—",
+            ]
+        )
+    return rows

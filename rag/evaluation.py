@@ -62,7 +62,7 @@ METRICS: dict[str, list[Metric]] = {
     "seed": [
         Metric("pass_rate", "items passed"),
         Metric("answer_accuracy", "answer accuracy (answerable)"),
-        Metric("language_match", "language match (answerable)"),
+        Metric("language_match", "answer in the question's language"),
         Metric("refusal_accuracy", "refusal accuracy (unanswerable)"),
         Metric("safety", "safety (adversarial)"),
         *(Metric(f"recall@{k}", f"retrieval recall@{k}") for k in RECALL_KS),
@@ -88,7 +88,7 @@ METRICS: dict[str, list[Metric]] = {
         Metric("contains_gold", "gold answer contained (answerable)"),
         Metric("token_f1", "token F1 (answerable)"),
         Metric("false_refusal", "refused although answerable"),
-        Metric("language_match", "language match (answered)"),
+        Metric("language_match", "answer in the question's language"),
         Metric("refusal_rate", "refusal rate (unanswerable)"),
         Metric("distractor_rate", "distractor in answer (unanswerable)"),
         Metric("unsupported_facts", "unsupported facts per answer", "mean"),
@@ -194,6 +194,16 @@ class SharedModelsFactory:
         return pipeline
 
 
+def _ready(pipeline: PipelineLike, ws: Settings) -> PipelineLike:
+    """Index the workspace's articles and, when the pipeline can, load its
+    models before anything is timed."""
+    pipeline.index([ws.articles_dir])
+    warm = getattr(pipeline, "warm", None)
+    if warm is not None:
+        warm()
+    return pipeline
+
+
 # --- seed questions ---------------------------------------------------------------------
 
 
@@ -283,8 +293,7 @@ def run_seed(
         for ed in editions:
             if ed.article == article:
                 shutil.copy2(ed.path, ws.articles_dir / Path(ed.path).name)
-        pipeline = make_pipeline(ws)
-        pipeline.index([ws.articles_dir])
+        pipeline = _ready(make_pipeline(ws), ws)
         for item in _bar(eval_set, progress):
             got, error = _answer(pipeline, item["q"], article)
             models.update(got.get("models") or {})
@@ -303,6 +312,8 @@ def _score_seed(
     out: dict[str, Any] = {key: None for key in ("answer_accuracy", "language_match", "refusal_accuracy", "safety")}
     out.update({"citation_hits": None, "citation_count": None, "unsupported_facts": None, "facts": []})
     out.update({f"recall@{k}": None for k in RECALL_KS})
+    # Refusals count too: they should also come in the question's language.
+    out["language_match"] = metrics.language_ok(answer, lang) if answer.strip() else None
     if not refused:
         facts = metrics.unsupported_facts(answer, _cited_texts(citations))
         out.update(unsupported_facts=len(facts), facts=facts)
@@ -318,7 +329,6 @@ def _score_seed(
             {f"recall@{k}": metrics.recall_at_k(retrieved, k) or metrics.recall_at_k(cited, k) for k in RECALL_KS}
         )
         out.update(citation_hits=sum(cited), citation_count=len(cited))
-        out["language_match"] = not refused and metrics.language_ok(answer, lang)
         passed = metrics.answerable_pass(answer, refused, lang, item.get("must", []))
         out["answer_accuracy"] = passed
         why = (
@@ -380,8 +390,7 @@ def run_xlsum(
         ids = [
             write_article(ws.articles_dir, str(i["id"]), i["article"], i.get("lang", "ur"))[0] for i in eval_set.items
         ]
-        pipeline = make_pipeline(ws)
-        pipeline.index([ws.articles_dir])
+        pipeline = _ready(make_pipeline(ws), ws)
         for item, aid in zip(_bar(eval_set, progress), ids, strict=True):
             started = time.perf_counter()
             error, summary, sources, refused = "", "", [], False
@@ -441,8 +450,7 @@ def run_uqa(
             contexts.setdefault(item["context"], str(item["id"]))
         for text, first_id in contexts.items():
             write_article(ws.articles_dir, first_id, text, "ur")
-        pipeline = make_pipeline(ws)
-        pipeline.index([ws.articles_dir])
+        pipeline = _ready(make_pipeline(ws), ws)
         for item in _bar(eval_set, progress):
             aid = article_id(contexts[item["context"]])
             got, error = _answer(pipeline, item["question"], aid)
@@ -460,7 +468,7 @@ def _score_uqa(item: Mapping[str, Any], got: Mapping[str, Any]) -> dict[str, Any
     out: dict[str, Any] = dict.fromkeys(
         ("contains_gold", "token_f1", "false_refusal", "refusal_rate", "distractor_rate")
     )
-    out["language_match"] = None if refused else metrics.language_ok(answer, str(item.get("lang", "ur")))
+    out["language_match"] = metrics.language_ok(answer, str(item.get("lang", "ur"))) if answer.strip() else None
     facts = [] if refused else metrics.unsupported_facts(answer, _cited_texts(got.get("citations") or []))
     out.update(unsupported_facts=None if refused else len(facts), facts=facts)
     if golds:

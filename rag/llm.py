@@ -49,7 +49,9 @@ class LlamaCppGenerator:
         n_ctx: int = 4096,
         n_threads: int = 2,
         seed: int = 0,
+        cache_dir: Path | None = None,
     ) -> None:
+        self.cache_dir = cache_dir
         self.id = model_id
         self.path = path
         self.reads = reads
@@ -73,6 +75,12 @@ class LlamaCppGenerator:
                 seed=self.seed,
                 verbose=False,
             )
+            if self.cache_dir is not None:
+                # KV state saved on disk, keyed by prompt tokens: a new process
+                # asking about the same article skips re-reading it.
+                from llama_cpp import LlamaDiskCache
+
+                self._llm.set_cache(LlamaDiskCache(cache_dir=str(self.cache_dir), capacity_bytes=2 << 30))
         return self._llm
 
     def count_tokens(self, text: str) -> int:

@@ -80,7 +80,14 @@ class Pipeline:
             elif not chat.path.exists():
                 raise ModelMissingError(chat.id, str(chat.path))
             self._generator = LlamaCppGenerator(
-                chat.id, chat.path, chat.reads, chat.writes, self.settings.n_ctx, self.settings.n_threads, self.settings.seed
+                chat.id,
+                chat.path,
+                chat.reads,
+                chat.writes,
+                self.settings.n_ctx,
+                self.settings.n_threads,
+                self.settings.seed,
+                cache_dir=self.settings.data_dir / "kv-cache" / chat.id,
             )
         return self._generator
 

@@ -28,7 +28,10 @@ ANSWER_SYSTEM = (
     "{sentences}"
 )
 
-ANSWER_USER = "Question: {question}\nAnswer in {language} with citations, or reply {not_found}."
+ANSWER_USER = (
+    "Relevant sentences:\n{relevant}\n\n"
+    "Question: {question}\nAnswer in {language} with citations, or reply {not_found} if the article does not say."
+)
 
 SUMMARY_SYSTEM = (
     "You summarise one news article. The article is given below as numbered sentences.\n"
@@ -48,11 +51,21 @@ def numbered(passages: Sequence[Passage]) -> str:
     return "\n".join(f"[{i}] {p.text}" for i, p in enumerate(passages, start=1))
 
 
-def answer_messages(passages: Sequence[Passage], question: str, language: str) -> list[Message]:
+def answer_messages(
+    passages: Sequence[Passage], question: str, language: str, relevant: Sequence[Passage] = ()
+) -> list[Message]:
+    """System: rules and the numbered article (a fixed prefix, cached).
+    User: the retrieved sentences again, with their article numbers (small
+    models answer far better when pointed at them), then the question."""
     lang = LANGUAGE_NAMES[language]
+    number = {p.id: i for i, p in enumerate(passages, start=1)}
+    shown = "\n".join(f"[{number[p.id]}] {p.text}" for p in relevant if p.id in number)
     return [
         {"role": "system", "content": ANSWER_SYSTEM.format(language=lang, sentences=numbered(passages))},
-        {"role": "user", "content": ANSWER_USER.format(question=question, language=lang, not_found=NOT_FOUND)},
+        {
+            "role": "user",
+            "content": ANSWER_USER.format(relevant=shown or "(none)", question=question, language=lang, not_found=NOT_FOUND),
+        },
     ]
 
 

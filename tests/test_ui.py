@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("gradio")
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for fake_pipeline
 
 from fake_pipeline import ARTICLE, EN_ANSWER, EN_SENTENCE, UR_ANSWER, UR_SENTENCE, FakePipeline  # noqa: E402
@@ -286,3 +285,17 @@ def test_answer_html_for_refusal_without_text() -> None:
     answer = Answer("q", "en", "", True, "cannot_read_source")
     html = render.answer_html(answer, 0)
     assert 'data-reason="cannot_read_source"' in html and 'dir="ltr"' in html
+
+
+def test_question_shows_before_the_queue_then_the_answer_fills_in(handlers: Handlers) -> None:
+    messages, box, pending = handlers.show_question(URDU_QUESTION, [])
+    assert box == "" and pending == URDU_QUESTION
+    assert "kh-streaming" in messages[-1]["content"] and handlers.pipeline.calls == []  # type: ignore[attr-defined]
+    *_, (final, turns, evidence) = handlers.answer_pending(pending, ALL_ARTICLES, messages, [])
+    assert len(final) == 2 and "منگل" in final[1]["content"] and len(turns) == 1 and "<mark" in evidence
+
+
+def test_refused_question_stays_in_the_box(handlers: Handlers) -> None:
+    messages, box, pending = handlers.show_question("x" * 201, [])
+    assert messages == [] and box == "x" * 201 and pending == ""
+    assert list(handlers.answer_pending(pending, None, messages, [])) == []

@@ -89,17 +89,19 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                         gr.Markdown("### Evidence")
                         evidence = gr.HTML(render.evidence_html([], h.article_text), elem_id="kh-evidence")
                 turns = gr.State([])
-                inputs = [box, picker, chatbot, turns]
-                outputs = [chatbot, box, turns, evidence]
+                pending = gr.State("")
                 for trigger in (box.submit, send.click):
                     trigger(
-                        h.chat,
-                        inputs,
-                        outputs,
+                        h.show_question, [box, chatbot], [chatbot, box, pending], queue=False, api_visibility="private"
+                    ).then(
+                        h.answer_pending,
+                        [pending, picker, chatbot, turns],
+                        [chatbot, turns, evidence],
                         concurrency_limit=1,
                         concurrency_id=PIPELINE,
                         api_visibility="undocumented",
-                        show_progress="minimal",
+                        show_progress="full",
+                        show_progress_on=[chatbot],
                     )
                 new.click(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)
                 picker.change(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)

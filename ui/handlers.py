@@ -45,42 +45,72 @@ class Handlers:
     def article_choices(self) -> list[tuple[str, str]]:
         return [(info.article, info.article) for info in self.pipeline.articles()]
 
+    def show_question(self, question: str, messages: list[Message] | None) -> tuple[list[Message], str, str]:
+        """Put the question on screen at once, before the queue: (messages, textbox, pending question).
+
+        The answer slot shows a waiting mark (and Gradio the place in the queue)
+        until `answer_pending` runs; a refused question stays in the box.
+        """
+        messages = list(messages or [])
+        try:
+            question = check_question(question, self.settings.max_question_chars)
+        except UsageError as err:
+            gr.Warning(str(err))
+            return messages, question, ""
+        messages += [
+            {"role": "user", "content": render.user_html(question)},
+            {"role": "assistant", "content": render.partial_html("")},
+        ]
+        return messages, "", question
+
+    def answer_pending(
+        self, pending: str, article: str | None, messages: list[Message] | None, turns: list[Turn] | None
+    ) -> Iterator[tuple[Any, ...]]:
+        """The queued half of a chat turn started by `show_question`: yields (messages, turns, evidence).
+
+        It leaves the text box alone, so the user can type the next question meanwhile.
+        """
+        if pending:
+            for messages_, _box, turns_, evidence in self.chat(pending, article, messages, turns, shown=True):
+                yield messages_, turns_, evidence
+
     def chat(
-        self, question: str, article: str | None, messages: list[Message] | None, turns: list[Turn] | None
+        self,
+        question: str,
+        article: str | None,
+        messages: list[Message] | None,
+        turns: list[Turn] | None,
+        shown: bool = False,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; yields (messages, textbox, turns, evidence).
 
         The previous exchanges go to `pipeline.ask(history=...)`, which makes a
         follow-up standalone; the evidence panel updates when the answer is complete.
+        With `shown`, the question and its waiting slot are already the last two messages.
         """
         messages, turns = list(messages or []), list(turns or [])
-        try:
-            question = check_question(question, self.settings.max_question_chars)
-        except UsageError as err:
-            gr.Warning(str(err))
-            yield messages, question, turns, gr.skip()
-            return
+        if not shown:
+            messages, box, question = self.show_question(question, messages)
+            if not question:
+                yield messages, box, turns, gr.skip()
+                return
         turn = len(turns)
-        messages += [
-            {"role": "user", "content": render.user_html(question)},
-            {"role": "assistant", "content": render.partial_html("")},
-        ]
-        yield messages, "", turns, gr.skip()
+        yield list(messages), "", list(turns), gr.skip()
         history = [(q, a.answer) for q, a in turns[-HISTORY_TURNS:]]
         scope = None if article in (None, "", ALL_ARTICLES) else article
         try:
             for step in stream_answer(self.pipeline, question, article=scope, history=history):
                 if step.answer is None:
                     messages[-1] = {"role": "assistant", "content": render.partial_html(step.text)}
-                    yield messages, "", turns, gr.skip()
+                    yield list(messages), "", list(turns), gr.skip()
                     continue
                 turns.append((question, step.answer))
                 html = render.answer_html(step.answer, turn, step.tokens, step.seconds)
                 messages[-1] = {"role": "assistant", "content": html}
-                yield messages, "", turns, render.evidence_html(turns, self.article_text)
+                yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
         except KhabarError as err:
             messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
-            yield messages, "", turns, gr.skip()
+            yield list(messages), "", list(turns), gr.skip()
 
     def clear(self) -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""

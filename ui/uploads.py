@@ -26,7 +26,7 @@ def sanitise_filename(name: str) -> str:
     'x.txt'
     """
     base = re.split(r"[\\/]", unicodedata.normalize("NFC", name))[-1]
-    base = _UNSAFE.sub("_", base.replace("\x00", "")).strip("._-")
+    base = _UNSAFE.sub("_", base.replace("\x00", ""))
     stem, dot, suffix = base.rpartition(".")
     if not dot or f".{suffix.lower()}" not in ALLOWED_SUFFIXES:
         raise UsageError(f"{name!r} is not a .txt or .md file: upload the article as UTF-8 plain text (.txt or .md).")

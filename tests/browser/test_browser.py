@@ -18,6 +18,7 @@ pytestmark = pytest.mark.browser
 
 URDU_QUESTION = "مشترکہ پریس کانفرنس کس دن ہوئی؟"
 ENGLISH_QUESTION = "On which day of the week was the joint press conference held?"
+MEMORY_TARGET_BYTES = 4_000_000_000  # peak resident memory with the models loaded (the pipeline issue's target)
 ANSWER_TIMEOUT_MS = 240_000  # the real model on two cores, behind a cold start
 
 
@@ -103,19 +104,19 @@ def test_summary_tab_shows_both_languages(page: Any) -> None:
 
 
 def test_six_concurrent_questions_through_the_api(app_url: str, app_pipeline: Any) -> None:
-    """Six clients at once: all complete through the queue; peak RSS is saved to artifacts/."""
+    """Six clients at once: all complete through the queue, correctly, and the server process
+    (this one: the app is served in-process) stays under the memory target."""
     import psutil
     from gradio_client import Client
 
     questions = [ENGLISH_QUESTION, URDU_QUESTION] * 3
-    process = psutil.Process()
+    process = psutil.Process()  # the server; chromium and playwright's driver are children, not counted
     peak = [process.memory_info().rss]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            rss = process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
-            peak[0] = max(peak[0], rss)
+            peak[0] = max(peak[0], process.memory_info().rss)
             time.sleep(0.05)
 
     results: list[dict[str, Any] | Exception] = [RuntimeError("not run")] * len(questions)
@@ -136,7 +137,11 @@ def test_six_concurrent_questions_through_the_api(app_url: str, app_pipeline: An
         w.join(timeout=900)
     elapsed = time.perf_counter() - t0
     stop.set()
-    report = {"questions": len(questions), "seconds": round(elapsed, 2), "peak_rss_mb": round(peak[0] / 2**20, 1)}
+    report = {
+        "questions": len(questions),
+        "seconds": round(elapsed, 2),
+        "server_peak_rss_mb": round(peak[0] / 2**20, 1),
+    }
     (ARTIFACTS / "concurrency.json").write_text(json.dumps(report, indent=2) + "\n")
     print(report)
     for question, result in zip(questions, results, strict=True):
@@ -144,5 +149,6 @@ def test_six_concurrent_questions_through_the_api(app_url: str, app_pipeline: An
         assert not result["refused"], result
         assert ("منگل" if question == URDU_QUESTION else "Tuesday") in result["answer"]
         assert result["citations"]
+    assert peak[0] <= MEMORY_TARGET_BYTES, report
     if hasattr(app_pipeline, "peak_active"):  # the fake counts overlapping asks: the queue allows one
         assert app_pipeline.peak_active == 1

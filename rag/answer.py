@@ -156,7 +156,8 @@ def _extractive(
     for hit in hits[:3]:
         if not grounding.has_type(hit.passage.text, kind):
             continue
-        if grounding.coverage(query, _neighbourhood(p, hit.passage)) < min_coverage:
+        around = _neighbourhood(p, hit.passage)
+        if grounding.coverage(query, around) < min_coverage or not grounding.focus_present(question, around):
             continue
         chosen.append(hit)
         if len(chosen) == 2:
@@ -210,13 +211,27 @@ def _generative(
     messages = answer_messages(passages, prompt_q, lang, relevant)
     buffered: list[str] = []
     streaming = False
+    pending = ""  # a "[12]" marker being streamed: the model's numbers are not the final ones
+
+    def emit(t: str) -> None:
+        nonlocal pending
+        if on_token is None:
+            return
+        text = pending + t
+        cut = text.rfind("[")
+        if cut != -1 and "]" not in text[cut:] and len(text) - cut <= 4:
+            text, pending = text[:cut], text[cut:]
+        else:
+            pending = ""
+        text = _CITE.sub("", text)
+        if text:
+            on_token(text)
 
     def token(t: str) -> None:
         nonlocal streaming
         clock.mark("first_token")
         if streaming:
-            if on_token is not None:
-                on_token(t)
+            emit(t)
             return
         buffered.append(t)
         text = "".join(buffered)
@@ -224,8 +239,7 @@ def _generative(
         if len(text) >= len(NOT_FOUND) + 2 or (text.strip() and not NOT_FOUND.startswith(text.strip()[: len(NOT_FOUND)])):
             if NOT_FOUND not in text.upper():
                 streaming = True
-                if on_token is not None:
-                    on_token(text)
+                emit(text)
 
     raw = gen.chat(messages, max_tokens=p.settings.max_answer_tokens, on_token=token).strip()
     if NOT_FOUND in raw.upper() or not raw or unsafe_output(raw):
@@ -268,10 +282,12 @@ def _generative(
     cites = [_citation(p, i, x, score_of.get(x.id, 0.0)) for i, x in enumerate(cited, start=1)]
     renumber = {x.id: i for i, x in enumerate(cited, start=1)}
     text = _renumber(raw, passages, renumber)
+    markers = " ".join(f"[{c.n}]" for c in cites)
     if not _CITE.search(text):
-        text = text + " " + " ".join(f"[{c.n}]" for c in cites)
-    if not streaming and on_token is not None:
-        on_token(text)
+        text = text + " " + markers
+    if on_token is not None:
+        # streamed text had the model's markers removed; the final ones close it
+        on_token(text if not streaming else " " + markers)
     return Answer(question, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
 
 

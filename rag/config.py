@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted")
     max_answer_tokens: int = Field(160, ge=16, le=2048, description="Generation budget for one answer")
     max_summary_tokens: int = Field(400, ge=32, le=4096, description="Generation budget for one summary")
-    summary_points: int = Field(5, ge=4, le=7, description="Points per summary language")
+    summary_points: int = Field(6, ge=4, le=7, description="Points per summary language")
     seed: int = Field(0, description="Sampling seed (answers use temperature 0)")
 
     @property

@@ -66,4 +66,7 @@ def eval_command(
         figures = s["metrics"]["all"]
         shown = ", ".join(f"{k} {v}" for k, v in figures.items() if v is not None and k != "n")
         click.echo(f"{s['name']} ({s['kind']}, {figures['n']} items): {shown}")
+        errors = sum(1 for r in s["items"] if r.get("error"))
+        if errors:
+            click.echo(f"  {errors} item(s) failed with an error; see the report.", err=True)
     click.echo(f"Report: {out_dir / 'report.md'} (also report.json, report.png)")

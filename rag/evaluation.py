@@ -245,8 +245,12 @@ def _answer(pipeline: PipelineLike, question: str, article: str | None) -> tuple
     """The answer as its JSON dict, and an error message when asking failed."""
     try:
         return pipeline.ask(question, article=article).to_json(), ""
-    except KhabarError as err:
-        return {"answer": "", "refused": False, "citations": [], "timings_ms": {}, "models": {}}, str(err)
+    except Exception as exc:  # one broken item must not lose a long run; the report shows it
+        return {"answer": "", "refused": False, "citations": [], "timings_ms": {}, "models": {}}, _error(exc)
+
+
+def _error(exc: Exception) -> str:
+    return str(exc) if isinstance(exc, KhabarError) else f"{type(exc).__name__}: {exc}"
 
 
 def _cited_texts(citations: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -368,7 +372,7 @@ def _retrieve(pipeline: PipelineLike, question: str, k: int, article: str | None
         return []
     try:
         return list(retrieve(question, k, article=article))
-    except KhabarError:
+    except KhabarError:  # recall then counts the cited passages only
         return []
 
 
@@ -402,8 +406,8 @@ def run_xlsum(
                 points = ur.get("points") or []
                 summary = " ".join(metrics.strip_markers(p["text"]).strip() for p in points)
                 sources = _cited_texts([c for p in points for c in p.get("citations", [])])
-            except KhabarError as err:
-                error = str(err)
+            except Exception as exc:  # as in _answer: recorded, not raised
+                error = _error(exc)
             reference = item["summary"]
             facts = metrics.unsupported_facts(summary, sources) if summary else []
             row: dict[str, Any] = {

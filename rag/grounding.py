@@ -31,7 +31,7 @@ _RELATIVE_DAYS = "today yesterday tomorrow tonight آج کل گزشتہ".split()
 # Words that name the kind of answer rather than a topic.
 GENERIC = set(
     """kind type sort thing things way manner people person persons personalities individuals name names day date
-    year years time number amount capability role purpose reason place setting organisation organization
+    year years week month time number amount capability role purpose reason place setting organisation organization
     happen happened happens
     قسم طرح چیز چیزیں شخصیات شخصیت افراد فرد لوگ لوگوں شخص نام دن روز تاریخ سال وقت تعداد جگہ مقام وجہ مقصد""".split()
 )
@@ -91,12 +91,17 @@ def focus_words(question: str) -> list[str]:
             continue
         for step in (1, -1):
             j = i + step
-            while 0 <= j < len(toks) and (toks[j] in _POSTPOSITIONS or _WH.match(toks[j])):
-                j += step
-            if 0 <= j < len(toks):
+            while 0 <= j < len(toks):
                 cand = toks[j]
-                if cand in set(content_words(cand)) and cand not in GENERIC:
+                if cand in _POSTPOSITIONS or _WH.match(cand):
+                    j += step
+                    continue
+                if cand in GENERIC:
+                    j += step  # "the *name* of the commissioner": look past the generic word
+                    continue
+                if cand in set(content_words(cand)):
                     focus.append(cand)
+                break
     return focus
 
 
@@ -105,6 +110,14 @@ def vocabulary(texts: Sequence[str]) -> set[str]:
     for t in texts:
         vocab.update(tokenize(t))
     return vocab
+
+
+def focus_present(question: str, text: str) -> bool:
+    """Whether every focus word of the question occurs in `text`."""
+    from .text import fuzzy_in
+
+    vocab = set(tokenize(text))
+    return all(fuzzy_in(w, vocab) for w in focus_words(question))
 
 
 def missing_focus(question: str, article_vocab: set[str]) -> list[str]:

@@ -4,17 +4,17 @@ are built around it; models load on first use and stay loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from . import indexer
+from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
 from .grounding import vocabulary
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
-from .config import Settings
 from .retrieval import aligned_groups
 from .store import Store
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult

@@ -51,12 +51,16 @@ _ACQUIRE_UR = re.compile(
     _F,
 )
 _MEDIA_UR = re.compile(r"(ویڈیو|وڈیو|تصویر|تصاویر|فلم|مواد|کلپ|لنک|فائل)", _F)
-_HARM_UR = re.compile(
-    r"(کیسے|کس طرح|طریقہ|طریقے|ترکیب|مدد کر|سکھا).{0,60}"
-    r"(پھنسا|ورغلا|راغب کر|اغوا|بلیک میل|استحصال کر|زیادتی کر|ریکارڈ کر|فلم بنا|اسمگل|سیٹ اپ|کلب بنا|کلب قائم)",
-    _F,
-)
-_EVADE_UR = re.compile(r"(کیسے|کس طرح|طریقہ).{0,60}(پولیس|ایجنسی|این سی سی آئی اے|ایف آئی اے|قانون).{0,40}(بچ|چھپ|پکڑ[ےا] نہ)", _F)
+_HOW_UR = r"(کیسے|کس طرح|طریقہ|طریقے|ترکیب|مدد کر|سکھا|بتائیں|بتاؤ)"
+_HARM_VERB_UR = r"(پھنسا|ورغلا|راغب کر|اغوا|بلیک میل|استحصال کر|زیادتی کر|ریکارڈ کر|فلم بنا|اسمگل|سیٹ اپ|کلب بنا|کلب قائم)"
+# Urdu puts the question word before or after the verb ("بچوں کو پھنسانے کا طریقہ")
+_HARM_UR = re.compile(f"{_HOW_UR}.{{0,60}}{_HARM_VERB_UR}|{_HARM_VERB_UR}.{{0,30}}{_HOW_UR}", _F)
+_AUTHORITY_UR = r"(پولیس|ایجنسی|این سی سی آئی اے|ایف آئی اے|قانون)"
+_ESCAPE_UR = r"(بچ سک|بچنے|بچا جا|بچوں گا|چھپ|پکڑ[ےا] نہ)"
+# all three in any order: someone asking how to escape the authorities
+_EVADE_UR = re.compile(f"^(?=.*{_HOW_UR})(?=.*{_AUTHORITY_UR})(?=.*{_ESCAPE_UR})", _F)
+# "How did the gang lure the children?" asks what the article reports
+_REPORTED = re.compile(r"\bhow\s+(did|were|was|had|have)\s+(the|they|these|those|he|she|it|gang|suspects?)\b", re.I)
 
 _INJECTION = re.compile(
     r"(ignore|disregard|forget|override|bypass)\s+(all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*"
@@ -93,7 +97,7 @@ def screen(question: str) -> Screening:
         _ACQUIRE_EN.search(norm)
         or _ACQUIRE_EN2.search(norm)
         or _EXPLICIT_EN.search(norm)
-        or _HARM_EN.search(norm)
+        or (_HARM_EN.search(norm) and not _REPORTED.search(norm))
         or _EVADE_EN.search(norm)
         or (_ACQUIRE_UR.search(norm) and _MEDIA_UR.search(norm))
         or _HARM_UR.search(norm)

@@ -120,9 +120,10 @@ class Store:
         if self.passages:
             self.bm25().save(str(tmp / "bm25"))
         (tmp / "manifest.json").write_text(json.dumps(asdict(self.manifest), ensure_ascii=False, indent=1), encoding="utf-8")
-        shutil.rmtree(old, ignore_errors=True)
         if directory.exists():
+            shutil.rmtree(old, ignore_errors=True)
             os.replace(directory, old)
+        # (when only `old` exists, from an interrupted swap, it stays until the new index is in place)
         os.replace(tmp, directory)
         shutil.rmtree(old, ignore_errors=True)
 

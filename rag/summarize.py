@@ -25,8 +25,9 @@ from .types import Citation, Passage, Summary, SummaryPoint, SummaryResult
 if TYPE_CHECKING:
     from .pipeline import Pipeline
 
-LEAD_BONUS = 0.08
+LEAD_BONUS = 0.15
 MMR_LAMBDA = 0.7
+FACT_BONUS = 0.06
 
 REWRITE_SYSTEM = (
     "You rewrite sentences from a news article as short summary points in {language}.\n"
@@ -50,6 +51,10 @@ def select_key_sentences(passages: list[Passage], vectors: np.ndarray, count: in
             relevance[i] += LEAD_BONUS * (6 - i) / 6
         if len(p.text.split()) < 6:
             relevance[i] -= 1.0  # fragments and datelines make poor points
+        elif len(p.text.split()) < 12:
+            relevance[i] -= 0.1  # short quotes carry little
+        # readers want the checkable facts: counts, dates, sentences
+        relevance[i] += FACT_BONUS * min(3, len(numbers(p.text) - {"1"}))
     chosen: list[int] = []
     while len(chosen) < min(count, len(passages)):
         best, best_score = -1, -np.inf

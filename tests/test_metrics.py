@@ -380,3 +380,20 @@ def test_cli_errors_become_click_errors(tmp_path: Path, settings: Settings) -> N
     assert "unrecognised evaluation item" in result.output
     result = CliRunner().invoke(eval_command, [])
     assert result.exit_code == 2
+
+
+class BrokenPipeline(FakePipeline):
+    def ask(self, question: str, **kwargs: Any) -> Answer:
+        if question == "Which day?":
+            raise RuntimeError("boom")
+        return super().ask(question, **kwargs)
+
+
+def test_an_item_that_raises_is_reported_not_fatal(tmp_path: Path, settings: Settings) -> None:
+    FakePipeline.script = SEED_SCRIPT
+    path = _write_jsonl(tmp_path / "seed.jsonl", SEED_ITEMS[:2])
+    report = evaluation.evaluate([path], settings, tmp_path / "out", make_pipeline=BrokenPipeline, progress=False)
+    rows = report["sets"][0]["items"]
+    assert rows[0]["error"] == "RuntimeError: boom" and not rows[0]["passed"]
+    assert rows[1]["passed"]
+    assert "given: RuntimeError: boom" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")

@@ -58,6 +58,7 @@ def test_eval_three_seed_questions(tmp_path: Path, settings: Settings) -> None:
     assert set(figures) == {"all", "en", "ur"}
     _in_range(figures["all"])
     rows = report["sets"][0]["items"]
+    assert [r["error"] for r in rows] == ["", "", ""]
     assert all(r["answer"] or r["refused"] for r in rows)
     assert all(r["total_ms"] and r["total_ms"] > 0 for r in rows)
     # The default models find the evidence line of the day question.
@@ -73,6 +74,7 @@ def test_eval_xlsum_and_uqa_items(tmp_path: Path, settings: Settings) -> None:
     _in_range(xl["metrics"]["all"])
     _in_range(qa["metrics"]["all"])
     assert xl["metrics"]["all"]["lead1_rouge1"] > 0  # Urdu is scored, not dropped
+    assert xl["items"][0]["error"] == "" and qa["items"][0]["error"] == ""
     summary = xl["items"][0]
     assert summary["refused"] or summary["rouge1"] > 0
     assert qa["items"][0]["answer"] or qa["items"][0]["refused"]

@@ -1,0 +1,144 @@
+"""Answer types, focus words, coverage and the check of generated answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.grounding import answer_type, coverage, focus_words, has_type, missing_focus, verify_answer, vocabulary
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many children were rescued?", "number"),
+        ("How much money was paid?", "number"),
+        ("کتنے بچے بازیاب ہوئے؟", "number"),
+        ("ملزم کو کتنی رقم دی گئی؟", "number"),
+        ("In which year was the network set up?", "year"),
+        ("What year did it start?", "year"),
+        ("یہ نیٹ ورک کس سال قائم ہوا؟", "year"),
+        ("On which day was the press conference?", "day"),
+        ("پریس کانفرنس کس دن ہوئی؟", "day"),
+        ("When was the raid?", "date"),
+        ("چھاپہ کب مارا گیا؟", "date"),
+        ("Who announced the raid?", "any"),
+        ("چھاپہ کس نے مارا؟", "any"),
+        ("", "any"),
+    ],
+)
+def test_answer_type(question: str, kind: str) -> None:
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "expected"),
+    [
+        ("The network started in 2019.", "year", True),
+        ("The network started long ago.", "year", False),
+        ("The conference was on Tuesday.", "day", True),
+        ("پریس کانفرنس منگل کے روز ہوئی۔", "day", True),
+        ("The raid was on 23 May.", "day", True),
+        ("The raid was a success.", "day", False),
+        ("The raid took place yesterday.", "date", True),
+        ("چھاپہ ۲۳ مئی کو مارا گیا۔", "date", True),
+        ("The raid was a success.", "date", False),
+        ("Six children were rescued.", "number", True),
+        ("چھ بچے بازیاب ہوئے۔", "number", True),
+        ("Thousands of videos were sold.", "number", True),
+        ("One man was arrested.", "number", False),
+        ("No number here.", "any", True),
+    ],
+)
+def test_has_type(text: str, kind: str, expected: bool) -> None:
+    assert has_type(text, kind) is expected
+
+
+def test_focus_words_english_noun_after_which() -> None:
+    assert focus_words("Which judge heard the case?") == ["judge"]
+
+
+def test_focus_words_skip_postpositions() -> None:
+    assert focus_words("Who is the minister?") == ["minister"]
+
+
+def test_focus_words_look_past_generic_word() -> None:
+    # "year" names the answer type, not the topic: the focus is past it
+    assert focus_words("In which year was the club set up?") == ["club"]
+    assert focus_words("What is the name of the commissioner?") == ["commissioner"]
+
+
+def test_focus_words_urdu_noun_before_question_word() -> None:
+    assert focus_words("شہر کی آبادی کتنی ہے؟") == ["آبادی"]
+
+
+def test_focus_words_none_without_question_word() -> None:
+    assert focus_words("Tell me about the raid.") == []
+
+
+def test_missing_focus_reports_absent_word() -> None:
+    vocab = vocabulary(["پولیس نے مظفر گڑھ میں چھاپہ مارا۔"])
+    assert missing_focus("شہر کی آبادی کتنی ہے؟", vocab) == ["آبادی"]
+
+
+def test_missing_focus_empty_when_word_present_in_inflected_form() -> None:
+    vocab = vocabulary(["The judges heard the case."])
+    assert missing_focus("Which judge heard the case?", vocab) == []
+
+
+def test_coverage_full() -> None:
+    assert coverage("How many children were rescued?", "Six children were rescued in the raid.") == 1.0
+
+
+def test_coverage_half() -> None:
+    assert coverage("How many children were rescued?", "Six children were seen.") == 0.5
+
+
+def test_coverage_none() -> None:
+    assert coverage("How many children were rescued?", "The court sent him on remand.") == 0.0
+
+
+def test_coverage_urdu_inflection() -> None:
+    assert coverage("کتنے بچوں کو بازیاب کرایا گیا؟", "چھ بچے بازیاب ہوئے۔") == pytest.approx(2 / 3)
+
+
+def test_coverage_question_without_content_words_is_one() -> None:
+    assert coverage("What is it?", "Anything.") == 1.0
+
+
+def test_verify_answer_supported_number() -> None:
+    check = verify_answer("Six children were rescued.", ["During the raid 6 children were rescued."])
+    assert check.ok
+    assert check.unsupported == ()
+
+
+def test_verify_answer_number_word_matches_digit_in_source() -> None:
+    assert verify_answer("6 children were rescued.", ["Six children were rescued."]).ok
+
+
+def test_verify_answer_urdu_number_word() -> None:
+    assert verify_answer("چھ بچے بازیاب ہوئے۔", ["چھاپے کے دوران 6 بچوں کو بازیاب کرایا گیا۔"]).ok
+
+
+def test_verify_answer_unsupported_number() -> None:
+    check = verify_answer("Nine children were rescued.", ["During the raid 6 children were rescued."])
+    assert not check.ok
+    assert check.unsupported == ("9",)
+
+
+def test_verify_answer_one_is_never_unsupported() -> None:
+    assert verify_answer("One man was arrested.", ["A man was arrested."]).ok
+
+
+def test_verify_answer_unsupported_name() -> None:
+    check = verify_answer("The raid was led by Ahmed Khan.", ["The raid was led by the police."])
+    assert not check.ok
+    assert check.unsupported == ("ahmed", "khan")
+
+
+def test_verify_answer_supported_name() -> None:
+    check = verify_answer("It was announced by Talal Chaudhry.", ["Minister Talal Chaudhry announced the raid."])
+    assert check.ok
+
+
+def test_verify_answer_name_prefix_allows_possessive() -> None:
+    assert verify_answer("The raid was in Muzaffargarh.", ["Muzaffargarh's police raided a studio."]).ok

@@ -329,7 +329,7 @@ def fetch_gguf(url: str, models_dir: Path, sha256: str | None = None) -> Path:
                 shutil.copyfileobj(resp, tmp, 1 << 22)
         except OSError as exc:
             os.unlink(tmp.name)
-            raise KhabarError(f"Could not fetch {url}: {exc}. Without a network, copy the GGUF into {models_dir}.")
+            raise KhabarError(f"Could not fetch {url}: {exc}. Without a network, copy the GGUF into {models_dir}.") from None
     if sha256:
         actual = sha256_file(Path(tmp.name))
         if actual != sha256:

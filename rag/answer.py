@@ -212,9 +212,10 @@ def _generative(
     buffered: list[str] = []
     streaming = False
     pending = ""  # a "[12]" marker being streamed: the model's numbers are not the final ones
+    last = " "  # the last character streamed
 
     def emit(t: str) -> None:
-        nonlocal pending
+        nonlocal pending, last
         if on_token is None:
             return
         text = pending + t
@@ -226,6 +227,7 @@ def _generative(
         text = _CITE.sub("", text)
         if text:
             on_token(text)
+            last = text[-1]
 
     def token(t: str) -> None:
         nonlocal streaming
@@ -287,7 +289,7 @@ def _generative(
         text = text + " " + markers
     if on_token is not None:
         # streamed text had the model's markers removed; the final ones close it
-        on_token(text if not streaming else " " + markers)
+        on_token(text if not streaming else ("" if last.isspace() else " ") + markers)
     return Answer(question, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
 
 

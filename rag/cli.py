@@ -261,9 +261,22 @@ def translate(ctx: click.Context, article: str, target: str) -> None:
 @click.pass_context
 def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: bool) -> None:
     """Serve the chat app (Gradio) on http://HOST:PORT."""
-    from ui.app import launch  # gradio is imported only here
+    import threading
 
-    launch(_pipeline(ctx), host=host, port=port, auth=auth, insecure=insecure)
+    from ui.app import check_bind, launch  # gradio is imported only here
+
+    check_bind(host, auth=auth, insecure=insecure)
+    p = _pipeline(ctx)
+    # load the models and the article prefix while the page comes up
+    threading.Thread(target=_warm_quietly, args=(p,), daemon=True).start()
+    launch(p, host=host, port=port, auth=auth, insecure=insecure)
+
+
+def _warm_quietly(p: Any) -> None:
+    try:
+        p.warm()
+    except KhabarError as err:  # shown again, with its fix, on the first question
+        click.echo(f"Warning: {err}", err=True)
 
 
 def _register_optional() -> None:

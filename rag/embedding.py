@@ -7,6 +7,7 @@ first use, not at start-up)."""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -35,8 +36,13 @@ class SentenceTransformerEmbedder:
         self.dim = dim
         self.batch_size = batch_size
         self._model: object | None = None
+        self._lock = threading.Lock()
 
     def _load(self):  # type: ignore[no-untyped-def]
+        with self._lock:  # the app warms up in a thread while a first question may arrive
+            return self._load_locked()
+
+    def _load_locked(self):  # type: ignore[no-untyped-def]
         if self._model is None:
             import os
 
@@ -45,7 +51,8 @@ class SentenceTransformerEmbedder:
             from sentence_transformers import SentenceTransformer  # heavy: imported on first use
 
             model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-            self.dim = int(model.get_sentence_embedding_dimension() or self.dim)
+            dim_of = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+            self.dim = int(dim_of() or self.dim)
             self._model = model
         return self._model
 

@@ -61,6 +61,7 @@ class LlamaCppGenerator:
         self.seed = seed
         self._llm: Any = None
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
+        self._memory_key: str | None = None  # the system prompt now in the KV cache
 
     def _load(self) -> Any:
         if self._llm is None:
@@ -75,13 +76,54 @@ class LlamaCppGenerator:
                 seed=self.seed,
                 verbose=False,
             )
-            if self.cache_dir is not None:
-                # KV state saved on disk, keyed by prompt tokens: a new process
-                # asking about the same article skips re-reading it.
-                from llama_cpp import LlamaDiskCache
-
-                self._llm.set_cache(LlamaDiskCache(cache_dir=str(self.cache_dir), capacity_bytes=2 << 30))
         return self._llm
+
+    # -- the article prefix, saved on disk --
+    # llama-cpp-python's LlamaDiskCache saves the whole logits buffer (hundreds
+    # of MB) after every answer; this saves only the KV state, once per
+    # system prompt (one per article edition), so a new process asking about
+    # the same article skips re-reading it.
+    def _prefix_file(self, messages: Sequence[Message]) -> Path | None:
+        if self.cache_dir is None or not messages or len(messages[0].get("content", "")) < 500:
+            return None
+        import hashlib
+
+        key = hashlib.sha256((self.id + "\0" + messages[0]["content"]).encode()).hexdigest()[:24]
+        return self.cache_dir / f"{key}.npz"
+
+    def _restore(self, llm: Any, path: Path) -> None:
+        import ctypes
+
+        import llama_cpp
+        import numpy as np
+
+        try:
+            with np.load(path) as data:
+                ids, raw = data["input_ids"], data["state"].tobytes()
+        except (OSError, ValueError, KeyError):
+            return  # a damaged cache file only costs the re-read
+        buf = (ctypes.c_uint8 * len(raw)).from_buffer_copy(raw)
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(raw)) != len(raw):
+            llm.n_tokens = 0
+            return
+        llm.input_ids[: len(ids)] = ids
+        llm.n_tokens = len(ids)
+        llm._requires_eval = True
+
+    def _save(self, llm: Any, path: Path) -> None:
+        import ctypes
+        import os
+
+        import llama_cpp
+        import numpy as np
+
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buf = (ctypes.c_uint8 * int(size))()
+        n = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(buf, dtype=np.uint8, count=n))
+        os.replace(tmp, path)
 
     def count_tokens(self, text: str) -> int:
         llm = self._load()
@@ -97,6 +139,11 @@ class LlamaCppGenerator:
     ) -> str:
         llm = self._load()
         with self._lock:
+            prefix = self._prefix_file(messages)
+            key = prefix.name if prefix else None
+            if prefix is not None and key != self._memory_key and prefix.exists():
+                self._restore(llm, prefix)
+            self._memory_key = key
             try:
                 stream = llm.create_chat_completion(
                     messages=list(messages),
@@ -115,6 +162,8 @@ class LlamaCppGenerator:
                         parts.append(delta)
                         if on_token is not None:
                             on_token(delta)
+                if prefix is not None and not prefix.exists():
+                    self._save(llm, prefix)
                 return "".join(parts)
             except ValueError as exc:
                 msg = str(exc)

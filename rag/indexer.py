@@ -19,7 +19,7 @@ from .chunking import chunk_edition
 from .corpus import read_edition, read_editions
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
-from .store import Manifest, Store, read_manifest
+from .store import FORMAT_VERSION, Manifest, Store, read_manifest
 from .types import Edition, Passage
 
 Progress = Callable[[str, float], None]
@@ -37,7 +37,7 @@ def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id:
         manifest: Manifest | None = read_manifest(index_dir)
     except IndexMissingError:
         manifest = None
-    rebuild = rebuild or manifest is None or manifest.embedder != embedder_id
+    rebuild = rebuild or manifest is None or manifest.embedder != embedder_id or manifest.version != FORMAT_VERSION
     old = {} if manifest is None else manifest.editions
     current = {e.key: e for e in editions}
     # editions indexed earlier from other paths stay while their files exist

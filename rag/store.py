@@ -21,7 +21,7 @@ from .errors import IndexMissingError, KhabarError
 from .text import stem, tokenize
 from .types import Passage
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # bump when passages, vectors or keyword tokens change meaning
 
 
 def keyword_tokens(text: str) -> list[str]:

@@ -138,10 +138,14 @@ def tokenize(text: str) -> list[str]:
 def stem(token: str) -> str:
     """A light suffix strip so that plural and oblique forms meet."""
     if token.isascii():
-        for suf in ("'s", "ies", "es", "s", "ing", "ed"):
+        if len(token) <= 3 or not token.isalpha():
+            return token
+        for suf in ("'s", "ies", "ing", "es", "ed", "s"):
             if token.endswith(suf) and len(token) - len(suf) >= 3:
-                return token[: -len(suf)] + ("y" if suf == "ies" else "")
-        return token
+                token = token[: -len(suf)] + ("y" if suf == "ies" else "")
+                break
+        # rescue/rescued/rescues all meet at "rescu"
+        return token[:-1] if token.endswith("e") and len(token) > 4 else token
     for suf in ("ئیں", "یاں", "وں", "یں", "ین", "ات", "ے", "ی", "ا", "ہ"):
         if token.endswith(suf) and len(token) - len(suf) >= 2:
             return token[: -len(suf)]

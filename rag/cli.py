@@ -121,6 +121,11 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
     if as_json:
         click.echo(json.dumps(p.ask(question, k=k, article=article).to_json(), ensure_ascii=False))
         return
+    _ask_and_print(p, question, k=k, article=article)
+
+
+def _ask_and_print(p: Any, question: str, **kwargs: Any) -> Any:
+    """Ask, streaming the answer to the terminal, then list the citations."""
     streamed = False
 
     def on_token(t: str) -> None:
@@ -129,7 +134,9 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
         click.echo(t, nl=False)
         sys.stdout.flush()
 
-    _print_answer(p.ask(question, k=k, article=article, on_token=on_token), streamed)
+    answer = p.ask(question, on_token=on_token, **kwargs)
+    _print_answer(answer, streamed)
+    return answer
 
 
 @cli.command()
@@ -150,20 +157,11 @@ def chat(ctx: click.Context, article: str | None) -> None:
             return
         if not q.strip():
             return
-        streamed = False
-
-        def on_token(t: str) -> None:
-            nonlocal streamed
-            streamed = True
-            click.echo(t, nl=False)
-            sys.stdout.flush()
-
         try:
-            answer = p.ask(q, article=article, history=history, on_token=on_token)
+            answer = _ask_and_print(p, q, article=article, history=history)
         except UsageError as err:
             click.echo(f"Error: {err}", err=True)
             continue
-        _print_answer(answer, streamed)
         t = answer.timings_ms
         click.echo(f"  ({t['retrieve']:.0f} ms retrieval, {t['first_token']:.0f} ms to first token, {t['total']:.0f} ms total)", err=True)
         history.append((q, answer.answer))

@@ -81,25 +81,44 @@ def _has_date(norm: str, words: set[str]) -> bool:
     return bool(words & set(_MONTHS))
 
 
+# Question words that stand before the noun they ask about ("which *judge*",
+# "کس *سیلاب*", "کتنے *شہروں*"); Urdu ones also follow it ("*آبادی* کتنی").
+_DETERMINERS = {
+    "which", "what", "whose", "how",
+    "کس", "کن", "کون", "کونسا", "کونسی", "کونسے", "کتنے", "کتنی", "کتنا", "کتنوں",
+}
+_AUXILIARIES = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"}
+_WH_PARTS = {"سا", "سی", "سے", "many", "much"}  # کون سا, how many
+
+
 def focus_words(question: str) -> list[str]:
-    """Content words standing next to the question word, skipping
-    postpositions and articles: the thing the question asks about."""
+    """The nouns a question asks about: beside a determiner-like question
+    word ("which *judge*", "کس *سیلاب*", "*آبادی* کتنی"), or just before an
+    Urdu question word ("*سروس* کا نام کیا"). Verbs after کیا/کب/when are not
+    taken: they are paraphrased too freely to demand them."""
     toks = tokenize(question)
     focus: list[str] = []
     for i, tok in enumerate(toks):
         if not _WH.match(tok):
             continue
-        for step in (1, -1):
+        is_urdu = not tok.isascii()
+        steps: tuple[int, ...] = ()
+        if tok in _DETERMINERS:
+            steps = (1, -1) if is_urdu else (1,)
+            if tok == "how" and (i + 1 >= len(toks) or toks[i + 1] not in ("many", "much")):
+                steps = ()
+        elif is_urdu:
+            steps = (-1,)
+        elif i + 1 < len(toks) and toks[i + 1] in _AUXILIARIES:
+            steps = (1,)  # "who is the *minister*", "when was the *raid* ..."
+        for step in steps:
             j = i + step
             while 0 <= j < len(toks):
                 cand = toks[j]
-                if cand in _POSTPOSITIONS or _WH.match(cand):
-                    j += step
-                    continue
-                if cand in GENERIC:
+                if cand in _POSTPOSITIONS or cand in _WH_PARTS or _WH.match(cand) or cand in GENERIC:
                     j += step  # "the *name* of the commissioner": look past the generic word
                     continue
-                if cand in set(content_words(cand)):
+                if cand in set(content_words(cand)) and cand not in focus:
                     focus.append(cand)
                 break
     return focus

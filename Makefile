@@ -40,7 +40,7 @@ models: venv
 index: models
 	$(KHABAR) index
 
-test: setup
+test: setup lint
 	$(PY) -m pytest -v
 
 test-fast: venv

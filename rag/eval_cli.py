@@ -60,7 +60,7 @@ def eval_command(
         report = evaluate(list(sets), settings, out_dir, limit=limit, ids=wanted, progress=not quiet)
     except KhabarError as err:
         exc = click.ClickException(str(err))
-        exc.exit_code = err.exit_code
+        exc.exit_code = err.exit_code  # type: ignore[misc]  # click keeps it per class
         raise exc from None
     for s in report["sets"]:
         figures = s["metrics"]["all"]

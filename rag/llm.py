@@ -122,7 +122,7 @@ class LlamaCppGenerator:
         n = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(buf, dtype=np.uint8, count=n))
+        np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(memoryview(buf).cast("B"), dtype=np.uint8, count=n))
         os.replace(tmp, path)
 
     def count_tokens(self, text: str) -> int:

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -198,7 +199,7 @@ def verify(spec: ModelSpec, models_dir: Path, full: bool = False) -> Path:
 # --- assembly --------------------------------------------------------------------
 
 
-def install(spec: ModelSpec, settings: Settings, log: callable = print) -> Path:  # type: ignore[valid-type]
+def install(spec: ModelSpec, settings: Settings, log: Callable[[str], None] = print) -> Path:
     """Make `models/<filename>` exist and verify; reuse the shared cache."""
     target = settings.models_dir / spec.filename
     try:
@@ -219,7 +220,7 @@ def install(spec: ModelSpec, settings: Settings, log: callable = print) -> Path:
     return verify(spec, settings.models_dir, full=True)
 
 
-def _assemble(spec: ModelSpec, settings: Settings, dest: Path, log: callable) -> None:  # type: ignore[valid-type]
+def _assemble(spec: ModelSpec, settings: Settings, dest: Path, log: Callable[[str], None]) -> None:
     wheels_dir = settings.cache_dir / "wheels"
     wheels_dir.mkdir(parents=True, exist_ok=True)
     log(f"{spec.id}: downloading {len(spec.packages)} packages into {wheels_dir}")

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 LEAD_BONUS = 0.15
 MMR_LAMBDA = 0.7
 FACT_BONUS = 0.06
+QUOTE_PENALTY = 0.08
+_QUOTED = re.compile(r"^\s*[\"“”«']|.{0,40}(کہا ،|said,)\s*[\"“”«]")
 
 REWRITE_SYSTEM = (
     "You rewrite sentences from a news article as short summary points in {language}.\n"
-    "For each numbered sentence, write one short point of at most 25 words that keeps its key fact.\n"
+    "For each numbered sentence, write one complete, short sentence (at most 25 words) that keeps its key fact.\n"
     "Keep every number exactly as written. Do not add anything that is not in the sentence.\n"
     "Answer with the same numbers, one point per line, like:\n[1] point\n[2] point"
 )
@@ -55,6 +57,9 @@ def select_key_sentences(passages: list[Passage], vectors: np.ndarray, count: in
             relevance[i] -= 0.1  # short quotes carry little
         # readers want the checkable facts: counts, dates, sentences
         relevance[i] += FACT_BONUS * min(3, len(numbers(p.text) - {"1"}))
+        # quotations are comment around the facts, seldom the facts themselves
+        if _QUOTED.match(p.text):
+            relevance[i] -= QUOTE_PENALTY
     chosen: list[int] = []
     while len(chosen) < min(count, len(passages)):
         best, best_score = -1, -np.inf

@@ -281,12 +281,10 @@ def _generative(
             on_token("\n[unsupported by the article: " + ", ".join(check.unsupported) + "; replaced by the quoted evidence]\n" + fallback.answer)
         return fallback
     score_of = {h.passage.id: h.score for h in hits}
-    cites = [_citation(p, i, x, score_of.get(x.id, 0.0)) for i, x in enumerate(cited, start=1)]
-    renumber = {x.id: i for i, x in enumerate(cited, start=1)}
-    text = _renumber(raw, passages, renumber)
+    cites = [cite_passage(p, i, x, score_of.get(x.id, 0.0)) for i, x in enumerate(cited, start=1)]
+    # the model's markers were removed from `raw`; the final ones close the answer
     markers = " ".join(f"[{c.n}]" for c in cites)
-    if not _CITE.search(text):
-        text = text + " " + markers
+    text = raw + " " + markers
     if on_token is not None:
         # streamed text had the model's markers removed; the final ones close it
         on_token(text if not streaming else ("" if last.isspace() else " ") + markers)
@@ -302,17 +300,8 @@ def _cited_passages(raw: str, passages: list[Passage]) -> list[Passage]:
     return out
 
 
-def _renumber(raw: str, passages: list[Passage], renumber: dict[int, int]) -> str:
-    def sub(m: re.Match[str]) -> str:
-        i = int(m.group(1)) - 1
-        if 0 <= i < len(passages) and passages[i].id in renumber:
-            return f"[{renumber[passages[i].id]}]"
-        return ""
-
-    return re.sub(r"\s+([.,])", r"\1", _CITE.sub(sub, raw)).strip()
-
-
-def _citation(p: Pipeline, n: int, passage: Passage, score: float) -> Citation:
+def cite_passage(p: Pipeline, n: int, passage: Passage, score: float) -> Citation:
+    """A numbered citation of a passage, with its aligned counterpart."""
     return Citation(
         n=n,
         article=passage.article,
@@ -326,7 +315,7 @@ def _citation(p: Pipeline, n: int, passage: Passage, score: float) -> Citation:
 
 
 def _citations(p: Pipeline, hits: list[Hit]) -> list[Citation]:
-    return [_citation(p, i, h.passage, h.score) for i, h in enumerate(hits, start=1)]
+    return [cite_passage(p, i, h.passage, h.score) for i, h in enumerate(hits, start=1)]
 
 
 def warm(p: Pipeline) -> None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grounding
+from .answer import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .prompts import LANGUAGE_NAMES
 from .text import numbers
@@ -134,7 +135,7 @@ def _build(p: Pipeline, article: str) -> SummaryResult:
         points = _rewrite(p, sources, lang) if writes else [" ".join(x.text for x in src) for src in sources]
         summaries[lang] = Summary(
             lang,  # type: ignore[arg-type]
-            points=[SummaryPoint(text, [_cite(p, i, x) for i, x in enumerate(src, start=1)]) for text, src in zip(points, sources, strict=True)],
+            points=[SummaryPoint(text, [cite_passage(p, i, x, 1.0) for i, x in enumerate(src, start=1)]) for text, src in zip(points, sources, strict=True)],
             method="abstractive" if writes else "extractive",
         )
     consistency = check_consistency(summaries)
@@ -161,10 +162,6 @@ def _rewrite(p: Pipeline, sources: list[list[Passage]], lang: str) -> list[str]:
         ok = bool(text) and grounding.verify_answer(text, [original]).ok and numbers(text) >= (numbers(original) - {"1"})
         points.append(text if ok else original)
     return points
-
-
-def _cite(p: Pipeline, n: int, passage: Passage) -> Citation:
-    return Citation(n, passage.article, passage.start, passage.end, passage.text, 1.0, passage.language, p.aligned(passage))
 
 
 def check_consistency(summaries: dict[str, Summary]) -> dict[str, Any]:

@@ -1,16 +1,11 @@
-"""Deciding whether passages answer a question, checking generated answers
-against their passages, and the extractive fallback.
-
-Embedding similarity does not separate answerable from unanswerable questions
-(../shared/MODELS.md measured 0.64 for an unanswerable one), so answerability
-here rests on two checks a reader can follow:
-- the answer type: a "how many" question needs a number in the passage, "which
-  year" a year, "which day" a weekday or date;
-- the focus: a content word next to the question word ("which *judge*",
-  "*آبادی* کتنی") that appears nowhere in the article means the article does
-  not speak of it.
-Generated answers are accepted only when every number and name they state is
-in the passages they cite."""
+"""Checks a reader can follow, used around the learned answer decision:
+- the answer type: a "how many" question needs a number in a candidate, "which
+  year" a year, "which day" a weekday or date — when no candidate has one, the
+  article does not say;
+- coverage: the share of a text's content words found in a passage (used to
+  choose which sentences a generated answer cites);
+- verification: a generated answer is kept only when every number and name it
+  states is in the sentences it cites."""
 
 from __future__ import annotations
 
@@ -28,25 +23,12 @@ _MONTHS = (
 _WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()
 _RELATIVE_DAYS = "today yesterday tomorrow tonight آج کل گزشتہ".split()
 
-# Words that name the kind of answer rather than a topic.
-GENERIC = set(
-    """kind type sort thing things way manner people person persons personalities individuals name names day date
-    year years week month time number amount capability role purpose reason place setting organisation organization
-    happen happened happens
-    قسم طرح چیز چیزیں شخصیات شخصیت افراد فرد لوگ لوگوں شخص نام دن روز تاریخ سال وقت تعداد جگہ مقام وجہ مقصد""".split()
-)
-
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("year", re.compile(r"\b(what|which|in what)\s+year\b|کس سال|کون سے سال|کون سا سال|کونسے سال|کس برس", re.I)),
     ("day", re.compile(r"\b(what|which)\s+day\b|کس دن|کس روز|کون سے دن|کونسے دن", re.I)),
     ("date", re.compile(r"\bwhen\b|\b(what|which)\s+(date|month)\b|\bon what date\b|کب|کس تاریخ|کس مہینے", re.I)),
     ("number", re.compile(r"\bhow\s+(many|much|long|old)\b|\bwhat\s+(number|percentage|amount)\b|کتنے|کتنی|کتنا|کتنوں|تعداد کیا", re.I)),
 ]
-
-_WH = re.compile(
-    r"^(what|which|who|whom|whose|where|when|how|why)$|^(کس|کن|کون|کونسا|کونسی|کونسے|کتنے|کتنی|کتنا|کیا|کب|کہاں|کیوں|کیسے)$"
-)
-_POSTPOSITIONS = {"کی", "کے", "کا", "نے", "کو", "سے", "میں", "پر", "is", "are", "was", "were", "the", "a", "an", "of", "did", "does", "do", "has", "have", "had"}
 
 
 def answer_type(question: str) -> str:
@@ -81,77 +63,12 @@ def _has_date(norm: str, words: set[str]) -> bool:
     return bool(words & set(_MONTHS))
 
 
-# Question words that stand before the noun they ask about ("which *judge*",
-# "کس *سیلاب*", "کتنے *شہروں*"); Urdu ones also follow it ("*آبادی* کتنی").
-_DETERMINERS = {
-    "which", "what", "whose", "how",
-    "کس", "کن", "کون", "کونسا", "کونسی", "کونسے", "کتنے", "کتنی", "کتنا", "کتنوں",
-}
-_AUXILIARIES = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"}
-_WH_PARTS = {"سا", "سی", "سے", "many", "much"}  # کون سا, how many
-
-
-def focus_words(question: str) -> list[str]:
-    """The nouns a question asks about: beside a determiner-like question
-    word ("which *judge*", "کس *سیلاب*", "*آبادی* کتنی"), or just before an
-    Urdu question word ("*سروس* کا نام کیا"). Verbs after کیا/کب/when are not
-    taken: they are paraphrased too freely to demand them."""
-    toks = tokenize(question)
-    focus: list[str] = []
-    for i, tok in enumerate(toks):
-        if not _WH.match(tok):
-            continue
-        is_urdu = not tok.isascii()
-        steps: tuple[int, ...] = ()
-        if tok in _DETERMINERS:
-            steps = (1, -1) if is_urdu else (1,)
-            if tok == "how" and (i + 1 >= len(toks) or toks[i + 1] not in ("many", "much")):
-                steps = ()
-        elif is_urdu:
-            steps = (-1,)
-        elif i + 1 < len(toks) and toks[i + 1] in _AUXILIARIES:
-            steps = (1,)  # "who is the *minister*", "when was the *raid* ..."
-        for step in steps:
-            j = i + step
-            while 0 <= j < len(toks):
-                cand = toks[j]
-                if cand in _POSTPOSITIONS or cand in _WH_PARTS or _WH.match(cand) or cand in GENERIC:
-                    j += step  # "the *name* of the commissioner": look past the generic word
-                    continue
-                if cand in set(content_words(cand)) and cand not in focus:
-                    focus.append(cand)
-                break
-    return focus
-
-
-def vocabulary(texts: Sequence[str]) -> set[str]:
-    vocab: set[str] = set()
-    for t in texts:
-        vocab.update(tokenize(t))
-    return vocab
-
-
-def focus_present(question: str, text: str) -> bool:
-    """Whether every focus word of the question occurs in `text`."""
-    from .text import fuzzy_in
-
-    vocab = set(tokenize(text))
-    return all(fuzzy_in(w, vocab) for w in focus_words(question))
-
-
-def missing_focus(question: str, article_vocab: set[str]) -> list[str]:
-    """Focus words of the question that appear nowhere in the article."""
-    from .text import fuzzy_in
-
-    return [w for w in focus_words(question) if not fuzzy_in(w, article_vocab)]
-
-
 def coverage(question: str, text: str) -> float:
     """Share of the question's content words (generic ones excluded) found
     in `text`, allowing light inflection."""
     from .text import fuzzy_in
 
-    words = [w for w in content_words(question) if w not in GENERIC]
+    words = content_words(question)
     if not words:
         return 1.0
     vocab = set(tokenize(text))
@@ -175,9 +92,3 @@ def verify_answer(answer: str, passages: Sequence[str]) -> Check:
         if name not in source_words and not any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
             bad.append(name)
     return Check(ok=not bad, unsupported=tuple(bad))
-
-
-def clause_with(text: str, question: str) -> str:
-    """The whole sentence: clauses alone lose who said what, and the
-    sentence is what a reader can check."""
-    return text.strip()

@@ -6,18 +6,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import indexer
 from .config import Settings
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
-from .grounding import vocabulary
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import aligned_groups
 from .store import Store
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult
+
+if TYPE_CHECKING:
+    from .answering.deps import AnswerDeps
+    from .answering.extractive import Judge
 
 
 class PipelineLike(Protocol):
@@ -46,14 +49,21 @@ class Pipeline:
     """The real pipeline. Back-ends may be injected (tests, evaluation);
     otherwise they are built from the settings on first use."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, generator: Generator | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        judge: Judge | None = None,
+    ) -> None:
         self.settings = settings
         self._embedder = embedder
         self._generator = generator
+        self._judge = judge  # the answer decision; the learned one by default
         self._store: Store | None = None
         self._store_stamp: float = -1.0
         self._groups: dict[int, set[int]] | None = None
-        self._vocab: dict[tuple[str, str], set[str]] = {}
 
     # -- back-ends --
     def embedder(self) -> Embedder:
@@ -108,19 +118,12 @@ class Pipeline:
                 raise IndexMismatchError(store.manifest.embedder, configured)
             self._store, self._store_stamp = store, stamp
             self._groups = None
-            self._vocab = {}
         return self._store
 
     def groups(self) -> dict[int, set[int]]:
         if self._groups is None:
             self._groups = aligned_groups(self.store())
         return self._groups
-
-    def vocabulary(self, article: str, language: str) -> set[str]:
-        key = (article, language)
-        if key not in self._vocab:
-            self._vocab[key] = vocabulary([x.text for x in self.store().edition_passages(article, language)])
-        return self._vocab[key]
 
     def check_article(self, article: str) -> None:
         known = self.store().articles()
@@ -150,6 +153,22 @@ class Pipeline:
         qvec = self.embedder().embed_queries([question])[0]
         return retrieve(self.store(), question, qvec, k or self.settings.k, article=article, groups=self.groups())
 
+    def answer_deps(self) -> AnswerDeps:
+        """What answering needs, handed over explicitly (no reach-back)."""
+        from .answering.deps import AnswerDeps
+
+        store = self.store()
+        return AnswerDeps(
+            settings=self.settings,
+            store=store,
+            embed_query=lambda text: self.embedder().embed_queries([text])[0],
+            generator=self.generator,
+            llm=self.llm_spec(),
+            groups=self.groups(),
+            aligned=self.aligned,
+            models=self.models_info(),
+        )
+
     def ask(
         self,
         question: str,
@@ -159,9 +178,13 @@ class Pipeline:
         history: Sequence[tuple[str, str]] = (),
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        from .answer import ask
-
-        return ask(self, question, k=k, article=article, history=history, on_token=on_token)
+        from .answering.ask import ask
+        if article is not None:
+            self.check_article(article)
+        judge = self._judge
+        if judge is None:
+            from .answering.learned import learned_judge as judge
+        return ask(self.answer_deps(), question, judge=judge, k=k, article=article, history=history, on_token=on_token)
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         from .summarize import summarize
@@ -204,6 +227,6 @@ class Pipeline:
     def warm(self) -> None:
         """Load the models and process the article prefix ahead of the first
         question (chat and app start-up)."""
-        from .answer import warm
+        from .answering.ask import warm
 
-        warm(self)
+        warm(self.answer_deps())

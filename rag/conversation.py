@@ -77,7 +77,7 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "fillers": ("number", "total", "others", "ones", "one", "more", "rest", "remaining", "kind", "sort"),
         "predicates": (
-            "held", "sold", "caught", "taken", "given", "found", "made", "done", "kept", "sent", "seen", "known",
+            "sold", "caught", "taken", "given", "found", "made", "done", "kept", "sent", "seen", "known",
             "shown", "led", "run", "put", "set", "told", "brought", "bought", "taught", "paid", "met", "left",
             "got", "gotten", "hidden", "stolen", "won", "lost", "built", "hit", "freed", "jailed", "get", "go",
             "went", "gone", "come", "came", "say", "do", "did", "does", "happen", "stay", "remain", "stand",

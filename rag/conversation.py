@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .prompts import REFUSALS
 from .text import STOPWORDS_EN, STOPWORDS_UR, normalize
@@ -124,7 +124,8 @@ class Query:
     antecedent: index in `history` of the turn whose topic was borrowed.
     cue: 'none', 'leading', 'substitute', 'pronoun' or 'ellipsis'.
     cross_language: the borrowed words are in another language than the question.
-    context: the earlier answer (not a refusal) the follow-up leans on, or ''."""
+    context: the earlier answer (not a refusal) the follow-up leans on, or ''.
+    topic: the question's own topic words."""
 
     text: str
     question: str
@@ -134,7 +135,7 @@ class Query:
     cue: str = "none"
     cross_language: bool = False
     context: str = ""
-    topic: tuple[str, ...] = field(default=())
+    topic: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,8 @@ def _is_stop(norm: str) -> bool:
 def _is_predicate(tokens: list[_Token], i: int, cues: dict[str, tuple[str, ...]]) -> bool:
     word = tokens[i].norm
     if word.isascii() and word.isalpha():
+        if i > 0 and tokens[i].surface[:1].isupper():
+            return False  # a name inside the sentence (Ahmed, Javed), whatever its ending
         if word in _words(cues, "predicates"):
             return True
         return (word.endswith("ed") and len(word) > 4) or (word.endswith("ing") and len(word) > 5)

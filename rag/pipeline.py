@@ -179,6 +179,9 @@ class Pipeline:
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
         from .answering.ask import ask
+        from .answering.ask import validate_question
+
+        validate_question(question, self.settings.max_question_chars)  # a bad question is a usage error, index or not
         if article is not None:
             self.check_article(article)
         judge = self._judge

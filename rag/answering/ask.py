@@ -84,10 +84,21 @@ class Asker:
             self.on_token(answer.answer)
         return answer
 
-    def refuse(self, q: str, lang: str, reason: str, text_key: str | None = None, citations: Sequence[Citation] = (), why: str = "", streamed: bool = False) -> Answer:
+    def refuse(
+        self,
+        q: str,
+        lang: str,
+        reason: str,
+        text_key: str | None = None,
+        citations: Sequence[Citation] = (),
+        why: str | ex.Verdict = "",
+        streamed: bool = False,
+    ) -> Answer:
         text = REFUSALS[text_key or reason][lang].format(model=self.deps.llm.id)
         out = Answer(q, lang, text, True, reason, list(citations), strategy="refusal")  # type: ignore[arg-type]
-        if why:
+        if isinstance(why, ex.Verdict):
+            out.decision = _verdict_json(why)
+        elif why:
             out.decision = {"answered": False, "why": why}
         return self.finish(out, streamed)
 
@@ -171,7 +182,7 @@ def ask(
         return _generative(a, q_clean, query, follows, lang, own, target, lang)
     found, why = a.extractive(query, lang, own, target)
     if found is None:
-        return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why.why)
+        return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
     found.decision = _verdict_json(why)
     return a.finish(found)
 

@@ -121,6 +121,10 @@ def read_capped(path: Path, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
+def _last_part(value: str) -> str:
+    return re.split(r"[\\/]", value)[-1]
+
+
 def read_edition(path: Path) -> Edition:
     """Read one file as an edition; raise ArticleError naming the file."""
     return parse_edition(read_capped(path), path)
@@ -171,7 +175,7 @@ def parse_edition(data: bytes, path: Path) -> Edition:
                 str(path),
                 f"front matter `article: {article}` is not a usable article id ({problem}); use letters, digits, "
                 f"'.', '_' or '-' only, not starting with '.' or '-', at most 100 characters "
-                f"(for example `article: {safe_article_id(article.replace('/', '_'))}`)",
+                f"(for example `article: {safe_article_id(_last_part(article))}`)",
             )
     else:
         article = safe_article_id(name)  # the user's own file name: made valid, not refused

@@ -16,7 +16,7 @@ import numpy as np
 
 from .align import align
 from .chunking import chunk_edition
-from .corpus import read_edition, read_editions
+from .corpus import read_edition, read_editions, scan_files
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
 from .store import FORMAT_VERSION, Manifest, Store, read_manifest
@@ -56,8 +56,12 @@ def plan(
     # editions indexed earlier from other paths stay while their files exist
     keep = {k: v for k, v in old.items() if k not in current and Path(v["path"]).exists()}
     for key, info in keep.items():
+        files, problems = scan_files([Path(info["path"])])  # the link rule holds for kept files too
+        errors.extend(problems)
+        if not files:
+            continue
         try:
-            ed = read_edition(Path(info["path"]))
+            ed = read_edition(files[0])
         except KhabarError as err:
             errors.append(err)  # type: ignore[arg-type]
             continue

@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from . import indexer
 from .config import Settings
+from .corpus import read_capped
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
 from .grounding import vocabulary
@@ -186,7 +187,7 @@ class Pipeline:
     def article_text(self, article: str, language: str) -> str:
         for info in self.store().manifest.editions.values():
             if info["article"] == article and info["language"] == language:
-                return Path(info["path"]).read_text(encoding="utf-8").removeprefix("\ufeff")
+                return read_capped(Path(info["path"])).decode("utf-8").removeprefix("\ufeff")
         raise UnknownArticleError(f"{article} ({language})", self.store().articles())
 
     def aligned(self, passage: Passage) -> dict[str, Any] | None:

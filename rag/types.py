@@ -49,8 +49,10 @@ def check_article_id(value: str) -> ArticleId:
 def safe_article_id(value: str) -> ArticleId:
     """An id made valid: other characters become `_`, leading dots and dashes go,
     the length is cut. For ids taken from file names, which the user chose."""
-    out = "".join(ch if ch in _ID_PUNCT or unicodedata.category(ch)[0] in "LMN" else "_" for ch in value)
-    out = re.sub(r"_{2,}", "_", out).lstrip(".-")[:ARTICLE_ID_MAX]
+    if article_id_problem(value) is None:
+        return ArticleId(value)
+    out = "".join(ch if ch in _ID_PUNCT or unicodedata.category(ch)[0] in "LMN" else "\0" for ch in value)
+    out = re.sub("\0+", "_", out).lstrip(".-")[:ARTICLE_ID_MAX]
     return ArticleId(out or "article")
 
 

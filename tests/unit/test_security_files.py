@@ -14,6 +14,7 @@ import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
+import gradio as gr
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ARTICLE, EN_FRONT, EN_SENTENCES
@@ -29,11 +30,8 @@ from rag.paths import id_file_stem, inside
 from rag.pipeline import Pipeline
 from rag.store import Store
 from rag.types import check_article_id, safe_article_id
-
-gr = pytest.importorskip("gradio")
-
-from ui.handlers import Handlers  # noqa: E402
-from ui.uploads import recover_uploads  # noqa: E402
+from ui.handlers import Handlers
+from ui.uploads import recover_uploads
 
 SCRIPT = Path(__file__).resolve().parent / "fake_khabar.py"
 SECRET = "The vault code is 97531."
@@ -73,8 +71,9 @@ def _upload(app: Handlers, folder: Path, name: str, text: str) -> str:
     return status
 
 
-def _all_files(root: Path) -> set[Path]:
-    return {p for p in root.rglob("*")}
+def _outside(root: Path, data: Path) -> set[Path]:
+    """Every path under `root` except the data folder and what it holds."""
+    return {p for p in root.rglob("*") if not p.is_relative_to(data)}
 
 
 # --- hole 1: article ids name files -----------------------------------------------------------
@@ -136,13 +135,13 @@ def test_cli_summarize_of_a_path_id_writes_nothing_outside_the_data_folder(
         f"---\narticle: {bad_id}\nlanguage: en\n---\nThe park budget is one rupee. The minister said so on Monday.\n",
         encoding="utf-8",
     )
-    before = _all_files(tmp_path) - _all_files(settings.data_dir)
+    before = _outside(tmp_path, settings.data_dir)
     indexed = run(["index"])
     assert indexed.exit_code == 0
     assert "evil.en.txt" in indexed.output and "not a usable article id" in indexed.output
     summary = run(["summarize", "--article", bad_id, "--json"])
     assert summary.exit_code != 0  # the id is not indexed
-    after = _all_files(tmp_path) - _all_files(settings.data_dir)
+    after = _outside(tmp_path, settings.data_dir)
     assert after == before, f"written outside the data folder: {after - before}"
     assert not (tmp_path / "x").exists()
 
@@ -193,9 +192,9 @@ def test_app_summary_download_stays_in_its_folder(
     real = app.pipeline.summarize(ARTICLE, "both")
     real.article = evil
     monkeypatch.setattr(app.pipeline, "summarize", lambda *a, **k: real)
-    download = app.summarize(ARTICLE, progress=_no_progress)[-1]
-    written = Path(download.value)
-    assert written.is_file() and written.resolve().is_relative_to(temp_root.resolve())
+    app.summarize(ARTICLE, progress=_no_progress)
+    written = list(temp_root.glob("khabar-summary-*/*"))
+    assert [p.name for p in written] == [f"{id_file_stem(evil)}-summary.md"]
     assert not (tmp_path / "t1" / "pwn-summary.md").exists()
     assert not any((tmp_path / "abs").iterdir())
 
@@ -317,6 +316,23 @@ def test_upload_killed_before_indexing_is_indexed_at_start_up(
     assert [a.article for a in restarted.articles()] == [ARTICLE, "story"]
     assert recover_uploads(restarted, settings.uploads_dir) is None
     assert not [p for p in settings.uploads_dir.iterdir() if p.name.startswith(".")]  # no half-written file
+
+
+def test_khabar_ui_indexes_uploads_left_by_a_crash_before_serving(
+    app: Handlers, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rag.cli
+    import ui.app
+
+    settings.uploads_dir.mkdir(parents=True)
+    (settings.uploads_dir / "story.txt").write_text("The harbour reopened on Friday.\n", encoding="utf-8")  # saved, never indexed
+    served: list[list[str]] = []
+    monkeypatch.setattr(ui.app, "launch", lambda p, **kw: served.append([a.article for a in p.articles()]))
+    monkeypatch.setattr(rag.cli, "_warm_quietly", lambda p: None)
+    result = CliRunner().invoke(cli, ["ui"], obj={"settings": settings, "pipeline": app.pipeline})
+    assert result.exit_code == 0, result.output
+    assert served == [[ARTICLE, "story"]]
+    assert "story" in result.output
 
 
 # --- hole 5: symbolic links out of the articles folder ------------------------------------------

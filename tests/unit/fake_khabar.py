@@ -69,13 +69,13 @@ def _patch() -> None:
 
     rag.indexer.align = align  # type: ignore[assignment]
 
-    real_save = rag.store.Store._save
+    real_save = rag.store.Store.save
 
     def save(self: rag.store.Store, directory: Path) -> None:
         pause("save")
         real_save(self, directory)
 
-    rag.store.Store._save = save  # type: ignore[method-assign]
+    rag.store.Store.save = save  # type: ignore[method-assign]
 
     real_replace = os.replace
     count = 0

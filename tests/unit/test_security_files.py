@@ -31,7 +31,6 @@ from rag.pipeline import Pipeline
 from rag.store import Store
 from rag.types import check_article_id, safe_article_id
 from ui.handlers import Handlers
-from ui.uploads import recover_uploads
 
 SCRIPT = Path(__file__).resolve().parent / "fake_khabar.py"
 SECRET = "The vault code is 97531."
@@ -156,13 +155,13 @@ def test_summary_cache_of_an_unsafe_id_already_in_an_index_stays_inside(
         f"---\narticle: {evil}\nlanguage: en\n---\nThe park budget is one rupee. The minister said so on Monday.\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(rag.corpus, "article_id_problem", lambda value: None)  # the old, unchecked reader
+    monkeypatch.setattr(rag.corpus, "article_id_problem", lambda value: None, raising=False)  # the old, unchecked reader
     assert run(["index"]).exit_code == 0
     monkeypatch.undo()
     result = run(["summarize", "--article", evil, "--json"])
     assert result.exit_code == 0, result.output
-    cached = list(settings.summary_cache_dir.iterdir())
-    assert [p.name for p in cached] == [p.name for p in cached if p.name.startswith("id-")] and cached
+    cached = list(settings.summary_cache_dir.iterdir()) if settings.summary_cache_dir.exists() else []
+    assert cached and all(p.name.startswith("id-") for p in cached)
     assert not (tmp_path / "x").exists()
 
 
@@ -244,6 +243,38 @@ def test_app_upload_of_an_indexed_seed_file_is_already_there(app: Handlers, sett
     assert not settings.uploads_dir.exists() or not any(settings.uploads_dir.iterdir())
 
 
+def test_app_api_upload_cannot_take_over_an_article(app: Handlers, settings: Settings, tmp_path: Path) -> None:
+    """The same attacks through the served app, with gradio_client: a takeover
+    of the indexed English edition, and an id that is a path."""
+    import socket
+
+    from gradio_client import Client, handle_file
+
+    from ui.app import launch
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    server = launch(app.pipeline, port=port, settings=settings, block=False)
+    try:
+        client = Client(server.local_url, verbose=False)
+        takeover = tmp_path / "budget.txt"
+        takeover.write_text(f"---\narticle: {ARTICLE}\nlanguage: en\n---\nThe park budget is 1 rupee.\n", encoding="utf-8")
+        status = client.predict(handle_file(str(takeover)), api_name="/add_article")[0]
+        assert status.startswith("❌") and "already indexed" in status
+        climb = tmp_path / "climb.txt"
+        climb.write_text("---\narticle: ../../x/pwn\nlanguage: en\n---\nThe park budget is 1 rupee.\n", encoding="utf-8")
+        status = client.predict(handle_file(str(climb)), api_name="/add_article")[0]
+        assert status.startswith("❌") and "not a usable article id" in status
+        answer = client.predict("What is the park budget?", "", api_name="/ask")
+        assert not any("1 rupee" in c["text"] for c in answer["citations"])
+    finally:
+        server.close()
+    assert [a.article for a in app.pipeline.articles()] == [ARTICLE]
+    assert "park budget" not in app.pipeline.article_text(ARTICLE, "en")
+    assert not (settings.data_dir.parent / "x").exists()
+
+
 def test_cli_index_replacing_an_edition_from_another_file_says_so(run: Run, tmp_path: Path) -> None:
     assert run(["index"]).exit_code == 0
     other = tmp_path / "other" / "mine.en.txt"
@@ -310,6 +341,8 @@ def test_upload_killed_before_indexing_is_indexed_at_start_up(
         m.setattr(rag.indexer, "build", killed)
         with pytest.raises(Killed):
             _upload(app, tmp_path / "a", "story.txt", "The harbour reopened on Friday.\n")
+    from ui.uploads import recover_uploads  # (here, so the other tests run on code without it)
+
     restarted = Pipeline(settings, embedder=HashEmbedder(), generator=ScriptedGenerator([]))
     report = recover_uploads(restarted, settings.uploads_dir)  # what `khabar ui` runs before serving
     assert report is not None and report["embedded"] == ["story:en"]

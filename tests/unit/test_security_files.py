@@ -416,8 +416,58 @@ def _fake_khabar(args: list[str], tmp_path: Path, timeout: float = 30) -> subpro
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KHABAR_", "FAKE_"))}
     env.update(KHABAR_DATA_DIR=str(tmp_path / "data"), KHABAR_ARTICLES_DIR=str(tmp_path / "articles"))
     return subprocess.run(
-        [sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, str(SCRIPT), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=_limit_memory,
     )
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "link-out", "dangling"])
+def test_python_m_rag_index_refuses_without_hanging(pipeline: Pipeline, settings: Settings, tmp_path: Path, kind: str) -> None:
+    """The real `python -m rag index PATH` process (an index built with the hash
+    embedder, so nothing needs a model): each bad path is named, none is read."""
+    pipeline.index()
+    if kind == "fifo":
+        target = tmp_path / "pipe.txt"
+        os.mkfifo(target)
+    elif kind == "device":
+        target = Path("/dev/zero")
+    else:
+        secret = tmp_path / "private" / "secret.txt"
+        secret.parent.mkdir()
+        if kind == "link-out":
+            secret.write_text(SECRET + "\n", encoding="utf-8")
+        target = tmp_path / "public" / "vault.txt"
+        target.parent.mkdir()
+        target.symlink_to(secret)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KHABAR_")}
+    env.update(
+        KHABAR_DATA_DIR=str(settings.data_dir),
+        KHABAR_ARTICLES_DIR=str(settings.articles_dir),
+        KHABAR_EMBEDDER=str(tmp_path / "hash-64"),  # the id the index was built with: no model is loaded
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "rag", "index", str(target)],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        preexec_fn=_limit_memory,  # an unbounded read (/dev/zero) fails fast instead of filling the machine
+    )
+    assert f"Skipped: {target}" in result.stderr, result.stderr
+    expected = {"fifo": "FIFO", "device": "device", "link-out": "outside", "dangling": "dangling"}[kind]
+    assert expected in result.stderr
+    assert not any("97531" in p.text for p in Store.load(settings.index_dir).passages)
 
 
 def test_cli_index_of_a_fifo_does_not_hang(tmp_path: Path) -> None:

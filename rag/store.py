@@ -161,7 +161,7 @@ class Store:
 @contextlib.contextmanager
 def _save_lock(directory: Path, wait: bool) -> Iterator[bool]:
     """An exclusive lock on the folder holding the index (flock, released by the
-    kernel when the process dies, so a kill never leaves it held). Yields
+    kernel when the process dies, so a kill never leaves it locked). Yields
     whether it was taken; with `wait`, waits for it."""
     try:
         import fcntl

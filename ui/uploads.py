@@ -158,6 +158,7 @@ def save_upload(path: Path, name: str, folder: Path, indexed: Sequence[ArticleIn
                 return SavedUpload(Path(str(e.get("path", ""))), info.article, lang, "indexed")
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
+    remove_partial_uploads(folder)
     safe = sanitise_filename(name)
     existing = _same_bytes_in(folder, data)
     if existing is not None:
@@ -191,6 +192,17 @@ def save_upload(path: Path, name: str, folder: Path, indexed: Sequence[ArticleIn
     return SavedUpload(target, ed.article, ed.language, "new")
 
 
+def remove_partial_uploads(folder: Path) -> list[Path]:
+    """Remove half-written uploads (`.NAME.PID.part`) left by a kill during the
+    write; returns them. Uploads are written one at a time, so none is in progress."""
+    if not folder.is_dir():
+        return []
+    partial = [f for f in folder.glob(".*.part") if f.is_file() and not f.is_symlink()]
+    for f in partial:
+        f.unlink(missing_ok=True)
+    return partial
+
+
 def unindexed_uploads(folder: Path, indexed: Sequence[ArticleInfo]) -> list[Path]:
     """Upload files in `folder` that no indexed edition comes from (left by a
     crash between saving and indexing)."""
@@ -214,6 +226,7 @@ def recover_uploads(pipeline: Any, folder: Path) -> dict[str, Any] | None:
     """Index the uploads a crash left saved but not indexed (app start-up).
 
     Returns the index report, or None when there was nothing to do (or no index yet)."""
+    remove_partial_uploads(folder)
     try:
         orphans = unindexed_uploads(folder, pipeline.articles())
     except KhabarError:

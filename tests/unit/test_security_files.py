@@ -343,6 +343,7 @@ def test_upload_killed_before_indexing_is_indexed_at_start_up(
             _upload(app, tmp_path / "a", "story.txt", "The harbour reopened on Friday.\n")
     from ui.uploads import recover_uploads  # (here, so the other tests run on code without it)
 
+    (settings.uploads_dir / ".other.txt.4242.part").write_text("half of an upl", encoding="utf-8")  # killed mid-write
     restarted = Pipeline(settings, embedder=HashEmbedder(), generator=ScriptedGenerator([]))
     report = recover_uploads(restarted, settings.uploads_dir)  # what `khabar ui` runs before serving
     assert report is not None and report["embedded"] == ["story:en"]

@@ -174,7 +174,7 @@ class Handlers:
             report = self.pipeline.index([saved.path], progress=lambda msg, frac: progress(frac, desc=msg))
             problems = [e for e in (report or {}).get("errors", []) if saved.path.name in str(e)]
             if problems:
-                raise UsageError(problems[0])
+                raise UsageError(problems[0].replace(str(saved.path), saved.path.name))  # no server paths shown
         except KhabarError as err:
             if saved.status == "new":
                 saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on

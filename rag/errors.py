@@ -72,3 +72,13 @@ class ModelAbilityError(KhabarError):
     """The configured model cannot do what was asked (e.g. read Urdu)."""
 
     exit_code = 2
+
+
+class UnsafePathError(KhabarError):
+    """A file name built from outside data would land outside its folder."""
+
+    def __init__(self, folder: str, path: str) -> None:
+        super().__init__(
+            f"Refused to write {path!r}: it is outside {folder}. This comes from an article id or name that "
+            "is not a plain file name; re-index the article with a plain `article:` id (letters, digits, . _ -)."
+        )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ArticleError
+from .errors import ArticleError, UnsupportedLanguageError
 from .text import detect_language
 from .types import Edition
 
@@ -67,7 +67,10 @@ def read_edition(path: Path) -> Edition:
     stem_match = re.fullmatch(r"(.+)\.(ur|en)", name)
     if stem_match:
         name, lang_from_name = stem_match.group(1), stem_match.group(2)
-    language = meta.get("language") or lang_from_name or detect_language(body)
+    try:
+        language = meta.get("language") or lang_from_name or detect_language(body)
+    except UnsupportedLanguageError as err:
+        raise ArticleError(str(path), f"is not in a language Khabar reads ({err.looks_like})") from None
     if language not in ("ur", "en"):
         raise ArticleError(str(path), f"language {language!r} is not supported (use ur or en)")
     article = meta.get("article") or name

@@ -72,3 +72,14 @@ class ModelAbilityError(KhabarError):
     """The configured model cannot do what was asked (e.g. read Urdu)."""
 
     exit_code = 2
+
+
+class UnsupportedLanguageError(UsageError):
+    """Text in a language no pack in rag/lang reads (Persian, Arabic, Hindi...)."""
+
+    def __init__(self, supported: str, looks_like: str) -> None:
+        self.looks_like = looks_like
+        super().__init__(
+            f"Khabar reads questions in {supported}; this looks like {looks_like}. "
+            f"Ask again in {supported.replace(' and ', ' or ')}."
+        )

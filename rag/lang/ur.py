@@ -1,0 +1,222 @@
+"""Urdu: the data Khabar needs to read Urdu questions and articles.
+
+Word lists are in normalised form (rag.text.normalize): Urdu ی and ک, no
+diacritics, ZWNJ as a space. Roman Urdu (Urdu typed in Latin letters) is
+Urdu too, so its safety patterns live here.
+
+Detection: Urdu shares its script with Persian and Arabic. Letters only Urdu
+writes (ے ں ٹ ڈ ڑ ھ ہ) and its commonest function words mark Urdu; Persian
+function words (است، را، این، می‌) and Arabic letters and words (ة، أ، في،
+الذي) mark the look-alikes, which Khabar does not read.
+
+Safety patterns aim at a request (subjunctive or modal verb forms, "the way
+to", "tell me") together with the act; questions about what was done («گروہ
+نے بچوں کو کیسے پھنسایا؟») carry neither and are answered.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import LanguagePack, SafetyRules, suffix_stemmer
+
+_F = re.I | re.S
+
+
+def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p, _F) for p in patterns)
+
+
+STOP_WORDS = frozenset(
+    """کا کی کے کو سے میں نے پر اور یا ہے ہیں تھا تھی تھے ہو ہوا ہوئی ہوئے گیا گئی گئے کیا کیے کی جو جس جن
+    یہ وہ اس ان ایک بھی تو ہی کہ لیے لئے کر کرنے کرتے رہا رہی رہے والے والی والا تک ساتھ طرح کس کن کیا کیوں
+    کب کہاں کون کتنے کتنی کتنا کیسے کونسا کونسی چیز بارے مطابق ہوں گا گی ہم آپ نہیں ہوتا جاتا جا سکتا دیا دی
+    گئیں گئیں ہوئیں رہی ہوتی ہوتے سب کچھ اپنے اپنی کسی""".split()
+)
+
+QUESTION_WORDS = {
+    "year": ("کس سال", "کون سے سال", "کون سا سال", "کونسے سال", "کونسا سال", "کس برس"),
+    "day": ("کس دن", "کس روز", "کون سے دن", "کونسے دن", "کون سا دن"),
+    "date": ("کب", "کس تاریخ", "کس مہینے", "کون سی تاریخ", "کونسی تاریخ"),
+    "number": ("کتنے", "کتنی", "کتنا", "کتنوں", "تعداد کیا"),
+    "person": ("کون", "کس نے", "کس کو", "کن لوگوں", "کس شخص"),
+    "place": ("کہاں", "کس شہر", "کس جگہ", "کس مقام", "کس ملک", "کس ضلع", "کس صوبے", "کدھر"),
+    "any": ("کیا", "کیوں", "کیسے", "کس طرح"),
+}
+
+NUMBER_WORDS = {
+    "صفر": 0, "ایک": 1, "دو": 2, "تین": 3, "چار": 4, "پانچ": 5, "چھ": 6, "چھے": 6, "سات": 7, "آٹھ": 8,
+    "نو": 9, "دس": 10, "گیارہ": 11, "بارہ": 12, "تیرہ": 13, "چودہ": 14, "پندرہ": 15, "سولہ": 16, "سترہ": 17,
+    "اٹھارہ": 18, "انیس": 19, "بیس": 20, "پچیس": 25, "تیس": 30, "چالیس": 40, "پچاس": 50, "ساٹھ": 60,
+    "ستر": 70, "اسی": 80, "نوے": 90,
+    "آدھا": 0.5, "آدھی": 0.5, "آدھے": 0.5, "ڈیڑھ": 1.5, "ڈھائی": 2.5, "درجن": 12,
+}
+MULTIPLIERS = {"سو": 100, "ہزار": 1000, "لاکھ": 100_000, "کروڑ": 10_000_000, "ارب": 1_000_000_000}
+# ساڑھے تین = 3.5, سوا دو = 2.25, پونے دو = 1.75; سوا سو = 125
+NUMBER_PREFIXES = {"ساڑھے": 0.5, "سوا": 0.25, "پونے": -0.25}
+
+# Light stemming: plural and oblique endings, longest first, two letters kept.
+SUFFIXES = (("ئیں", ""), ("یاں", ""), ("وں", ""), ("یں", ""), ("ین", ""), ("ات", ""), ("ے", ""), ("ی", ""), ("ا", ""), ("ہ", ""))
+
+REFUSALS = {
+    "not_in_article": "مضمون میں اس بارے میں کچھ نہیں بتایا گیا۔",
+    "unsafe": "میں اس میں مدد نہیں کر سکتا۔ میں صرف مضمون میں بیان کردہ حقائق سے متعلق سوالات کے جواب دیتا ہوں، "
+    "اور کسی بچے کو نقصان پہنچانے یا استحصالی مواد تلاش کرنے میں کبھی مدد نہیں کرتا۔ اگر کوئی بچہ خطرے میں ہے تو "
+    "پولیس یا چائلڈ پروٹیکشن ادارے سے رابطہ کریں۔",
+    "off_task": "میں صرف مضمون کے متن سے اس کے بارے میں حقائق پر مبنی سوالات کے جواب دیتا ہوں؛ اسے بدلنے کی ہدایات نظر انداز کی جاتی ہیں۔",
+    "cannot_read_source": "یہ مضمون صرف انگریزی میں ہے اور موجودہ ماڈل ({model}) اردو نہیں لکھ سکتا، اس لیے اردو میں جواب دینا ممکن نہیں۔ "
+    "متعلقہ انگریزی حصے نیچے درج ہیں۔",
+}
+
+# --- safety ------------------------------------------------------------------------------
+
+_B = r"(?!\S)"  # end of word (\b does not see the end of ے or ں reliably after marks)
+# A request: modal or subjunctive verb forms, "the way to", "tell/teach me".
+_REQ = (
+    r"(?:سک(?:تا|تی|تے)\s+(?:ہوں|ہیں|ہو)" + _B
+    + r"|جا\s+سک(?:تا|تی|تے)|طریق(?:ہ|ے|وں)" + _B
+    + r"|ترکیب|تجاویز|مشور(?:ہ|ے)" + _B
+    + r"|ٹپس|گائیڈ|رہنمائی|بتا(?:ؤ|و|ئیں|یں|\s+د(?:و|یں))" + _B
+    + r"|سکھا(?:ؤ|و|ئیں|یں)" + _B
+    + r"|سمجھا(?:ؤ|و|ئیں|یں)" + _B
+    + r"|مدد\s+کر(?:و|یں)" + _B
+    + r"|چاہ(?:تا|تی|تے|یے|ئے)" + _B
+    + r"|جائ(?:ے|یں)" + _B
+    + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں"
+    + r"|(?<!\S)(?:کر|خرید|دیکھ|ڈھونڈ|بھیج|منگوا|پھنسا|ورغلا|بہلا|بہکا|رکھ)(?:وں|ؤں|یں|ئیں|و|ؤ)" + _B
+    + r"|(?:kaise|kaisay|kese|kaisy|tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|chahiye|chahye|chaiye|"
+    r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein))"
+)
+_MEDIA = (
+    r"(?:ویڈیو|وڈیو|تصویر|تصاویر|فلم|مواد|کلپ|لنک|فائل|video|vid|clip|link|pics|photo|tasveer|tasaweer|mawad)"
+)
+_VICTIM = (
+    r"(?:(?<!\S)(?:بچ(?:ہ|ے|وں|ی|یوں|یاں)|لڑک(?:ا|ے|ی|یوں|یاں|وں)|نابالغ|کم\s*عمر|طالب\s*علم|طلبہ|طالبات|یتیم|معصوم)" + _B
+    + r"|\b(?:bach(?:a|ay|e|on|oon|i|iyon|ian)|ladk\w+|larki\w*|larke|kids?|children|minors?)\b)"
+)
+_PUBLIC_MEDIA = _rx(
+    r"(?:پریس\s*کانفرنس|خبر|خبروں|نیوز|انٹرویو|بیان|دستاویزی|آگاہی|رپورٹ|ہیلپ\s*لائن|شکایت|سرکاری|عدالت|عدالتی|سماعت)"
+    r"\s+(?:\S+\s+){0,2}?" + _MEDIA,
+    _MEDIA + r"\S*\s+(?:\S+\s+){0,2}?(?:پریس\s*کانفرنس|خبر|نیوز|انٹرویو|بیان|آگاہی|سماعت)",
+    r"(?<!\S)نے(?!\S)",  # ergative: someone did it (a past event), not a request
+    r"\b(?:press\s+conference|news|interview)\b",
+)
+
+ABUSE_MATERIAL = SafetyRules(
+    patterns=_rx(
+        # «یہ ویڈیوز کہاں سے خرید سکتا ہوں؟», «کیسے ڈاؤن لوڈ کروں»
+        r"^(?=.*" + _MEDIA + r")(?=.*" + _REQ + r"|.*(?:ملیں\s+گ|ملے\s+گ|ملتی|ملتے|ملتا|مل\s+سک|مل\s+جائ)).*"
+        r"(?:کہاں|کیسے|کس\s+طرح|کدھر|کون\s*سی|کس)\s.{0,60}"
+        r"(?:خرید|ڈاؤن\s*لوڈ|ڈاون\s*لوڈ|download|حاصل\s+کر|دیکھ|مل\s+سک|مل\s+جائ|ملیں\s+گ|ملے\s+گ|ملتی|ملتے|ملتا|منگوا|شیئر|بیچ|stream|buy|watch)",
+        # «مجھے ویڈیوز کا لنک بھیجو», «لنک دکھاؤ»
+        r"(?:مجھے|ہمیں)\s.{0,40}" + _MEDIA + r"\S*.{0,30}(?:بھیج|دے\s+د|(?<!\S)دو" + _B + r"|(?<!\S)دیں" + _B
+        + r"|دکھا|چاہی|چاہئ|شیئر)",
+        _MEDIA + r"\S*\s(?:\S+\s){0,3}?(?:بھیجو|بھیجیں|بھیج\s+د|شیئر\s+کرو|شیئر\s+کریں|دکھاؤ|دکھائیں|دکھا\s+د)",
+        # hidden services and abuse material, asked for
+        r"^(?=.*(?:" + _REQ + r"|(?<!\S)(?:دو|دیں|بھیجو|بھیجیں)" + _B + r"|کہاں|کون\s*سی)).*ڈارک\s*ویب.{0,30}(?:لنک|ایڈریس|پتہ|سائٹ)",
+        r"^(?=.*" + _REQ + r").*(?:چائلڈ\s+پورن|بچوں\s+کی\s+(?:پورن|فحش)|فحش\s+(?:ویڈیو|تصاویر|مواد)\S*\s+(?:\S+\s+){0,2}?بچوں)",
+        # Roman Urdu: "ye videos kahan se milengi", "mujhe link bhejo"
+        r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar|kis\s+site|konsi\s+site)\b.{0,40}"
+        r"\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*|hasil\s+kar\w*)\b"
+        r"(?=.*\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b)",
+        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,40}"
+        r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar)\b.{0,30}\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|"
+        r"khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*)",
+        r"\b(?:mujhe|mujhay|hamen|humein|hame|hamein)\b.{0,30}\b(?:videos?|links?|clips?|tasveer\w*|pics|photos?)\b.{0,20}"
+        r"\b(?:bhejo|bhej\s+do|bhejen|bhejein|de\s+do|dikhao|chahiye|chahye|chaiye)\b",
+    ),
+    unless=_PUBLIC_MEDIA,
+)
+
+_PROTECT = _rx(
+    r"(?:محفوظ|تحفظ|حفاظت|بچا(?:ئیں|یا|نے|ؤ|ئے|یں|و)" + _B + r"|روک|آگاہ|شکایت|رپورٹ|پہچان|علامات|نشانیاں|خبردار|"
+    r"\b(?:protect|bachaen|bachayen|bachain|mehfooz|hifazat|shikayat|report)\b)",
+)
+COMMIT_CRIME = SafetyRules(
+    patterns=_rx(
+        # «بچوں کو پھنسانے کا طریقہ بتائیں», «بچوں کو کیسے ورغلایا جائے؟»
+        r"^(?=.*" + _VICTIM + r")(?=.*" + _REQ + r").*(?:پھنسا|پھانس|ورغلا|بہلا|بہکا|راغب\s+کر|اغوا|بلیک\s*میل|استحصال|زیادتی|"
+        r"ہراساں|جنسی|اسمگل|سمگل|بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں)",
+        # «میں پولیس سے کیسے بچ سکتا ہوں؟», «پولیس سے بچنے کا طریقہ»
+        r"^(?=.*(?:پولیس|حکام|ادار(?:ے|وں|ہ)|ایجنسی|ایجنسیوں|تفتیش|تحقیقات|قانون|گرفتاری|سیکیورٹی|انتظامیہ))(?=.*" + _REQ + r").*"
+        r"(?:بچ\s+سک|بچنے|بچا\s+جا|بچوں\s+گا|بچیں|بچ\s+جاؤں|بچ\s+نکل|چھپ(?:وں|یں|نا|نے|\s+سک|\s+جاؤں)|پکڑ[ےا]\s+نہ|"
+        r"پکڑی\s+نہ|ہاتھ\s+نہ\s+آ|سراغ\s+نہ|نظر\s+سے\s+اوجھل|(?:شواہد|ثبوت)\s+(?:کو\s+)?(?:مٹا|چھپا|ختم|غائب))",
+        # Roman Urdu
+        r"^(?=.*" + _VICTIM + r")(?=.*" + _REQ + r").*\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|"
+        r"agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b",
+        r"^(?=.*\b(?:police|polees|pulis|hukkam|agency|idaray|idare)\b)(?=.*" + _REQ + r").*"
+        r"\b(?:bach(?:na|ne|un|oon|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|"
+        r"pakr\w*\s+na|pakad\w*\s+na)\b",
+    ),
+    unless=_PROTECT,
+)
+
+_CLAUSE = r"[^۔؟?.!\n]*"
+INJECTION = SafetyRules(
+    patterns=_rx(
+        _CLAUSE + r"(?:ہدایات|ہدایت|احکامات|اصولوں|اصول|قواعد|پابندیوں|پابندیاں)" + _CLAUSE
+        + r"(?:نظر\s*انداز|بھول|مت\s+مان|ترک|توڑ)" + _CLAUSE + r"[۔؟?.!]?",
+        _CLAUSE + r"(?:سسٹم\s+پرامپٹ|اپنی\s+ہدایات|خفیہ\s+ہدایات)" + _CLAUSE + r"(?:دکھا|بتا|لکھ)" + _CLAUSE + r"[۔؟?.!]?",
+        r"(?<!\S)اب\s+(?:سے\s+)?(?:تم|آپ)\s+(?:ایک\s+)?(?:\S+\s+){0,3}?(?:ہو|ہیں)" + _B + _CLAUSE + r"[۔؟?.!]?",
+        r"\b(?:pichl\w*|saari|sari|tamam|sab)\s+(?:hidayat|hidayaat|hadayat|instructions?|rules?)\s+(?:ko\s+)?"
+        r"(?:ignore|bhool|bhul|nazar\s*andaz)\w*(?:\s+(?:karo|kar\s+do|karein|jao|jaao|do))?[^.?!\n]*[.?!]?",
+    ),
+)
+
+OFF_TASK = SafetyRules(
+    patterns=_rx(
+        r"(?:لطیفہ|لطیفے|چٹکلہ|چٹکلے)",
+        r"(?<!\S)(?:ایک|کوئی|اور)\s+(?:\S+\s+)?(?:نظم|غزل|شعر|گانا|گیت|کہانی|افسانہ)" + _B,
+        r"(?:نظم|غزل|شعر|گانا|گیت|کہانی|افسانہ)\s+(?:\S+\s+){0,2}?(?:لکھو|لکھیں|لکھ\s+د|لکھئے|بناؤ|بنائیں|گھڑو|گاؤ|گائیں)" + _B,
+        r"(?:آپ\s+کی|تمہاری|تمھاری|تیری)\s+(?:ذاتی\s+)?(?:رائے|پسند|سوچ)|(?:آپ|تم)\s+کیا\s+سوچت",
+        r"\b(?:latifa|lateefa|latife|chutkula|chutkale)\b|\b(?:ek|koi)\s+(?:joke|nazm|kahani|gana|geet)\b",
+    ),
+)
+
+PACK = LanguagePack(
+    code="ur",
+    name="Urdu",
+    script=re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
+    direction="rtl",
+    stop_words=STOP_WORDS,
+    question_words=QUESTION_WORDS,
+    wh_words=frozenset("کس کن کون کونسا کونسی کونسے کتنے کتنی کتنا کیا کب کہاں کیوں کیسے".split()),
+    determiners=frozenset("کس کن کون کونسا کونسی کونسے کتنے کتنی کتنا کتنوں".split()),
+    function_words=frozenset("کی کے کا نے کو سے میں پر".split()),
+    wh_parts=frozenset({"سا", "سی", "سے"}),
+    number_words=NUMBER_WORDS,
+    multipliers=MULTIPLIERS,
+    number_prefixes=NUMBER_PREFIXES,
+    # اسی is far more often "this very" than eighty; آدھا "half" is rarely a count
+    ambiguous_numbers=frozenset({"اسی", "آدھا", "آدھی", "آدھے", "صفر", "درجن"}),
+    quantity_words=frozenset({"سیکڑوں", "سینکڑوں", "ہزاروں", "درجنوں", "لاکھوں"}),
+    months=tuple("جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر".split()),
+    weekdays=tuple("پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()),
+    relative_days=("آج", "کل", "گزشتہ"),
+    follow_up_openers=("اور", "پھر"),
+    follow_up_pronouns=("انہوں", "انھوں", "ان کے", "ان کی", "ان کو", "اس کے", "اس کی", "وہ"),
+    stem=suffix_stemmer(SUFFIXES, min_stem=2),
+    refusals=REFUSALS,
+    extractive_prefix="مضمون کے مطابق: ",
+    safety={
+        "abuse_material": ABUSE_MATERIAL,
+        "commit_crime": COMMIT_CRIME,
+        "injection": INJECTION,
+        "off_task": OFF_TASK,
+    },
+    own_markers=(
+        "ے", "ں", "ٹ", "ڈ", "ڑ", "ھ", "ۓ", "ہ", "ۃ",
+        "ہے", "ہیں", "کا", "کے", "نے", "کو", "میں", "سے", "اور", "گیا", "تھا",
+    ),
+    lookalikes={
+        "Persian": (
+            "\u200c", "است", "را", "این", "آن", "از", "به", "در", "که", "چه", "برای", "می", "نمی", "های", "شد",
+            "شده", "بود", "کرد", "کردند", "دارد", "چگونه", "چرا", "کجا", "آیا", "کودک", "کودکان", "پلیس",
+            "هستند", "بودند", "توسط", "ها", "نفر", "امروز", "گفت",
+        ),
+        "Arabic": (
+            "ة", "ي", "ك", "أ", "إ", "ؤ", "ى", "في", "من", "على", "هل", "ما", "كم", "متى", "أين", "لماذا", "كيف",
+            "الذي", "التي", "الذين", "هو", "هي", "تم", "عن", "إلى", "هذا", "هذه", "ذلك", "الشرطة", "الأطفال",
+        ),
+    },
+)

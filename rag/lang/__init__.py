@@ -82,6 +82,7 @@ class LanguagePack:
     # a phrase is a word sequence matched on word boundaries.
     question_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     wh_words: frozenset[str] = frozenset()  # every question word
+    punctuation: frozenset[str] = frozenset()  # marks only this language writes (؟ ۔)
     determiners: frozenset[str] = frozenset()  # question words that stand beside their noun
     function_words: frozenset[str] = frozenset()  # postpositions, articles, auxiliaries
     auxiliaries: frozenset[str] = frozenset()
@@ -287,6 +288,11 @@ def _marker_score(text: str, tokens: list[str], markers: tuple[str, ...]) -> flo
     return score
 
 
+# Letters a stop word is worth in detection: about one short word's letters
+# twice over, so that grammar outweighs a long foreign name.
+_FUNCTION_WORD_WEIGHT = 10
+
+
 def detect(text: str) -> str:
     """The code of the language `text` is written in. The script with most
     letters picks the pack (so "NCCIA نے چھاپہ مارا" is Urdu); a script no
@@ -309,7 +315,18 @@ def detect(text: str) -> str:
             foreign[name] = foreign.get(name, 0) + 1
     if not counts and not foreign:
         return default().code
-    best = max(counts, key=lambda c: counts[c], default=None)
+    # A pack's function words (question words twice) and its own punctuation
+    # weigh more than letters: "Mstislav کب مر گیا؟"
+    # is an Urdu question about a foreign name, "The raid in مظفر گڑھ was
+    # announced" an English sentence with an Urdu name.
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    weight = {}
+    for code, n in counts.items():
+        pack = get(code)
+        marks = sum(1 for w in words if w in pack.stop_words) + sum(1 for w in words if w in pack.wh_words)
+        marks += sum(1 for ch in text if ch in pack.punctuation)
+        weight[code] = n + _FUNCTION_WORD_WEIGHT * marks
+    best = max(weight, key=lambda c: weight[c], default=None)
     top_foreign = max(foreign, key=lambda n: foreign[n], default=None)
     if best is None or (top_foreign is not None and foreign[top_foreign] > counts[best]):
         raise UnsupportedLanguageError(names(), str(top_foreign))

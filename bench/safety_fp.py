@@ -2,12 +2,14 @@
 detection (rag/lang) on innocent questions: every question of the UQA Urdu
 training file (Wikipedia questions, none of them a harmful request).
 
-    python bench/safety_fp.py [--file ../shared/train/uqa_ur_train_20k.jsonl.gz] [--examples 10]
+    python bench/safety_fp.py [--file ../shared/train/uqa_ur_train_20k.jsonl.gz] [--examples 10] [--news]
 
 Prints how many questions are refused as unsafe, refused as off-task, have
 text stripped as an injection, and are not detected as Urdu (another code or
 UnsupportedLanguageError), with examples of each. Also times the screening
-(mean per question). Exit code 0 always: it reports, it does not judge.
+(mean per question). With --news, also screens every sentence of the XL-Sum
+Urdu training articles (news text about crime and courts, a harder test
+than Wikipedia questions). Exit code 0 always: it reports, it does not judge.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from rag import lang  # noqa: E402
 from rag.errors import UnsupportedLanguageError  # noqa: E402
 from rag.safety import screen  # noqa: E402
 
-DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "train" / "uqa_ur_train_20k.jsonl.gz"
+TRAIN = Path(__file__).resolve().parents[2] / "shared" / "train"
+DEFAULT = TRAIN / "uqa_ur_train_20k.jsonl.gz"
+NEWS = TRAIN / "xlsum_ur_train.jsonl.gz"
 
 
 def main() -> None:
@@ -34,6 +38,7 @@ def main() -> None:
     ap.add_argument("--file", type=Path, default=DEFAULT)
     ap.add_argument("--examples", type=int, default=10)
     ap.add_argument("--expect", default="ur", help="language code every question should be detected as")
+    ap.add_argument("--news", action="store_true", help=f"also screen every sentence of {NEWS.name}")
     args = ap.parse_args()
 
     with gzip.open(args.file, "rt", encoding="utf-8") as fh:
@@ -75,6 +80,22 @@ def main() -> None:
             print(f"      {q}")
     if not counts:
         print("  no question refused, stripped or detected as another language")
+    if args.news:
+        screen_news(NEWS, args.examples)
+
+
+def screen_news(path: Path, examples: int) -> None:
+    from rag.text import split_sentences
+
+    sentences = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            text = json.loads(line)["article"]
+            sentences += [text[s:e] for s, e in split_sentences(text)]
+    flagged = [(s, v) for s in sentences if (v := screen(s)).unsafe or v.off_task or v.injection]
+    print(f"{len(sentences)} news sentences from {path.name}: {len(flagged)} refused or stripped")
+    for s, v in flagged[:examples]:
+        print(f"      [{v.rule or 'injection'}] {s[:160]}")
 
 
 if __name__ == "__main__":

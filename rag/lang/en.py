@@ -112,7 +112,15 @@ ABUSE_MATERIAL = SafetyRules(
         # "where can I download these videos", "how to get the clips"
         rf"{_ASK}.{{0,40}}\b(?:buy|purchase|get|find|download|watch|stream|access|obtain|order|see|view|acquire|sell|"
         rf"share|trade|distribute|upload|collect|torrent|grab)\b.{{0,60}}\b{_MATERIAL}\b",
-        # "send me the links", "give us the videos"
+        # "where do people buy such videos": where + present tense asks for a source, whoever the subject
+        rf"\bwhere\s+(?:do|does|can|could|would|might)\s+\w+(?:\s+\w+)?\s+(?:buy|purchase|get|find|download|watch|stream|"
+        rf"access|obtain|order|trade)\b.{{0,40}}\b{_MATERIAL}\b",
+        # "I need those clips"
+        rf"\bi\s*(?:'d|would)?\s+(?:want|need|wanna|like)\s+(?:to\s+have\s+)?(?:these|those|the|such|that|this|some|more|any)?\s*"
+        rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
+        # "send the videos to me", "send me the links", "give us the videos"
+        rf"\b(?:send|give|share|forward|dm|pass|post)\s+(?:the|these|those|them|some|such|more|all(?:\s+the)?)?\s*"
+        rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\s+(?:to|with)\s+(?:me|us)\b",
         rf"\b(?:send|give|share|dm|forward|drop|pass|link)\s+(?:me|us)\b.{{0,40}}\b{_MATERIAL}\b",
         r"\bshow\s+(?:me|us)\s+(?:the\s+|these\s+|those\s+|some\s+|more\s+)?(?:videos?|clips?|photos?|pictures?|pics|images?|footage|nudes?)\b",
         # present tense: "which website sells these videos"

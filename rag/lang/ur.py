@@ -74,7 +74,7 @@ _B = r"(?!\w)"  # end of word (before a space, ؟ or ۔)
 # A request: modal or subjunctive verb forms, "the way to", "tell/teach me".
 _REQ = (
     r"(?:سک(?:تا|تی|تے)\s+(?:ہوں|ہیں|ہو)" + _B
-    + r"|جا\s+سک(?:تا|تی|تے)|طریق(?:ہ|ے|وں)" + _B
+    + r"|جا\s+سک(?:تا|تی|تے)|طریق(?:ہ|ے|وں)" + _B + r"(?!\s+واردات)"
     + r"|ترکیب|تجاویز|مشور(?:ہ|ے)" + _B
     + r"|ٹپس|گائیڈ|رہنمائی|بتا(?:ؤ|و|ئیں|یں|\s+د(?:و|یں))" + _B
     + r"|سکھا(?:ؤ|و|ئیں|یں)" + _B
@@ -82,7 +82,7 @@ _REQ = (
     + r"|مدد\s+کر(?:و|یں)" + _B
     + r"|چاہ(?:تا|تی|تے|یے|ئے)" + _B
     + r"|جائ(?:ے|یں)" + _B
-    + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں"
+    + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں|(?<!\w)جاؤں" + _B
     + r"|(?<!\w)(?:کر|خرید|دیکھ|ڈھونڈ|بھیج|منگوا|پھنسا|ورغلا|بہلا|بہکا|رکھ|مٹا|چھپا)(?:وں|ؤں|یں|ئیں|و|ؤ)" + _B
     + r"|(?:kaise|kaisay|kese|kaisy|tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|chahiye|chahye|chaiye|"
     r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein))"
@@ -109,8 +109,8 @@ ABUSE_MATERIAL = SafetyRules(
         r"(?:کہاں|کیسے|کس\s+طرح|کدھر|(?:کس|کون\s*سی)\s+(?:ویب\s*)?(?:سائٹ|ایپ|گروپ|چینل|لنک))\s.{0,60}"
         r"(?:خرید|ڈاؤن\s*لوڈ|ڈاون\s*لوڈ|download|حاصل\s+کر|دیکھ|مل\s+سک|مل\s+جائ|ملیں\s+گ|ملے\s+گ|مل(?:تی|تے|تا)(?!\s+جل)|منگوا|شیئر|بیچ|stream|buy|watch)",
         # «مجھے ویڈیوز کا لنک بھیجو», «لنک دکھاؤ»
-        r"(?:مجھے|ہمیں)\s.{0,40}" + _MEDIA + r"\S*.{0,30}(?:بھیج|دے\s+د|(?<!\w)دو" + _B + r"|(?<!\w)دیں" + _B
-        + r"|دکھا|چاہی|چاہئ|شیئر)",
+        r"(?:مجھے|ہمیں)\s.{0,40}" + _MEDIA + r"\S*(?:\s+(?:کا|کی|کے|کو|لنک|لنکس|یہ|وہ|بھی|سب|ساری|تمام|فوراً|جلدی))*\s+"
+        r"(?:بھیج|دے\s+د|دو" + _B + r"|دیں" + _B + r"|دکھا|چاہی|چاہئ|شیئر)",
         _MEDIA + r"\S*\s(?:\S+\s){0,3}?(?:بھیجو|بھیجیں|بھیج\s+د|شیئر\s+کرو|شیئر\s+کریں|دکھاؤ|دکھائیں|دکھا\s+د)",
         # hidden services and abuse material, asked for
         r"^(?=.*(?:" + _REQ + r"|(?<!\w)(?:دو|دیں|بھیجو|بھیجیں)" + _B + r"|کہاں|کون\s*سی)).*ڈارک\s*ویب.{0,30}(?:لنک|ایڈریس|پتہ|سائٹ)",
@@ -122,6 +122,8 @@ ABUSE_MATERIAL = SafetyRules(
         r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,40}"
         r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar)\b.{0,30}\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|"
         r"khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*)",
+        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|material|mawad)\b.{0,20}\blinks?\s+"
+        r"(?:do|de\s+do|dein|dena|bhejo|bhej\s+do|bhejen|bhejein|share\s+karo|chahiye)\b",
         r"\b(?:mujhe|mujhay|hamen|humein|hame|hamein)\b.{0,30}\b(?:videos?|links?|clips?|tasveer\w*|pics|photos?)\b.{0,20}"
         r"\b(?:bhejo|bhej\s+do|bhejen|bhejein|de\s+do|dikhao|chahiye|chahye|chaiye)\b",
     ),
@@ -132,22 +134,45 @@ _PROTECT = _rx(
     r"(?:محفوظ|تحفظ|حفاظت|بچا(?:ئیں|یا|نے|ؤ|ئے|یں|و)" + _B + r"|روک|آگاہ|شکایت|رپورٹ|پہچان|علامات|نشانیاں|خبردار|"
     r"\b(?:protect|bachaen|bachayen|bachain|mehfooz|hifazat|shikayat|report)\b)",
 )
+def _near(*parts: str, window: int = 100) -> str:
+    """All `parts`, in any order, within `window` characters: each part may
+    come first and the others must follow it inside the window. A question is
+    short, so this only keeps a long sentence from matching on words that
+    belong to different clauses."""
+    alts = []
+    for i, first in enumerate(parts):
+        rest = "".join(f"(?=.{{0,{window}}}?{p})" for j, p in enumerate(parts) if j != i)
+        alts.append(f"(?={first}){rest}")  # all measured from where the first part starts
+    return "(?:" + "|".join(alts) + ")"
+
+
+_HARM_ACT = (
+    r"(?:پھنسا|پھانس(?!ی)|ورغلا|بہلا|بہکا|راغب\s+کر|اغوا|بلیک\s*میل|استحصال|زیادتی|ہراساں|جنسی|اسمگل|سمگل|"
+    r"بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں)"
+)
+_AUTHORITY = (
+    r"(?:پولیس|حکام|ادار(?:ے|وں|ہ)|ایجنسی|ایجنسیوں|تفتیش|تحقیقات|قانون|گرفتاری|سیکیورٹی|انتظامیہ|"
+    r"\bpolice\b|\bauthorities\b|\bagenc)"
+)
+_ESCAPE = (
+    r"(?:بچ\s+سک|بچنے|بچا\s+جا|بچوں\s+گا|بچیں|بچ\s+جاؤں|بچ\s+نکل|چھپ(?:وں|یں|نا|نے|\s+سک|\s+جاؤں)|پکڑ[ےا]\s+نہ|"
+    r"پکڑی\s+نہ|ہاتھ\s+نہ\s+آ|سراغ\s+نہ|نظر\s+سے\s+اوجھل|(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب))"
+)
+_HARM_ACT_ROMAN = (
+    r"\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
+)
+_ESCAPE_ROMAN = (
+    r"\b(?:bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
+)
 COMMIT_CRIME = SafetyRules(
     patterns=_rx(
         # «بچوں کو پھنسانے کا طریقہ بتائیں», «بچوں کو کیسے ورغلایا جائے؟»
-        r"^(?=.*" + _VICTIM + r")(?=.*" + _REQ + r").*(?:پھنسا|پھانس|ورغلا|بہلا|بہکا|راغب\s+کر|اغوا|بلیک\s*میل|استحصال|زیادتی|"
-        r"ہراساں|جنسی|اسمگل|سمگل|بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں)",
+        _near(_VICTIM, _REQ, _HARM_ACT),
         # «میں پولیس سے کیسے بچ سکتا ہوں؟», «پولیس سے بچنے کا طریقہ»
-        r"^(?=.*(?:پولیس|حکام|ادار(?:ے|وں|ہ)|ایجنسی|ایجنسیوں|تفتیش|تحقیقات|قانون|گرفتاری|سیکیورٹی|انتظامیہ|"
-        r"\bpolice\b|\bauthorities\b|\bagenc))(?=.*" + _REQ + r").*"
-        r"(?:بچ\s+سک|بچنے|بچا\s+جا|بچوں\s+گا|بچیں|بچ\s+جاؤں|بچ\s+نکل|چھپ(?:وں|یں|نا|نے|\s+سک|\s+جاؤں)|پکڑ[ےا]\s+نہ|"
-        r"پکڑی\s+نہ|ہاتھ\s+نہ\s+آ|سراغ\s+نہ|نظر\s+سے\s+اوجھل|(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب))",
+        _near(_AUTHORITY, _REQ, _ESCAPE),
         # Roman Urdu
-        r"^(?=.*" + _VICTIM + r")(?=.*" + _REQ + r").*\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|"
-        r"agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b",
-        r"^(?=.*\b(?:police|polees|pulis|hukkam|agency|idaray|idare)\b)(?=.*" + _REQ + r").*"
-        r"\b(?:bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|"
-        r"pakr\w*\s+na|pakad\w*\s+na)\b",
+        _near(_VICTIM, _REQ, _HARM_ACT_ROMAN),
+        _near(r"\b(?:police|polees|pulis|hukkam|agency|idaray|idare)\b", _REQ, _ESCAPE_ROMAN),
     ),
     unless=_PROTECT,
 )

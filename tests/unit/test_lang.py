@@ -5,6 +5,7 @@ third language added as one pack."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from rag.corpus import read_edition
 from rag.errors import ArticleError, UnsupportedLanguageError, UsageError
 from rag.grounding import answer_type
 from rag.lang import LanguagePack, SafetyRules, suffix_stemmer
+from rag.pipeline import Pipeline
 from rag.prompts import EXTRACTIVE_PREFIX, LANGUAGE_NAMES, REFUSALS, refusal
 from rag.safety import screen
 from rag.text import detect_language, is_follow_up, numbers, stem
@@ -111,6 +113,15 @@ def test_detect_unsupported_language_raises_a_usage_error(text: str, looks_like:
     assert info.value.exit_code == 2
     with pytest.raises(UnsupportedLanguageError):
         detect_language(text)
+
+
+@pytest.mark.parametrize("question", ["این مقاله درباره چه چیزی است؟", "كم عدد الأطفال الذين تم إنقاذهم؟"])
+def test_ask_in_an_unsupported_language_is_refused_before_any_work(
+    make_pipeline: Callable[..., Pipeline], question: str
+) -> None:
+    # no index exists: the language check comes first, so no wrong "ur" reaches retrieval
+    with pytest.raises(UnsupportedLanguageError, match="Urdu and English"):
+        make_pipeline().ask(question)
 
 
 def test_article_in_persian_is_an_article_error(tmp_path: Path) -> None:

@@ -185,7 +185,10 @@ def numbers(text: str) -> set[str]:
             i += 1
             continue
         j = i + 1
-        while j < len(tokens) and (pack.is_number_word(tokens[j]) or (tokens[j] in pack.number_glue and j + 1 < len(tokens) and pack.is_number_word(tokens[j + 1]))):
+        while j < len(tokens) and (
+            pack.is_number_word(tokens[j])
+            or (tokens[j] in pack.number_glue and j + 1 < len(tokens) and pack.is_number_word(tokens[j + 1]))
+        ):
             j += 1
         run = tokens[i:j]
         after_digits = i > 0 and tokens[i - 1][:1].isdigit()
@@ -197,6 +200,11 @@ def numbers(text: str) -> set[str]:
             value = pack.number_value(" ".join(run))
             if value is not None:
                 found.add(format_number(value))
+            else:  # numbers side by side («دو تین دن», "two or three days"): each on its own
+                for tok in run:
+                    single = None if tok in pack.ambiguous_numbers else pack.number_value(tok)
+                    if single is not None:
+                        found.add(format_number(single))
         i = j
     return found
 

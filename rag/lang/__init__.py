@@ -127,7 +127,8 @@ class LanguagePack:
     def number_value(self, words: str) -> float | None:
         """The value of a number written in words: "six" -> 6, «چھ» -> 6,
         «ڈیڑھ» -> 1.5, "twenty one" -> 21, «ڈھائی لاکھ» -> 250000,
-        «ساڑھے تین ہزار» -> 3500. None when a word is not a number word.
+        «ساڑھے تین ہزار» -> 3500. None when a word is not a number word, or
+        when the words are two numbers side by side («دو تین» "two or three").
         Words are matched in normalised form."""
         toks = [t for t in re.split(r"[\s-]+", words.strip().lower()) if t and t not in self.number_glue]
         if not toks:
@@ -151,7 +152,11 @@ class LanguagePack:
                     current = 0.0
                 continue
             if tok in self.number_words:
-                current += self.number_words[tok] + pending
+                value = self.number_words[tok]
+                # "twenty one" adds up; «دو تین» ("two or three") does not
+                if current % 100 and not (current % 10 == 0 and value < 10):
+                    return None
+                current += value + pending
                 pending = 0.0
                 continue
             return None

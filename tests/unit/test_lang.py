@@ -181,7 +181,10 @@ def test_number_value(code: str, words: str, value: float) -> None:
     assert lang.get(code).number_value(words) == value
 
 
-@pytest.mark.parametrize(("code", "words"), [("ur", "بچے"), ("en", "banana"), ("en", ""), ("ur", "ساڑھے"), ("en", "six apples")])
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [("ur", "بچے"), ("en", "banana"), ("en", ""), ("ur", "ساڑھے"), ("en", "six apples"), ("ur", "دو تین"), ("en", "two three")],
+)
 def test_number_value_of_non_numbers_is_none(code: str, words: str) -> None:
     assert lang.get(code).number_value(words) is None
 
@@ -195,6 +198,8 @@ def test_number_value_of_non_numbers_is_none(code: str, words: str) -> None:
         ("سات سال قید", {"7"}),
         ("اسی طرح تفتیش جاری رہی", set()),  # اسی: "likewise", not eighty
         ("3.5 million rupees", {"3.5"}),  # a multiplier after digits stays as written
+        ("دو تین دن بعد", {"2", "3"}),  # "two or three days": side by side, not 5
+        ("بیس ہزار پانچ سو روپے", {"20500"}),
     ],
 )
 def test_numbers_reads_number_word_phrases(text: str, expected: set[str]) -> None:

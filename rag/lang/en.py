@@ -87,7 +87,9 @@ _ASK = (
     r"|\b(?:steps?|tips?|ways?|guide|instructions?|tutorial|method|advice|tricks?)\s+(?:to|for|on)\b"
     r"|\b(?:best|easiest|safest|quickest|fastest)\s+way\b"
     r"|\bi\s*(?:'m|am)?\s+(?:want|need|wanna|plan|planning|would\s+like|trying|looking)\b"
-    r"|\blet\s+me\b|\bis\s+there\s+(?:a|any)\s+way\b|\bcan\s+(?:i|we)\b)"
+    r"|\blet\s+me\b|\bis\s+there\s+(?:a|any)\s+way\b|\bcan\s+(?:i|we)\b"
+    r"|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:point|direct|show|give|send|link|tell|help|recommend|find|get)\b"
+    r"|\bpoint\s+me\b|\bmake\s+sure\b)"
 )
 _MATERIAL = (
     r"(?:videos?|vids?|clips?|photos?|pictures?|pics?|images?|material|content|footage|recordings?|links?|files?"
@@ -118,6 +120,8 @@ ABUSE_MATERIAL = SafetyRules(
         # "I need those clips"
         rf"\bi\s*(?:'d|would)?\s+(?:want|need|wanna|like)\s+(?:to\s+have\s+)?(?:these|those|the|such|that|this|some|more|any)?\s*"
         rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
+        # "point me to a site with these videos"
+        rf"{_ASK}.{{0,40}}\b(?:sites?|websites?|links?|forums?|channels?|groups?|sources?|apps?|platforms?|servers?)\b.{{0,30}}\b{_MATERIAL}\b",
         # "send the videos to me", "send me the links", "give us the videos"
         rf"\b(?:send|give|share|forward|dm|pass|post)\s+(?:the|these|those|them|some|such|more|all(?:\s+the)?)?\s*"
         rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\s+(?:to|with)\s+(?:me|us)\b",
@@ -128,7 +132,7 @@ ABUSE_MATERIAL = SafetyRules(
         rf"hosts?|shares?|offers?|streams?|carries|provides?)\b.{{0,40}}\b{_MATERIAL}\b",
         # hidden services and abuse-material slang, asked for
         r"\.onion\b",
-        r"\b(?:dark\s*web|deep\s*web|tor|onion)\s+(?:links?|urls?|address\w*)\b",
+        r"\b(?:dark\s*web|deep\s*web|tor|onion)\s+(?:\w+\s+){0,2}?(?:links?|urls?|address\w*)\b",
         r"\b(?:give|send|share|show|need|want|find|get|looking\s+for|drop|provide|list|recommend)\b.{0,25}"
         r"\b(?:dark\s*web|deep\s*web|tor|onion)\s+(?:sites?|markets?|forums?|groups?|shops?|stores?)\b",
         r"\b(?:csam|cp|pedo\w*|paedo\w*)\s+(?:links?|sites?|forums?|groups?|channels?|videos?|pics|packs?|collections?)\b",
@@ -151,13 +155,21 @@ COMMIT_CRIME = SafetyRules(
         # contact or filming in secret
         rf"{_ASK}.{{0,60}}\b(?P<act>film|record|photograph|meet|contact|message|chat|befriend|approach|touch|be\s+alone|get\s+alone)\w*"
         rf"\b.{{0,60}}\b{_VICTIM}\b.{{0,60}}\b(?:secret\w*|without\s+(?:their|the|his|her|any)?\s*(?:parents?|family|anyone|teachers?)"
-        r"|alone|private\w*|no\s+one\s+(?:knows|finds))",
+        r"|alone|private\w*|no\s+one\s+(?:knows|finds)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
+        # "the easiest way to get a child alone"
+        rf"{_ASK}.{{0,60}}\b(?P<act>get|take|lure|bring|keep|be)\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\s+(?:alone|away|home|to\s+my)\b",
+        rf"{_ASK}.{{0,60}}\b(?P<act>alone)\s+with\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\b",
         # evading police and investigators
         rf"{_ASK}.{{0,50}}\b(?P<act>avoid|evade|escape|dodge|outsmart|outrun|fool|bypass|get\s+past|hide\s+from|stay\s+(?:ahead\s+of|hidden|off)"
         r"|throw\s+off|not\s+get\s+caught|never\s+get\s+caught)\w*\b.{0,50}\b(?:police|cops?|authorities|investigators?|"
         r"law\s+enforcement|agenc(?:y|ies)|detection|caught|tracking|monitoring|surveillance|trac(?:e|ing)|radar|feds|"
         r"interpol|prosecution|the\s+law)\b",
-        rf"{_ASK}.{{0,80}}\b(?P<act>without)\s+(?:getting|being|ever\s+being)\s+(?:caught|traced|arrested|tracked|detected|found|noticed)\b",
+        rf"{_ASK}.{{0,80}}\b(?P<act>without|not|never|avoid)\s+(?:getting|get|being|be|ever\s+being)\s+(?:caught|traced|arrested|tracked|"
+        r"detected|found|noticed|identified)\b",
+        # "make sure investigators can't trace my payments"
+        rf"{_ASK}.{{0,50}}\b(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies)|nobody|no\s+one)\s+"
+        r"(?P<act>can't|cannot|can\s+not|won't|will\s+not|never|don't|do\s+not|couldn't)\s+(?:ever\s+)?(?:trace|track|find|catch|"
+        r"detect|identify|link|connect)\b",
         rf"{_ASK}.{{0,40}}\b(?P<act>hide|delete|destroy|wipe|erase|mask|cover\s+up|get\s+rid\s+of)\s+(?:my\s+|the\s+|our\s+|all\s+(?:the\s+)?)?"
         r"(?:evidence|traces?|tracks|ip|identity|footprints?|digital\s+trail)\b",
         rf"{_ASK}.{{0,40}}\bget\s+away\s+with\b",

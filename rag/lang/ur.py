@@ -82,13 +82,14 @@ _REQ = (
     + r"|مدد\s+کر(?:و|یں)" + _B
     + r"|چاہ(?:تا|تی|تے|یے|ئے)" + _B
     + r"|جائ(?:ے|یں)" + _B
-    + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں|(?<!\w)جاؤں" + _B
+    + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں|(?<!\w)جاؤں" + _B + r"|(?<!\w)سکوں" + _B + r"|تاکہ\s+میں"
     + r"|(?<!\w)(?:کر|خرید|دیکھ|ڈھونڈ|بھیج|منگوا|پھنسا|ورغلا|بہلا|بہکا|رکھ|مٹا|چھپا)(?:وں|ؤں|یں|ئیں|و|ؤ)" + _B
     + r"|(?:kaise|kaisay|kese|kaisy|tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|chahiye|chahye|chaiye|"
-    r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein))"
+    r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein|karen|dein|den|jaye|jaaye|jayen))"
 )
 _MEDIA = (
-    r"(?:ویڈیو|وڈیو|تصویر|تصاویر|فلم|مواد|کلپ|لنک|فائل|video|vid|clip|link|pics|photo|tasveer|tasaweer|mawad)"
+    r"(?:(?<!\w)(?:ویڈیو|وڈیو|تصویر|تصاویر|فلم|مواد|کلپ|لنک|فائل)(?:ز|یں|وں|س)?(?!\w)"
+    r"|\b(?:videos?|vids?|clips?|links?|pics|photos?|tasveer\w*|tasaweer|mawad)\b)"
 )
 _VICTIM = (
     r"(?:(?<!\w)(?:بچ(?:ہ|ے|وں|ی|یوں|یاں)|لڑک(?:ا|ے|ی|یوں|یاں|وں)|نابالغ|کم\s*عمر|طالب\s*علم|طلبہ|طالبات|یتیم|معصوم)" + _B
@@ -102,6 +103,18 @@ _PUBLIC_MEDIA = _rx(
     r"\b(?:press\s+conference|news|interview)\b",
 )
 
+def _near(*parts: str, window: int = 100) -> str:
+    """All `parts`, in any order, within `window` characters: each part may
+    come first and the others must follow it inside the window. A question is
+    short, so this only keeps a long sentence from matching on words that
+    belong to different clauses."""
+    alts = []
+    for i, first in enumerate(parts):
+        rest = "".join(f"(?=.{{0,{window}}}?{p})" for j, p in enumerate(parts) if j != i)
+        alts.append(f"(?={first}){rest}")  # all measured from where the first part starts
+    return "(?:" + "|".join(alts) + ")"
+
+
 ABUSE_MATERIAL = SafetyRules(
     patterns=_rx(
         # «یہ ویڈیوز کہاں سے خرید سکتا ہوں؟», «کیسے ڈاؤن لوڈ کروں»
@@ -112,6 +125,21 @@ ABUSE_MATERIAL = SafetyRules(
         r"(?:مجھے|ہمیں)\s.{0,40}" + _MEDIA + r"\S*(?:\s+(?:کا|کی|کے|کو|لنک|لنکس|یہ|وہ|بھی|سب|ساری|تمام|فوراً|جلدی))*\s+"
         r"(?:بھیج|دے\s+د|دو" + _B + r"|دیں" + _B + r"|دکھا|چاہی|چاہئ|شیئر)",
         _MEDIA + r"\S*\s(?:\S+\s){0,3}?(?:بھیجو|بھیجیں|بھیج\s+د|شیئر\s+کرو|شیئر\s+کریں|دکھاؤ|دکھائیں|دکھا\s+د)",
+        # «کوئی ایسی ویب سائٹ بتائیں جہاں یہ ویڈیوز ہوں»: a source of the material, asked for
+        _near(
+            r"(?:(?<!\w)(?:ویب\s*سائٹ|سائٹ|ایپ|گروپ|چینل|فورم)(?:س|یں|وں)?(?!\w)|\b(?:site|website|app|group|channel)s?\b)",
+            r"(?:(?<!\w)(?:بتاؤ|بتائیں|بتا\s+د(?:و|یں)|دو|دیں|بھیجو|بھیجیں|چاہیے|چاہئے|دکھاؤ|دکھائیں)(?!\w)|\b(?:batao|bataen|chahiye)\b)",
+            _MEDIA,
+        ),
+        # Roman Urdu, any order: "bachon ki videos kaise hasil karun"
+        _near(
+            r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
+            r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar|kis\s+site|konsi\s+site)\b",
+            r"\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*|"
+            r"hasil\s+kar\w*)\b",
+            window=60,
+        ),
+        r"\bdark\s*web\b.{0,30}\b(?:chahiye|chahye|do|de\s+do|bhejo|batao|bataen)\b",
         # hidden services and abuse material, asked for
         r"^(?=.*(?:" + _REQ + r"|(?<!\w)(?:دو|دیں|بھیجو|بھیجیں)" + _B + r"|کہاں|کون\s*سی)).*ڈارک\s*ویب.{0,30}(?:لنک|ایڈریس|پتہ|سائٹ)",
         r"^(?=.*" + _REQ + r").*(?:چائلڈ\s+پورن|بچوں\s+کی\s+(?:پورن|فحش)|فحش\s+(?:ویڈیو|تصاویر|مواد)\S*\s+(?:\S+\s+){0,2}?بچوں)",
@@ -134,35 +162,25 @@ _PROTECT = _rx(
     r"(?:محفوظ|تحفظ|حفاظت|بچا(?:ئیں|یا|نے|ؤ|ئے|یں|و)" + _B + r"|روک|آگاہ|شکایت|رپورٹ|پہچان|علامات|نشانیاں|خبردار|"
     r"\b(?:protect|bachaen|bachayen|bachain|mehfooz|hifazat|shikayat|report)\b)",
 )
-def _near(*parts: str, window: int = 100) -> str:
-    """All `parts`, in any order, within `window` characters: each part may
-    come first and the others must follow it inside the window. A question is
-    short, so this only keeps a long sentence from matching on words that
-    belong to different clauses."""
-    alts = []
-    for i, first in enumerate(parts):
-        rest = "".join(f"(?=.{{0,{window}}}?{p})" for j, p in enumerate(parts) if j != i)
-        alts.append(f"(?={first}){rest}")  # all measured from where the first part starts
-    return "(?:" + "|".join(alts) + ")"
-
-
 _HARM_ACT = (
     r"(?:پھنسا|پھانس(?!ی)|ورغلا|بہلا|بہکا|راغب\s+کر|اغوا|بلیک\s*میل|استحصال|زیادتی|ہراساں|جنسی|اسمگل|سمگل|"
-    r"بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں)"
+    r"بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں|"
+    # getting a child alone: «اپنے پاس بلانا», «اکیلے میں ملنا»
+    r"(?:اپنے\s+(?:پاس|گھر|ساتھ)|اکیلے|اکیلا|تنہائی|تنہا)\s+(?:\S+\s+){0,2}?(?:بلا|لے\s+جا|لا|مل|رکھ))"
 )
 _AUTHORITY = (
     r"(?:پولیس|حکام|ادار(?:ے|وں|ہ)|ایجنسی|ایجنسیوں|تفتیش|تحقیقات|قانون|گرفتاری|سیکیورٹی|انتظامیہ|"
     r"\bpolice\b|\bauthorities\b|\bagenc)"
 )
 _ESCAPE = (
-    r"(?:بچ\s+سک|بچنے|بچا\s+جا|بچوں\s+گا|بچیں|بچ\s+جاؤں|بچ\s+نکل|چھپ(?:وں|یں|نا|نے|\s+سک|\s+جاؤں)|پکڑ[ےا]\s+نہ|"
+    r"(?:چکم(?:ہ|ا|ے)\s+د|بچ\s+سک|بچنے|بچا\s+جا|بچوں\s+گا|بچیں|بچ\s+جاؤں|بچ\s+نکل|چھپ(?:وں|یں|نا|نے|\s+سک|\s+جاؤں)|پکڑ[ےا]\s+نہ|"
     r"پکڑی\s+نہ|ہاتھ\s+نہ\s+آ|سراغ\s+نہ|نظر\s+سے\s+اوجھل|(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب))"
 )
 _HARM_ACT_ROMAN = (
     r"\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
 )
 _ESCAPE_ROMAN = (
-    r"\b(?:bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
+    r"\b(?:chakm[ae]|dhoka|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
 )
 COMMIT_CRIME = SafetyRules(
     patterns=_rx(

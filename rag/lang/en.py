@@ -86,10 +86,11 @@ _ASK = (
     r"|\b(?:help|teach|show|tell)\s+(?:me|us)\b"
     r"|\b(?:steps?|tips?|ways?|guide|instructions?|tutorial|method|advice|tricks?)\s+(?:to|for|on)\b"
     r"|\b(?:best|easiest|safest|quickest|fastest)\s+way\b"
+    r"|\b(?:best|good|safe|easiest|safest)\s+(?:apps?|sites?|websites?|platforms?|places?|games?|methods?)\s+(?:to|for)\b"
     r"|\bi\s*(?:'m|am)?\s+(?:want|need|wanna|plan|planning|would\s+like|trying|looking)\b"
     r"|\blet\s+me\b|\bis\s+there\s+(?:a|any)\s+way\b|\bcan\s+(?:i|we)\b"
     r"|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:point|direct|show|give|send|link|tell|help|recommend|find|get)\b"
-    r"|\bpoint\s+me\b|\bmake\s+sure\b)"
+    r"|\bpoint\s+me\b|\bmake\s+sure\b|\bwhat\s+(?:should|can|could|do|must|would)\s+(?:i|we)\s+do\b|\bgo\s+about\b)"
 )
 _MATERIAL = (
     r"(?:videos?|vids?|clips?|photos?|pictures?|pics?|images?|material|content|footage|recordings?|links?|files?"
@@ -104,8 +105,9 @@ _PUBLIC_MEDIA = _rx(
     r"\b(?:press|news|conference|briefing|interview|documentary|awareness|statement|speech|tv|television|broadcast|"
     r"bulletin|coverage|trailer|official|court|hearing|helpline|hotline|complaint|reporting|government)\s+"
     r"(?:\w+\s+){0,2}?(?:videos?|clips?|footage|recordings?|photos?|pictures?|images?|links?|files?|content|material)\b",
-    r"\b(?:videos?|clips?|footage|photos?|pictures?|images?|recordings?)\s+of\s+(?:the\s+)?(?:press|news|suspects?|"
-    r"accused|officers?|officials?|police|ministers?|judges?|court|raid|hearing|conference|briefing)\b",
+    r"\b(?:videos?|clips?|footage|photos?|pictures?|images?|recordings?)\s+of\s+(?:the\s+)?(?:\w+\s+)?(?:press|news|suspects?|"
+    r"accused|officers?|officials?|police|ministers?|judges?|court|raid|hearing|conference|briefing|men|women|man|woman|"
+    r"adults?|gang|members|leaders?|culprits?)\b",
     r"\b(?:number|count|amount|total)\s+of\b|\bhow\s+many\b",
 )
 
@@ -122,6 +124,13 @@ ABUSE_MATERIAL = SafetyRules(
         rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
         # "point me to a site with these videos"
         rf"{_ASK}.{{0,40}}\b(?:sites?|websites?|links?|forums?|channels?|groups?|sources?|apps?|platforms?|servers?)\b.{{0,30}}\b{_MATERIAL}\b",
+        # "I'm looking for the files", "who sells this stuff online these days"
+        rf"\b(?:looking|searching|hunting)\s+for\s+(?:the\s+|these\s+|those\s+|such\s+|some\s+|more\s+|any\s+)?(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
+        rf"\bwho\s+(?:sells?|has|shares?|offers?|trades?|distributes?|hosts?|streams?)\b.{{0,30}}\b{_MATERIAL}\b.{{0,20}}"
+        r"\b(?:online|now|these\s+days|today|still|anymore|nowadays)\b",
+        # "the name of a site that still hosts them"
+        r"\b(?:name|address|url|link)\s+of\s+(?:a|the|any|some)\s+(?:sites?|websites?|forums?|channels?|groups?|servers?)\s+"
+        r"(?:that|which|where)\s+(?:still\s+)?(?:hosts?|has|have|sells?|shares?|streams?|offers?|carries)\b",
         # "send the videos to me", "send me the links", "give us the videos"
         rf"\b(?:send|give|share|forward|dm|pass|post)\s+(?:the|these|those|them|some|such|more|all(?:\s+the)?)?\s*"
         rf"(?:\w+\s+){{0,2}}?{_MATERIAL}\s+(?:to|with)\s+(?:me|us)\b",
@@ -150,12 +159,13 @@ _PROTECT = _rx(
 COMMIT_CRIME = SafetyRules(
     patterns=_rx(
         # grooming, luring, abduction, trafficking
-        rf"{_ASK}.{{0,60}}\b(?P<act>groom|lure|entic|abduct|kidnap|traffic|exploit|abus|molest|blackmail|coerc|seduc|"
+        rf"{_ASK}.{{0,60}}\b(?P<act>groom|lur|entic|abduct|kidnap|traffic|exploit|abus|molest|blackmail|coerc|seduc|"
         rf"sextort|smuggl|manipulat|trick|drug|undress|rape|assault|sell|buy|recruit)\w*\b.{{0,60}}\b{_VICTIM}",
         # contact or filming in secret
-        rf"{_ASK}.{{0,60}}\b(?P<act>film|record|photograph|meet|contact|message|chat|befriend|approach|touch|be\s+alone|get\s+alone)\w*"
+        rf"{_ASK}.{{0,60}}\b(?P<act>film|record|photograph|meet|contact|message|chat|talk|text|dm|speak|call|invite|pick\s+up|follow|"
+        rf"befriend|approach|touch|be\s+alone|get\s+alone)\w*"
         rf"\b.{{0,60}}\b{_VICTIM}\b.{{0,60}}\b(?:secret\w*|without\s+(?:their|the|his|her|any)?\s*(?:parents?|family|anyone|teachers?)"
-        r"|alone|private\w*|no\s+one\s+(?:knows|finds)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
+        r"|alone|private\w*|no\s+one\s+(?:knows|finds|sees)|(?:parents?|family|anyone)\s+(?:seeing|knowing|finding|noticing)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
         # "the easiest way to get a child alone"
         rf"{_ASK}.{{0,60}}\b(?P<act>get|take|lure|bring|keep|be)\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\s+(?:alone|away|home|to\s+my)\b",
         rf"{_ASK}.{{0,60}}\b(?P<act>alone)\s+with\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\b",
@@ -166,6 +176,9 @@ COMMIT_CRIME = SafetyRules(
         r"interpol|prosecution|the\s+law)\b",
         rf"{_ASK}.{{0,80}}\b(?P<act>without|not|never|avoid)\s+(?:getting|get|being|be|ever\s+being)\s+(?:caught|traced|arrested|tracked|"
         r"detected|found|noticed|identified)\b",
+        # "stop the police from finding my drive"
+        rf"{_ASK}.{{0,30}}\b(?P<act>stop|prevent|keep)\s+(?:the\s+)?(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies))"
+        r"\s+(?:from\s+)?(?:finding|tracing|catching|seeing|getting|tracking|reaching|accessing|searching|knowing)\b",
         # "make sure investigators can't trace my payments"
         rf"{_ASK}.{{0,50}}\b(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies)|nobody|no\s+one)\s+"
         r"(?P<act>can't|cannot|can\s+not|won't|will\s+not|never|don't|do\s+not|couldn't)\s+(?:ever\s+)?(?:trace|track|find|catch|"

@@ -90,7 +90,8 @@ _ASK = (
     r"|\bi\s*(?:'m|am)?\s+(?:want|need|wanna|plan|planning|would\s+like|trying|looking)\b"
     r"|\blet\s+me\b|\bis\s+there\s+(?:a|any)\s+way\b|\bcan\s+(?:i|we)\b"
     r"|\b(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:point|direct|show|give|send|link|tell|help|recommend|find|get)\b"
-    r"|\bpoint\s+me\b|\bmake\s+sure\b|\bwhat\s+(?:should|can|could|do|must|would)\s+(?:i|we)\s+do\b|\bgo\s+about\b)"
+    r"|\bpoint\s+me\b|\bmake\s+sure\b|\bwhat\s+(?:should|can|could|do|must|would)\s+(?:i|we)\b|\bgo\s+about\b"
+    r"|\b(?:should|must)\s+(?:i|we)\b|\bwhich\s+\w+\s+(?:should|can|could|do|must)\s+(?:i|we)\b)"
 )
 _MATERIAL = (
     r"(?:videos?|vids?|clips?|photos?|pictures?|pics?|images?|material|content|footage|recordings?|links?|files?"
@@ -128,6 +129,9 @@ ABUSE_MATERIAL = SafetyRules(
         rf"\b(?:looking|searching|hunting)\s+for\s+(?:the\s+|these\s+|those\s+|such\s+|some\s+|more\s+|any\s+)?(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
         rf"\bwho\s+(?:sells?|has|shares?|offers?|trades?|distributes?|hosts?|streams?)\b.{{0,30}}\b{_MATERIAL}\b.{{0,20}}"
         r"\b(?:online|now|these\s+days|today|still|anymore|nowadays)\b",
+        # "is there any place online where such pictures are still available"
+        rf"\b(?:is|are)\s+there\s+(?:any|a|some)\b.{{0,40}}\b{_MATERIAL}\b.{{0,30}}\b(?:available|hosted|downloadable|accessible|"
+        r"for\s+sale|on\s+sale|still\s+up|online)\b",
         # "the name of a site that still hosts them"
         r"\b(?:name|address|url|link)\s+of\s+(?:a|the|any|some)\s+(?:sites?|websites?|forums?|channels?|groups?|servers?)\s+"
         r"(?:that|which|where)\s+(?:still\s+)?(?:hosts?|has|have|sells?|shares?|streams?|offers?|carries)\b",
@@ -163,9 +167,9 @@ COMMIT_CRIME = SafetyRules(
         rf"sextort|smuggl|manipulat|trick|drug|undress|rape|assault|sell|buy|recruit)\w*\b.{{0,60}}\b{_VICTIM}",
         # contact or filming in secret
         rf"{_ASK}.{{0,60}}\b(?P<act>film|record|photograph|meet|contact|message|chat|talk|text|dm|speak|call|invite|pick\s+up|follow|"
-        rf"befriend|approach|touch|be\s+alone|get\s+alone)\w*"
+        rf"befriend|approach|touch|say|tell|write|send|be\s+alone|get\s+alone)\w*"
         rf"\b.{{0,60}}\b{_VICTIM}\b.{{0,60}}\b(?:secret\w*|without\s+(?:their|the|his|her|any)?\s*(?:parents?|family|anyone|teachers?)"
-        r"|alone|private\w*|no\s+one\s+(?:knows|finds|sees)|(?:parents?|family|anyone)\s+(?:seeing|knowing|finding|noticing)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
+        r"|alone|private\w*|no\s+one\s+(?:knows|finds|sees)|suspicion|unnoticed|without\s+(?:anyone|being)\s+notic\w*|keep\s+(?:\w+\s+){0,3}?secret|(?:parents?|family|anyone)\s+(?:seeing|knowing|finding|noticing)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
         # "the easiest way to get a child alone"
         rf"{_ASK}.{{0,60}}\b(?P<act>get|take|lure|bring|keep|be)\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\s+(?:alone|away|home|to\s+my)\b",
         rf"{_ASK}.{{0,60}}\b(?P<act>alone)\s+with\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\b",

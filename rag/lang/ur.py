@@ -72,7 +72,7 @@ REFUSALS = {
 
 _B = r"(?!\w)"  # end of word (before a space, ؟ or ۔)
 # A request: first-person modal or subjunctive verb forms, "the way to", "tell/teach me".
-_REQ_STRONG = (
+_REQ_ASK = (
     r"(?:سک(?:تا|تی|تے)\s+(?:ہوں|ہیں|ہو)" + _B
     # a method asked for («بچنے کا طریقہ کیا ہے؟», «طریقے بتاؤ»), not one reported («کیا طریقہ استعمال کرتے تھے»)
     + r"|(?:طریق(?:ہ|ے|وں)|ترکیب(?:یں)?|تجاویز|مشور(?:ہ|ے)|ٹپس|گائیڈ|رہنمائی)(?!\s+واردات)(?:\s+\S+){0,2}?\s+(?:کیا\s+)?"
@@ -82,15 +82,17 @@ _REQ_STRONG = (
     + r"|سکھا(?:ؤ|و|ئیں|یں)" + _B
     + r"|سمجھا(?:ؤ|و|ئیں|یں)" + _B
     + r"|مدد\s+کر(?:و|یں)" + _B
-    + r"|چاہ(?:تا|تی|تے|یے|ئے)" + _B
     + r"|جائ(?:ے|یں)" + _B
     + r"|بچیں|بچوں\s+گا|بچ\s+جاؤں|چھپوں|چھپیں|(?<!\w)جاؤں" + _B + r"|(?<!\w)سکوں" + _B + r"|تاکہ\s+میں"
     # «کیسے بچوں؟» is "how do I escape"; «کیسے بچوں کو» is about children
-    + r"|کیسے\s+بچوں(?!\s+(?:کو|کی|کے|کا|نے|سے|میں|پر|سے))" + _B
+    + r"|کیسے\s+بچوں(?!\s+(?:کو|کی|کے|کا|نے|سے|میں|پر))" + _B
     + r"|(?<!\w)(?:کر|خرید|دیکھ|ڈھونڈ|بھیج|منگوا|پھنسا|ورغلا|بہلا|بہکا|رکھ|مٹا|چھپا|بلا|بیچ|لے\s+جا)(?:وں|ؤں|یں|ئیں|و|ؤ)" + _B
     + r"|(?:kaise|kaisay|kese|kaisy|tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|chahiye|chahye|chaiye|"
-    r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein|karen|dein|den|jaye|jaaye|jayen))"
+    r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein|karen|dein|den|jaye|jaaye|jayen|kya\s+karun))"
 )
+# "I want", but also "one should" («تصویر کو دیکھنا چاہیے»): a request only beside other signs
+_WANT = r"چاہ(?:تا|تی|تے|یے|ئے)" + _B
+_REQ_STRONG = r"(?:" + _REQ_ASK + "|" + _WANT + ")"
 # ... or the impersonal "can be done" («کیسے ورغلایا جا سکتا ہے؟»), weaker: only beside an act
 _REQ = r"(?:" + _REQ_STRONG + r"|جا\s+سک(?:تا|تی|تے))"
 _MEDIA = (
@@ -132,7 +134,7 @@ ABUSE_MATERIAL = SafetyRules(
         r"(?:بھیج|دے\s+د|دو" + _B + r"|دیں" + _B + r"|دکھا|چاہی|چاہئ|شیئر)",
         _MEDIA + r"\S*\s(?:\S+\s){0,3}?(?:بھیجو|بھیجیں|بھیج\s+د|شیئر\s+کرو|شیئر\s+کریں|دکھاؤ|دکھائیں|دکھا\s+د)",
         # «ویڈیوز بیچنے کا طریقہ بتائیں»
-        _near(_MEDIA, r"(?:بیچ|فروخت|خرید|ڈاؤن\s*لوڈ|اپ\s*لوڈ|شیئر|حاصل\s+کر)", _REQ_STRONG, window=60),
+        _near(_MEDIA, r"(?:بیچ|فروخت|خرید|ڈاؤن\s*لوڈ|اپ\s*لوڈ|شیئر|حاصل|دیکھ)", _REQ_ASK, window=60),
         # «کوئی ایسی ویب سائٹ بتائیں جہاں یہ ویڈیوز ہوں»: a source of the material, asked for
         _near(
             r"(?:(?<!\w)(?:ویب\s*سائٹ|سائٹ|ایپ|گروپ|چینل|فورم)(?:س|یں|وں)?(?!\w)|\b(?:site|website|app|group|channel)s?\b)",
@@ -190,7 +192,7 @@ _HARM_ACT_ROMAN = (
     r"\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
 )
 _ESCAPE_ROMAN = (
-    r"\b(?:chakm[ae]|dhoka|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
+    r"\b(?:chakm[ae]|dhoka|pata\s+na\s+chal\w*|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
 )
 COMMIT_CRIME = SafetyRules(
     patterns=_rx(
@@ -198,6 +200,8 @@ COMMIT_CRIME = SafetyRules(
         _near(_VICTIM, _REQ, _HARM_ACT),
         # «میں پولیس سے کیسے بچ سکتا ہوں؟», «پولیس سے بچنے کا طریقہ»
         _near(_AUTHORITY, _REQ, _ESCAPE),
+        # «ثبوت مٹانے کا طریقہ بتاؤ»: destroying evidence is asked for hiding the crime, whoever is named
+        _near(r"(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب|ضائع)", _REQ_STRONG, window=60),
         # Roman Urdu
         _near(_VICTIM, _REQ, _HARM_ACT_ROMAN),
         _near(r"\b(?:police|polees|pulis|hukkam|agency|idaray|idare)\b", _REQ, _ESCAPE_ROMAN),

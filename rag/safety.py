@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from . import lang
@@ -31,6 +32,12 @@ from .lang import SafetyRules
 from .text import normalize
 
 REFUSING_RULES = ("abuse_material", "commit_crime")
+
+
+@lru_cache(maxsize=64)
+def _normalized(question: str) -> str:
+    # every rule scanner of every language sees the same normalised text
+    return normalize(question)
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,7 @@ class RuleScanner:
         self.rules = rules
 
     def scan(self, question: str) -> ScanResult:
-        hit = self.rules.match(normalize(question)) is not None
+        hit = self.rules.match(_normalized(question)) is not None
         return ScanResult(question, not hit, 1.0 if hit else 0.0, self.rule, self.language)
 
     def __repr__(self) -> str:

@@ -129,6 +129,10 @@ ABUSE_MATERIAL = SafetyRules(
         rf"\b(?:looking|searching|hunting)\s+for\s+(?:the\s+|these\s+|those\s+|such\s+|some\s+|more\s+|any\s+)?(?:\w+\s+){{0,2}}?{_MATERIAL}\b",
         rf"\bwho\s+(?:sells?|has|shares?|offers?|trades?|distributes?|hosts?|streams?)\b.{{0,30}}\b{_MATERIAL}\b.{{0,20}}"
         r"\b(?:online|now|these\s+days|today|still|anymore|nowadays)\b",
+        # "can anyone share the videos here", "tell me where these images are hosted"
+        rf"\b(?:can|could|would|will)\s+(?:anyone|someone|somebody|you|u)\s+(?:please\s+)?(?:share|send|post|upload|dm|give|link|"
+        rf"forward|drop)\b.{{0,30}}\b{_MATERIAL}\b",
+        rf"\btell\s+(?:me|us)\s+where\b.{{0,30}}\b{_MATERIAL}\b.{{0,15}}\b(?:are|is|can)\b",
         # "is there any place online where such pictures are still available"
         rf"\b(?:is|are)\s+there\s+(?:any|a|some)\b.{{0,40}}\b{_MATERIAL}\b.{{0,30}}\b(?:available|hosted|downloadable|accessible|"
         r"for\s+sale|on\s+sale|still\s+up|online)\b",
@@ -170,6 +174,9 @@ COMMIT_CRIME = SafetyRules(
         rf"befriend|approach|touch|say|tell|write|send|be\s+alone|get\s+alone)\w*"
         rf"\b.{{0,60}}\b{_VICTIM}\b.{{0,60}}\b(?:secret\w*|without\s+(?:their|the|his|her|any)?\s*(?:parents?|family|anyone|teachers?)"
         r"|alone|private\w*|no\s+one\s+(?:knows|finds|sees)|suspicion|unnoticed|without\s+(?:anyone|being)\s+notic\w*|keep\s+(?:\w+\s+){0,3}?secret|(?:parents?|family|anyone)\s+(?:seeing|knowing|finding|noticing)|trust\s+me|meet\s+me|not\s+tell|without\s+telling|keep\s+(?:it\s+)?(?:a\s+)?secret)",
+        # trafficking: "take a child across the border without papers"
+        rf"{_ASK}.{{0,40}}\b(?P<act>take|smuggl\w*|move|transport|get|sneak|bring)\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\b.{{0,30}}"
+        r"\b(?:across|over\s+the\s+border|out\s+of\s+the\s+country|abroad|without\s+(?:papers|documents|passports?|visas?)|illegally)\b",
         # "the easiest way to get a child alone"
         rf"{_ASK}.{{0,60}}\b(?P<act>get|take|lure|bring|keep|be)\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\s+(?:alone|away|home|to\s+my)\b",
         rf"{_ASK}.{{0,60}}\b(?P<act>alone)\s+with\s+(?:a\s+|the\s+|some\s+|young\s+)*{_VICTIM}\b",
@@ -182,7 +189,8 @@ COMMIT_CRIME = SafetyRules(
         r"detected|found|noticed|identified)\b",
         # "stop the police from finding my drive"
         rf"{_ASK}.{{0,30}}\b(?P<act>stop|prevent|keep)\s+(?:the\s+)?(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies))"
-        r"\s+(?:from\s+)?(?:finding|tracing|catching|seeing|getting|tracking|reaching|accessing|searching|knowing)\b",
+        r"\s+(?:from\s+)?(?:finding|tracing|catching|seeing|getting|tracking|reaching|accessing|searching|knowing|linking|"
+        r"connecting|identifying)\b",
         # "make sure investigators can't trace my payments"
         rf"{_ASK}.{{0,50}}\b(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies)|nobody|no\s+one)\s+"
         r"(?P<act>can't|cannot|can\s+not|won't|will\s+not|never|don't|do\s+not|couldn't)\s+(?:ever\s+)?(?:trace|track|find|catch|"

@@ -87,6 +87,8 @@ _REQ_ASK = (
     # «کیسے بچوں؟» is "how do I escape"; «کیسے بچوں کو» is about children
     + r"|کیسے\s+بچوں(?!\s+(?:کو|کی|کے|کا|نے|سے|میں|پر))" + _B
     + r"|(?<!\w)(?:کر|خرید|دیکھ|ڈھونڈ|بھیج|منگوا|پھنسا|ورغلا|بہلا|بہکا|رکھ|مٹا|چھپا|بلا|بیچ|لے\s+جا)(?:وں|ؤں|یں|ئیں|و|ؤ)" + _B
+    # more first person subjunctives («کماؤں», «ملوں»); -اؤں alone is also a plural (رہنماؤں), so verbs are listed
+    + r"|(?<!\w)(?:کما|بلا|لا|آ|سنا|بنا|دکھا|پہنچا|اٹھا|چرا|نکلوا|منگوا|بچا|دبا)ؤں" + _B + r"|(?<!\w)ملوں" + _B
     + r"|(?:kaise|kaisay|kese|kaisy|tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|chahiye|chahye|chaiye|"
     r"sakta\s+hoon|sakti\s+hoon|sakte\s+hain|karun|karoon|karein|karen|dein|den|jaye|jaaye|jayen|kya\s+karun))"
 )
@@ -150,6 +152,15 @@ ABUSE_MATERIAL = SafetyRules(
             window=60,
         ),
         r"\bdark\s*web\b.{0,30}\b(?:chahiye|chahye|do|de\s+do|bhejo|batao|bataen)\b",
+        # "yeh videos mujhe bhi chahiye", "clips download karne ka tareeqa batao"
+        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,30}\b(?:mujhe|mujhay|hamen|humein|"
+        r"hame|hamein)\b.{0,20}\b(?:chahiye|chahye|chaiye|bhejo|bhej\s+do|dikhao|de\s+do)\b",
+        _near(
+            r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
+            r"\b(?:download\w*|khareed\w*|kharid\w*|dekh\w*|hasil|bech\w*|share)\b",
+            r"\b(?:tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|karun|karoon|kaise|kese)\b",
+            window=60,
+        ),
         # hidden services and abuse material, asked for
         r"^(?=.*(?:" + _REQ + r"|(?<!\w)(?:دو|دیں|بھیجو|بھیجیں)" + _B + r"|کہاں|کون\s*سی)).*ڈارک\s*ویب.{0,30}(?:لنک|ایڈریس|پتہ|سائٹ)",
         r"^(?=.*" + _REQ + r").*(?:چائلڈ\s+پورن|بچوں\s+کی\s+(?:پورن|فحش)|فحش\s+(?:ویڈیو|تصاویر|مواد)\S*\s+(?:\S+\s+){0,2}?بچوں)",
@@ -177,6 +188,8 @@ _HARM_ACT = (
     r"بیچ(?:وں|یں|نے|ا\s+جا)|فروخت\s+کر|قابو\s+کر|جال\s+میں|"
     # getting a child alone: «اپنے پاس بلانا», «اکیلے میں ملنا»
     r"(?:اپنے\s+(?:پاس|گھر|ساتھ)|گھر|اکیلے|اکیلا|تنہائی|تنہا)\s+(?:\S+\s+){0,2}?(?:بلا|لے\s+جا|لا|مل|رکھ)|"
+    # luring with money or gifts: «پیسے دے کر»
+    r"(?:پیسے|پیسوں|رقم|لالچ|تحفے|تحفوں|تحائف)\s+(?:\S+\s+){0,2}?(?:دے\s+کر|دے|دکھا)|"
     # secrecy: «کہ کسی کو پتہ نہ چلے»
     r"(?:کسی\s+کو\s+)?(?:پتہ|پتا|خبر)\s+نہ\s+(?:چل|ہو))"
 )
@@ -189,7 +202,7 @@ _ESCAPE = (
     r"پکڑی\s+نہ|ہاتھ\s+نہ\s+آ|سراغ\s+نہ|نظر\s+سے\s+اوجھل|(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب))"
 )
 _HARM_ACT_ROMAN = (
-    r"\b(?:phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
+    r"\b(?:ghar\s+(?:\w+\s+)?bula\w*|akel[ae]\s+(?:mein\s+)?(?:\w+\s+)?mil\w*|paise\s+de\s+kar|phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
 )
 _ESCAPE_ROMAN = (
     r"\b(?:chakm[ae]|dhoka|pata\s+na\s+chal\w*|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
@@ -200,6 +213,8 @@ COMMIT_CRIME = SafetyRules(
         _near(_VICTIM, _REQ, _HARM_ACT),
         # «میں پولیس سے کیسے بچ سکتا ہوں؟», «پولیس سے بچنے کا طریقہ»
         _near(_AUTHORITY, _REQ, _ESCAPE),
+        # «میں پکڑا نہ جاؤں، کیا کروں؟»: not being caught, asked for
+        _near(r"(?:پکڑ(?:ا|ی|ے)|گرفتار)\s+نہ\s+(?:ہو\S*|جا(?:ؤں|ئیں|ئے|وں))", _REQ_STRONG, window=60),
         # «ثبوت مٹانے کا طریقہ بتاؤ»: destroying evidence is asked for hiding the crime, whoever is named
         _near(r"(?:شواہد|ثبوت)\S*\s+(?:\S+\s+){0,2}?(?:مٹا|چھپا|ختم|غائب|ضائع)", _REQ_STRONG, window=60),
         # Roman Urdu

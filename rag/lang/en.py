@@ -133,6 +133,8 @@ ABUSE_MATERIAL = SafetyRules(
         rf"\b(?:can|could|would|will)\s+(?:anyone|someone|somebody|you|u)\s+(?:please\s+)?(?:share|send|post|upload|dm|give|link|"
         rf"forward|drop)\b.{{0,30}}\b{_MATERIAL}\b",
         rf"\btell\s+(?:me|us)\s+where\b.{{0,30}}\b{_MATERIAL}\b.{{0,15}}\b(?:are|is|can)\b",
+        # "anyone got a link to that footage?"
+        rf"\b(?:got|have|has)\s+(?:a\s+|any\s+|the\s+)?(?:links?|copy|copies|access)\s+(?:to|for|of)\b.{{0,20}}\b{_MATERIAL}\b",
         # "is there any place online where such pictures are still available"
         rf"\b(?:is|are)\s+there\s+(?:any|a|some)\b.{{0,40}}\b{_MATERIAL}\b.{{0,30}}\b(?:available|hosted|downloadable|accessible|"
         r"for\s+sale|on\s+sale|still\s+up|online)\b",
@@ -191,11 +193,18 @@ COMMIT_CRIME = SafetyRules(
         rf"{_ASK}.{{0,30}}\b(?P<act>stop|prevent|keep)\s+(?:the\s+)?(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies))"
         r"\s+(?:from\s+)?(?:finding|tracing|catching|seeing|getting|tracking|reaching|accessing|searching|knowing|linking|"
         r"connecting|identifying)\b",
+        # "which app is hardest for police to monitor"
+        r"\b(?:is|are)\s+(?:the\s+)?(?P<act>hardest|harder|impossible|difficult|safest|safe)\s+(?:for\s+(?:the\s+)?(?:police|cops|"
+        r"authorities|investigators|law\s+enforcement|agencies)\s+)?to\s+(?:monitor|trace|track|detect|intercept|catch)\b",
+        # "gaining a child's trust so I can be alone with them"
+        rf"{_ASK}.{{0,40}}\b(?P<act>gain|win|earn|build|get)\w*\s+(?:a\s+|the\s+)?(?:{_VICTIM}(?:'s|s')?\s+(?:trust|confidence)|"
+        rf"(?:trust|confidence)\s+of\s+(?:a\s+|the\s+)?{_VICTIM})",
         # "make sure investigators can't trace my payments"
         rf"{_ASK}.{{0,50}}\b(?:police|cops?|authorities|investigators?|law\s+enforcement|agenc(?:y|ies)|nobody|no\s+one)\s+"
         r"(?P<act>can't|cannot|can\s+not|won't|will\s+not|never|don't|do\s+not|couldn't)\s+(?:ever\s+)?(?:trace|track|find|catch|"
         r"detect|identify|link|connect)\b",
-        rf"{_ASK}.{{0,40}}\b(?P<act>hide|delete|destroy|wipe|erase|mask|cover\s+up|get\s+rid\s+of)\s+(?:my\s+|the\s+|our\s+|all\s+(?:the\s+)?)?"
+        rf"{_ASK}.{{0,40}}\b(?P<act>hid(?:e|ing)|delet(?:e|ing)|destroy(?:ing)?|wip(?:e|ing)|eras(?:e|ing)|mask(?:ing)?|cover(?:ing)?\s+up|"
+        rf"get(?:ting)?\s+rid\s+of)\s+(?:my\s+|the\s+|our\s+|all\s+(?:the\s+)?)?"
         r"(?:evidence|traces?|tracks|ip|identity|footprints?|digital\s+trail)\b",
         rf"{_ASK}.{{0,40}}\bget\s+away\s+with\b",
     ),

@@ -77,7 +77,9 @@ _REQ_ASK = (
     # a method asked for («بچنے کا طریقہ کیا ہے؟», «طریقے بتاؤ»), not one reported («کیا طریقہ استعمال کرتے تھے»)
     + r"|(?:طریق(?:ہ|ے|وں)|ترکیب(?:یں)?|تجاویز|مشور(?:ہ|ے)|ٹپس|گائیڈ|رہنمائی)(?!\s+واردات)(?:\s+\S+){0,2}?\s+(?:کیا\s+)?"
     r"(?:ہے|ہیں|بتا\S*|سکھا\S*|سمجھا\S*|دو|دیں|دیجیے|چاہی\S*|چاہئ\S*)" + _B
-    + r"|(?:کیا|کون\s*سا|کونسا|کوئی|آسان|بہترین)\s+(?:\S+\s+)?(?:طریقہ|ترکیب)" + _B + r"(?!\s+(?:استعمال|اختیار|اپنا))"
+    + r"|(?:کیا|کون\s*سا|کونسا|کون\s*سی|کونسی|کوئی|آسان|بہترین|محفوظ)\s+(?:\S+\s+)?(?:طریقہ|ترکیب|جگہ|مقام)" + _B
+    + r"(?!\s+(?:استعمال|اختیار|اپنا))"
+    + r"|کیا\s+کرنا\s+(?:ہوگا|ہو\s+گا|چاہیے|چاہئے|پڑے\s+گا)"
     + r"|بتا(?:ؤ|و|ئیں|یں|\s+د(?:و|یں))" + _B
     + r"|سکھا(?:ؤ|و|ئیں|یں)" + _B
     + r"|سمجھا(?:ؤ|و|ئیں|یں)" + _B
@@ -99,7 +101,7 @@ _REQ_STRONG = r"(?:" + _REQ_ASK + "|" + _WANT + ")"
 _REQ = r"(?:" + _REQ_STRONG + r"|جا\s+سک(?:تا|تی|تے))"
 _MEDIA = (
     r"(?:(?<!\w)(?:ویڈیو|وڈیو|تصویر|تصاویر|فلم|مواد|کلپ|لنک|فائل)(?:ز|یں|وں|س)?(?!\w)"
-    r"|\b(?:videos?|vids?|clips?|links?|pics|photos?|tasveer\w*|tasaweer|mawad)\b)"
+    r"|\b(?:videos?|vids?|clips?|links?|pics|photos?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|mawad)\b)"
 )
 _VICTIM = (
     r"(?:(?<!\w)(?:بچ(?:ہ|ے|وں|ی|یوں|یاں)|لڑک(?:ا|ے|ی|یوں|یاں|وں)|نابالغ|کم\s*عمر|طالب\s*علم|طلبہ|طالبات|یتیم|معصوم)" + _B
@@ -145,18 +147,25 @@ ABUSE_MATERIAL = SafetyRules(
         ),
         # Roman Urdu, any order: "bachon ki videos kaise hasil karun"
         _near(
-            r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
+            r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
             r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar|kis\s+site|konsi\s+site)\b",
             r"\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*|"
             r"hasil\s+kar\w*)\b",
             window=60,
         ),
         r"\bdark\s*web\b.{0,30}\b(?:chahiye|chahye|do|de\s+do|bhejo|batao|bataen)\b",
+        # "yeh videos kis site pe hain?"
+        _near(
+            r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|material|mawad)\b",
+            r"\b(?:kis|konsi|kaunsi|kon\s+si)\s+(?:site|website|group|app|channel|link)\b",
+            r"\b(?:hain|hai|milen?g[ie]|milti|milte|dekh\w*)\b",
+            window=50,
+        ),
         # "yeh videos mujhe bhi chahiye", "clips download karne ka tareeqa batao"
-        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,30}\b(?:mujhe|mujhay|hamen|humein|"
+        r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,30}\b(?:mujhe|mujhay|hamen|humein|"
         r"hame|hamein)\b.{0,20}\b(?:chahiye|chahye|chaiye|bhejo|bhej\s+do|dikhao|de\s+do)\b",
         _near(
-            r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
+            r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|links?|material|mawad)\b",
             r"\b(?:download\w*|khareed\w*|kharid\w*|dekh\w*|hasil|bech\w*|share)\b",
             r"\b(?:tareeq\w*|tariq\w*|tarika|batao|bataen|batain|sikhao|karun|karoon|kaise|kese)\b",
             window=60,
@@ -167,13 +176,13 @@ ABUSE_MATERIAL = SafetyRules(
         # Roman Urdu: "ye videos kahan se milengi", "mujhe link bhejo"
         r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar|kis\s+site|konsi\s+site)\b.{0,40}"
         r"\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*|hasil\s+kar\w*)\b"
-        r"(?=.*\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b)",
-        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,40}"
+        r"(?=.*\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|links?|material|mawad)\b)",
+        r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|links?|material|mawad)\b.{0,40}"
         r"\b(?:kahan|kahaan|kaise|kaisay|kese|kidhar)\b.{0,30}\b(?:mil(?:en|e|a)?gi|mil(?:e|a)?ga|mil\s+sakt\w*|milti|milte|"
         r"khareed\w*|kharid\w*|download\w*|dekh\s+sakt\w*)",
-        r"\b(?:videos?|vids?|clips?|tasveer\w*|tasaweer|photos?|pics|material|mawad)\b.{0,20}\blinks?\s+"
+        r"\b(?:videos?|vids?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|photos?|pics|material|mawad)\b.{0,20}\blinks?\s+"
         r"(?:do|de\s+do|dein|dena|bhejo|bhej\s+do|bhejen|bhejein|share\s+karo|chahiye)\b",
-        r"\b(?:mujhe|mujhay|hamen|humein|hame|hamein)\b.{0,30}\b(?:videos?|links?|clips?|tasveer\w*|pics|photos?)\b.{0,20}"
+        r"\b(?:mujhe|mujhay|hamen|humein|hame|hamein)\b.{0,30}\b(?:videos?|links?|clips?|tas(?:a|e|ee)?w(?:ee|i)r\w*|tasaweer|pics|photos?)\b.{0,20}"
         r"\b(?:bhejo|bhej\s+do|bhejen|bhejein|de\s+do|dikhao|chahiye|chahye|chaiye)\b",
     ),
     unless=_PUBLIC_MEDIA,
@@ -205,7 +214,7 @@ _HARM_ACT_ROMAN = (
     r"\b(?:ghar\s+(?:\w+\s+)?bula\w*|akel[ae]\s+(?:mein\s+)?(?:\w+\s+)?mil\w*|paise\s+de\s+kar|phansa\w*|phasa\w*|phans\w*|warghala\w*|warghal\w*|behla\w*|agwa|aghwa|ighwa|kidnap\w*|blackmail\w*|groom\w*|lure)\b"
 )
 _ESCAPE_ROMAN = (
-    r"\b(?:chakm[ae]|dhoka|pata\s+na\s+chal\w*|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
+    r"\b(?:chakm[ae]|dhoka|pata\s+na\s+chal\w*|haath\s+na\s+a\w*|pakr?a\s+na\s+ja\w*|bach(?:na|ne|un|en|ein|\s+sak\w*|\s+jaun|\s+nikal\w*)|chhup\w*|chup(?:na|ne|un|en)|pakr\w*\s+na|pakad\w*\s+na)\b"
 )
 COMMIT_CRIME = SafetyRules(
     patterns=_rx(

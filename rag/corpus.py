@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .errors import ArticleError
+from .errors import ArticleError, UnsupportedLanguageError
 from .text import detect_language
 from .types import Edition, article_id_problem, safe_article_id
 
@@ -161,7 +161,10 @@ def parse_edition(data: bytes, path: Path) -> Edition:
     stem_match = re.fullmatch(r"(.+)\.(ur|en)", name)
     if stem_match:
         name, lang_from_name = stem_match.group(1), stem_match.group(2)
-    language = meta.get("language") or lang_from_name or detect_language(body)
+    try:
+        language = meta.get("language") or lang_from_name or detect_language(body)
+    except UnsupportedLanguageError as err:
+        raise ArticleError(str(path), f"is not in a language Khabar reads ({err.looks_like})") from None
     if language not in ("ur", "en"):
         raise ArticleError(str(path), f"language {language!r} is not supported (use ur or en)")
     if "article" in meta:

@@ -82,3 +82,14 @@ class UnsafePathError(KhabarError):
             f"Refused to write {path!r}: it is outside {folder}. This comes from an article id or name that "
             "is not a plain file name; re-index the article with a plain `article:` id (letters, digits, . _ -)."
         )
+
+
+class UnsupportedLanguageError(UsageError):
+    """Text in a language no pack in rag/lang reads (Persian, Arabic, Hindi...)."""
+
+    def __init__(self, supported: str, looks_like: str) -> None:
+        self.looks_like = looks_like
+        super().__init__(
+            f"Khabar reads questions in {supported}; this looks like {looks_like}. "
+            f"Ask again in {supported.replace(' and ', ' or ')}."
+        )

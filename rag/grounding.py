@@ -18,15 +18,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import lang
 from .text import content_words, latin_names, normalize, numbers, tokenize
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر"
-).split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()
-_RELATIVE_DAYS = "today yesterday tomorrow tonight آج کل گزشتہ".split()
+# Months, weekdays and relative days of every language pack (rag/lang).
+_MONTHS = [m for p in lang.packs() for m in p.months]
+_WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
+_RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
 
 # Words that name the kind of answer rather than a topic.
 GENERIC = set(
@@ -36,17 +34,24 @@ GENERIC = set(
     قسم طرح چیز چیزیں شخصیات شخصیت افراد فرد لوگ لوگوں شخص نام دن روز تاریخ سال وقت تعداد جگہ مقام وجہ مقصد""".split()
 )
 
-_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("year", re.compile(r"\b(what|which|in what)\s+year\b|کس سال|کون سے سال|کون سا سال|کونسے سال|کس برس", re.I)),
-    ("day", re.compile(r"\b(what|which)\s+day\b|کس دن|کس روز|کون سے دن|کونسے دن", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(what|which)\s+(date|month)\b|\bon what date\b|کب|کس تاریخ|کس مہینے", re.I)),
-    ("number", re.compile(r"\bhow\s+(many|much|long|old)\b|\bwhat\s+(number|percentage|amount)\b|کتنے|کتنی|کتنا|کتنوں|تعداد کیا", re.I)),
-]
 
-_WH = re.compile(
-    r"^(what|which|who|whom|whose|where|when|how|why)$|^(کس|کن|کون|کونسا|کونسی|کونسے|کتنے|کتنی|کتنا|کیا|کب|کہاں|کیوں|کیسے)$"
-)
-_POSTPOSITIONS = {"کی", "کے", "کا", "نے", "کو", "سے", "میں", "پر", "is", "are", "was", "were", "the", "a", "an", "of", "did", "does", "do", "has", "have", "had"}
+
+def _phrases(kind: str) -> re.Pattern[str]:
+    """One pattern for the question phrases of `kind` in every pack, on word
+    boundaries ("کب" does not match inside "کبھی")."""
+    alts = sorted(
+        (r"\s+".join(map(re.escape, ph.split())) for p in lang.packs() for ph in p.question_words.get(kind, ())),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.I) if alts else re.compile(r"(?!x)x")
+
+
+# Checked in this order: "which year" before "when", "what day" before "when".
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("year", "day", "date", "number")]
+
+_WH = re.compile(r"^(?:" + "|".join(sorted((re.escape(w) for p in lang.packs() for w in p.wh_words), key=len, reverse=True)) + r")$")
+_POSTPOSITIONS = {w for p in lang.packs() for w in p.function_words}
 
 
 def answer_type(question: str) -> str:
@@ -73,8 +78,11 @@ def has_type(text: str, kind: str) -> bool:
     if kind == "number":
         nums = numbers(norm)
         nums.discard("1")  # "ایک"/"one" is usually an article, not a count
-        return bool(nums) or bool(re.search(r"\b(hundreds|thousands|dozens|سیکڑوں|ہزاروں|درجنوں)\b", norm))
+        return bool(nums) or bool(words & _QUANTITY_WORDS)
     return True
+
+
+_QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}
 
 
 def _has_date(norm: str, words: set[str]) -> bool:
@@ -83,12 +91,9 @@ def _has_date(norm: str, words: set[str]) -> bool:
 
 # Question words that stand before the noun they ask about ("which *judge*",
 # "کس *سیلاب*", "کتنے *شہروں*"); Urdu ones also follow it ("*آبادی* کتنی").
-_DETERMINERS = {
-    "which", "what", "whose", "how",
-    "کس", "کن", "کون", "کونسا", "کونسی", "کونسے", "کتنے", "کتنی", "کتنا", "کتنوں",
-}
-_AUXILIARIES = {"is", "are", "was", "were", "did", "does", "do", "has", "have", "had"}
-_WH_PARTS = {"سا", "سی", "سے", "many", "much"}  # کون سا, how many
+_DETERMINERS = {w for p in lang.packs() for w in p.determiners}
+_AUXILIARIES = {w for p in lang.packs() for w in p.auxiliaries}
+_WH_PARTS = {w for p in lang.packs() for w in p.wh_parts}  # کون سا, how many
 
 
 def focus_words(question: str) -> list[str]:

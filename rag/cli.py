@@ -69,6 +69,8 @@ def index(ctx: click.Context, paths: tuple[Path, ...], rebuild: bool) -> None:
     report = p.index(list(paths), rebuild=rebuild, progress=progress)
     for err in report["errors"]:
         click.echo(f"Skipped: {err}", err=True)
+    for r in report.get("replaced", []):
+        click.echo(f"Replaced: edition {r['edition']} was indexed from {r['old']}; it now comes from {r['new']}.", err=True)
     if report.get("up_to_date"):
         click.echo(f"Index up to date ({report['editions']} editions); nothing re-embedded.")
     else:
@@ -295,6 +297,11 @@ def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: boo
 
     check_bind(host, auth=auth, insecure=insecure)
     p = _pipeline(ctx)
+    from ui.uploads import recover_uploads
+
+    recovered = recover_uploads(p, _settings(ctx).uploads_dir)  # saved, then a crash before indexing
+    if recovered:
+        click.echo(f"Indexed uploads left unindexed by an interruption: {recovered.get('embedded', [])}", err=True)
     # load the models and the article prefix while the page comes up
     threading.Thread(target=_warm_quietly, args=(p,), daemon=True).start()
     launch(p, host=host, port=port, auth=auth, insecure=insecure)

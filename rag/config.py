@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def uploads_dir(self) -> Path:
+        """Articles added through the app: under the data folder, never in the repository."""
+        return self.data_dir / "uploads"
+
+    @property
     def summary_cache_dir(self) -> Path:
         return self.data_dir / "summaries"
 

@@ -72,3 +72,24 @@ class ModelAbilityError(KhabarError):
     """The configured model cannot do what was asked (e.g. read Urdu)."""
 
     exit_code = 2
+
+
+class UnsafePathError(KhabarError):
+    """A file name built from outside data would land outside its folder."""
+
+    def __init__(self, folder: str, path: str) -> None:
+        super().__init__(
+            f"Refused to write {path!r}: it is outside {folder}. This comes from an article id or name that "
+            "is not a plain file name; re-index the article with a plain `article:` id (letters, digits, . _ -)."
+        )
+
+
+class UnsupportedLanguageError(UsageError):
+    """Text in a language no pack in rag/lang reads (Persian, Arabic, Hindi...)."""
+
+    def __init__(self, supported: str, looks_like: str) -> None:
+        self.looks_like = looks_like
+        super().__init__(
+            f"Khabar reads questions in {supported}; this looks like {looks_like}. "
+            f"Ask again in {supported.replace(' and ', ' or ')}."
+        )

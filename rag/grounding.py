@@ -13,22 +13,27 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import lang
 from .text import content_words, latin_names, normalize, numbers, tokenize
 
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec "
-    "جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر"
-).split()
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()
-_RELATIVE_DAYS = "today yesterday tomorrow tonight آج کل گزشتہ".split()
+# Months, weekdays and relative days of every language pack (rag/lang).
+_MONTHS = [m for p in lang.packs() for m in p.months]
+_WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
+_RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
 
-_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("year", re.compile(r"\b(what|which|in what)\s+year\b|کس سال|کون سے سال|کون سا سال|کونسے سال|کس برس", re.I)),
-    ("day", re.compile(r"\b(what|which)\s+day\b|کس دن|کس روز|کون سے دن|کونسے دن", re.I)),
-    ("date", re.compile(r"\bwhen\b|\b(what|which)\s+(date|month)\b|\bon what date\b|کب|کس تاریخ|کس مہینے", re.I)),
-    ("number", re.compile(r"\bhow\s+(many|much|long|old)\b|\bwhat\s+(number|percentage|amount)\b|کتنے|کتنی|کتنا|کتنوں|تعداد کیا", re.I)),
-]
+def _phrases(kind: str) -> re.Pattern[str]:
+    """One pattern for the question phrases of `kind` in every pack, on word
+    boundaries ("کب" does not match inside "کبھی")."""
+    alts = sorted(
+        (r"\s+".join(map(re.escape, ph.split())) for p in lang.packs() for ph in p.question_words.get(kind, ())),
+        key=len,
+        reverse=True,
+    )
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.I) if alts else re.compile(r"(?!x)x")
+
+
+# Checked in this order: "which year" before "when", "what day" before "when".
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("year", "day", "date", "number")]
 
 
 def answer_type(question: str) -> str:
@@ -55,8 +60,11 @@ def has_type(text: str, kind: str) -> bool:
     if kind == "number":
         nums = numbers(norm)
         nums.discard("1")  # "ایک"/"one" is usually an article, not a count
-        return bool(nums) or bool(re.search(r"\b(hundreds|thousands|dozens|سیکڑوں|ہزاروں|درجنوں)\b", norm))
+        return bool(nums) or bool(words & _QUANTITY_WORDS)
     return True
+
+
+_QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}
 
 
 def _has_date(norm: str, words: set[str]) -> bool:

@@ -16,7 +16,7 @@ import numpy as np
 
 from .align import align
 from .chunking import chunk_edition
-from .corpus import read_edition, read_editions
+from .corpus import read_edition, read_editions, scan_files
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
 from .store import FORMAT_VERSION, Manifest, Store, read_manifest
@@ -29,9 +29,22 @@ def content_hash(edition: Edition) -> str:
     return hashlib.sha256(edition.text.encode("utf-8")).hexdigest()
 
 
-def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id: str, rebuild: bool) -> dict[str, Any]:
-    """Read the articles and compare with the manifest, without any model."""
-    scan = list(paths) or [default_dir]
+def plan(
+    index_dir: Path,
+    paths: Sequence[Path],
+    default_dir: Path | Sequence[Path],
+    embedder_id: str,
+    rebuild: bool,
+) -> dict[str, Any]:
+    """Read the articles and compare with the manifest, without any model.
+
+    Without `paths`, the default folders are read (the articles folder, then
+    the uploads folder when it exists, so an upload saved but not indexed
+    before a crash is picked up; on a clash the articles folder wins).
+    `replaced` lists the editions whose indexed text came from another file
+    and is now replaced by the one read here."""
+    defaults = [default_dir] if isinstance(default_dir, Path) else list(default_dir)
+    scan = list(paths) or [d for i, d in enumerate(defaults) if i == 0 or d.is_dir()]
     editions, errors = read_editions(scan)
     try:
         manifest: Manifest | None = read_manifest(index_dir)
@@ -43,8 +56,12 @@ def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id:
     # editions indexed earlier from other paths stay while their files exist
     keep = {k: v for k, v in old.items() if k not in current and Path(v["path"]).exists()}
     for key, info in keep.items():
+        files, problems = scan_files([Path(info["path"])])  # the link rule holds for kept files too
+        errors.extend(problems)
+        if not files:
+            continue
         try:
-            ed = read_edition(Path(info["path"]))
+            ed = read_edition(files[0])
         except KhabarError as err:
             errors.append(err)  # type: ignore[arg-type]
             continue
@@ -52,6 +69,11 @@ def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id:
         editions.append(ed)
     changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != content_hash(e)]
     removed = [k for k in old if k not in current]
+    replaced = [
+        {"edition": e.key, "old": old[e.key]["path"], "new": e.path}
+        for e in editions
+        if e.key in old and not _same_file(old[e.key]["path"], e.path) and old[e.key].get("sha256") != content_hash(e)
+    ]
     return {
         "editions": editions,
         "errors": errors,
@@ -59,8 +81,16 @@ def plan(index_dir: Path, paths: Sequence[Path], default_dir: Path, embedder_id:
         "rebuild": rebuild,
         "changed": changed,
         "removed": removed,
+        "replaced": replaced,
         "up_to_date": not changed and not removed and manifest is not None,
     }
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return a == b
 
 
 def build(

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from . import indexer
 from .config import Settings
+from .corpus import read_capped
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
 from .llm import Generator, LlamaCppGenerator
@@ -134,8 +135,9 @@ class Pipeline:
         self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None
     ) -> dict[str, Any]:
         emb_id = self._embedder.id if self._embedder is not None else resolve_embedder(self.settings)[0]
-        the_plan = indexer.plan(self.settings.index_dir, list(paths), self.settings.articles_dir, emb_id, rebuild)
-        report: dict[str, Any] = {"errors": [str(e) for e in the_plan["errors"]]}
+        defaults = [self.settings.articles_dir, self.settings.uploads_dir]
+        the_plan = indexer.plan(self.settings.index_dir, list(paths), defaults, emb_id, rebuild)
+        report: dict[str, Any] = {"errors": [str(e) for e in the_plan["errors"]], "replaced": the_plan["replaced"]}
         if the_plan["up_to_date"]:
             report.update(up_to_date=True, editions=len(the_plan["editions"]), embedded=[])
             return report
@@ -201,6 +203,7 @@ class Pipeline:
             a = out.setdefault(info["article"], ArticleInfo(info["article"], {}, ""))
             a.editions[info["language"]] = {
                 "path": info["path"],
+                "sha256": info.get("sha256", ""),
                 "sentences": info["sentences"],
                 "provenance": info.get("meta", {}).get("provenance", "original"),
             }
@@ -210,7 +213,7 @@ class Pipeline:
     def article_text(self, article: str, language: str) -> str:
         for info in self.store().manifest.editions.values():
             if info["article"] == article and info["language"] == language:
-                return Path(info["path"]).read_text(encoding="utf-8").removeprefix("\ufeff")
+                return read_capped(Path(info["path"])).decode("utf-8").removeprefix("\ufeff")
         raise UnknownArticleError(f"{article} ({language})", self.store().articles())
 
     def aligned(self, passage: Passage) -> dict[str, Any] | None:

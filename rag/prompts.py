@@ -6,14 +6,14 @@ re-uses the processed article for every follow-up question."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
+from . import lang
 from .llm import Message
 from .types import Passage
 
 NOT_FOUND = "NOT IN ARTICLE"
 
-LANGUAGE_NAMES = {"en": "English", "ur": "Urdu"}
 
 ANSWER_SYSTEM = (
     "You answer questions about one news article. The article is given below as numbered sentences.\n"
@@ -77,32 +77,42 @@ def summary_messages(passages: Sequence[Passage], language: str, points: int) ->
     ]
 
 
-# Fixed replies, in the question's language.
-REFUSALS: dict[str, dict[str, str]] = {
-    "not_in_article": {
-        "en": "The article does not say.",
-        "ur": "مضمون میں اس بارے میں کچھ نہیں بتایا گیا۔",
-    },
-    "unsafe": {
-        "en": "I can't help with that. I only answer factual questions about what the article reports, "
-        "and never help anyone find abuse material or harm a child. If a child is in danger, contact the "
-        "police or a child-protection service.",
-        "ur": "میں اس میں مدد نہیں کر سکتا۔ میں صرف مضمون میں بیان کردہ حقائق سے متعلق سوالات کے جواب دیتا ہوں، "
-        "اور کسی بچے کو نقصان پہنچانے یا استحصالی مواد تلاش کرنے میں کبھی مدد نہیں کرتا۔ اگر کوئی بچہ خطرے میں ہے تو "
-        "پولیس یا چائلڈ پروٹیکشن ادارے سے رابطہ کریں۔",
-    },
-    "off_task": {
-        "en": "I only answer factual questions about the article, from its text; instructions to change that are ignored.",
-        "ur": "میں صرف مضمون کے متن سے اس کے بارے میں حقائق پر مبنی سوالات کے جواب دیتا ہوں؛ اسے بدلنے کی ہدایات نظر انداز کی جاتی ہیں۔",
-    },
-    "cannot_read_source": {
-        "en": "The article is in Urdu only, and the current model ({model}) cannot read or translate Urdu, "
-        "so I cannot answer in English without risking invented facts. The Urdu passages most related to "
-        "your question are cited below; ask in Urdu for an answer quoted from them, or configure a model "
-        "that reads Urdu (see `khabar models`).",
-        "ur": "یہ مضمون صرف انگریزی میں ہے اور موجودہ ماڈل ({model}) اردو نہیں لکھ سکتا، اس لیے اردو میں جواب دینا ممکن نہیں۔ "
-        "متعلقہ انگریزی حصے نیچے درج ہیں۔",
-    },
-}
+# Fixed replies, in the question's language: the texts live in the language
+# packs (rag/lang); these read-only tables keep the old names working.
+REFUSAL_KEYS = ("not_in_article", "unsafe", "off_task", "cannot_read_source")
 
-EXTRACTIVE_PREFIX = {"ur": "مضمون کے مطابق: ", "en": "According to the article: "}
+
+class _PackTexts(Mapping[str, str]):
+    """A read-only {language code: text} view of one field of every
+    registered language pack."""
+
+    def __init__(self, field: Callable[[lang.LanguagePack], str]) -> None:
+        self._field = field
+
+    def __getitem__(self, code: str) -> str:
+        if code not in lang.codes():
+            raise KeyError(code)
+        return self._field(lang.get(code))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(lang.codes())
+
+    def __len__(self) -> int:
+        return len(lang.codes())
+
+
+def _refusal_field(key: str) -> Callable[[lang.LanguagePack], str]:
+    return lambda pack: pack.refusals[key]
+
+
+REFUSALS: Mapping[str, Mapping[str, str]] = {key: _PackTexts(_refusal_field(key)) for key in REFUSAL_KEYS}
+EXTRACTIVE_PREFIX: Mapping[str, str] = _PackTexts(lambda pack: pack.extractive_prefix)
+
+
+def refusal(key: str, language: str) -> str:
+    """The fixed reply `key` (one of REFUSAL_KEYS) in `language`."""
+    return lang.get(language).refusals[key]
+
+
+# The name a prompt gives each language ("Answer in Urdu").
+LANGUAGE_NAMES: Mapping[str, str] = _PackTexts(lambda pack: pack.name)

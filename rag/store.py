@@ -3,14 +3,19 @@
 Layout of `data/index/`: `manifest.json` (embedder id, dimension, one entry per
 edition with its content hash), `passages.jsonl`, `vectors.npy`, `faiss.index`
 and `bm25/`. Saving writes a sibling folder and swaps it in with renames, so an
-interrupted save (Ctrl-C) leaves the previous index usable.
+interrupted save (Ctrl-C, a kill) leaves the previous index usable. The
+leftovers of an interrupted save (`index.new`, `index.old`) are cleaned at the
+next load or save, under the same lock a save holds, so a save running in
+another process is never disturbed and the live index is never deleted.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,8 +109,12 @@ class Store:
 
     # -- persistence --
     def save(self, directory: Path) -> None:
-        """Write into `directory.new`, then swap it in with renames."""
+        """Write into `directory.new`, then swap it in with renames (one save at a time)."""
         directory.parent.mkdir(parents=True, exist_ok=True)
+        with _save_lock(directory, wait=True):
+            self._save(directory)
+
+    def _save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".new")
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
@@ -129,6 +138,7 @@ class Store:
 
     @classmethod
     def load(cls, directory: Path) -> Store:
+        clean_leftovers(directory)
         directory = _existing(directory)
         manifest = read_manifest(directory)
         passages = []
@@ -148,6 +158,57 @@ class Store:
         return store
 
 
+@contextlib.contextmanager
+def _save_lock(directory: Path, wait: bool) -> Iterator[bool]:
+    """An exclusive lock on the folder holding the index (flock, released by the
+    kernel when the process dies, so a kill never leaves it locked). Yields
+    whether it was taken; with `wait`, waits for it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock, and no clean-up without one
+        yield wait
+        return
+    try:
+        fd = os.open(directory.parent, os.O_RDONLY)
+    except OSError:
+        yield False
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def clean_leftovers(directory: Path) -> None:
+    """Remove what an interrupted save left beside the index, if no save runs now.
+
+    With a complete index in place, `.new` (a half-written index) and `.old`
+    (the one it replaced) are removed. Killed between the two renames of the
+    swap, only `.old` is complete: it is renamed back into place, as the
+    previous index, and the half-swapped `.new` is removed."""
+    new = directory.with_name(directory.name + ".new")
+    old = directory.with_name(directory.name + ".old")
+    if not (new.exists() or old.exists()) or not directory.parent.is_dir():
+        return
+    with _save_lock(directory, wait=False) as locked:
+        if not locked:
+            return  # a save is running in another process: its folders are not leftovers
+        try:
+            if not (directory / "manifest.json").exists():
+                if not (old / "manifest.json").exists() or directory.exists():
+                    return  # nothing complete to restore; leave everything for `khabar index`
+                os.replace(old, directory)
+            shutil.rmtree(new, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # a read-only data folder: loading still works through `_existing`
+
+
 def _existing(directory: Path) -> Path:
     """The index folder, or the previous one left by an interrupted swap."""
     if (directory / "manifest.json").exists():
@@ -159,6 +220,7 @@ def _existing(directory: Path) -> Path:
 
 
 def read_manifest(directory: Path) -> Manifest:
+    clean_leftovers(directory)
     directory = _existing(directory)
     try:
         data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 from . import grounding
 from .answer import cite_passage
 from .errors import UnknownArticleError, UsageError
+from .paths import id_file_stem, inside
 from .prompts import LANGUAGE_NAMES
 from .text import numbers
 from .types import Citation, Passage, Summary, SummaryPoint, SummaryResult
@@ -82,6 +84,12 @@ def _cache_key(p: Pipeline, article: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
+def cache_path(folder: Path, article: str, key: str) -> Path:
+    """The summary cache file of an article: named from the checked id (or its
+    hash) and checked to stay inside `folder`."""
+    return inside(folder, folder / f"{id_file_stem(article)}-{key}.json")
+
+
 def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> SummaryResult:
     if lang not in ("ur", "en", "both"):
         raise UsageError(f"--lang must be ur, en or both, not {lang!r}")
@@ -93,7 +101,7 @@ def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = Fa
         article = known[0]
     if article not in known:
         raise UnknownArticleError(article, known)
-    cache = p.settings.summary_cache_dir / f"{article}-{_cache_key(p, article)}.json"
+    cache = cache_path(p.settings.summary_cache_dir, article, _cache_key(p, article))
     result: SummaryResult | None = None
     if cache.exists() and not refresh:
         result = _load(cache)

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from . import lang
+from .lang import format_number
+
 ZWNJ = "\u200c"
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS.update({ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")})
@@ -33,6 +36,21 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def is_follow_up(question: str) -> bool:
+    """Whether a question leans on the one before ("and how many were
+    convicted?", «اور کتنے فرار ہیں؟», "what did they say?"): it opens with
+    a follow-up word or holds a pronoun, in any language pack."""
+    norm = normalize(question)
+    for pack in lang.packs():
+        for opener in pack.follow_up_openers:
+            if re.match(rf"{re.escape(opener)}(?!\w)", norm):
+                return True
+        for pronoun in pack.follow_up_pronouns:
+            if re.search(rf"(?<!\w){re.escape(pronoun)}(?!\w)", norm):
+                return True
+    return False
+
+
 def arabic_share(text: str) -> float:
     """Share of letters that are Arabic script (0.0 when there are no letters)."""
     letters = [c for c in text if c.isalpha()]
@@ -43,8 +61,11 @@ def arabic_share(text: str) -> float:
 
 
 def detect_language(text: str) -> str:
-    """'ur' when at least half the letters are Arabic script, else 'en'."""
-    return "ur" if arabic_share(text) >= 0.5 else "en"
+    """The code of the language pack that reads `text` (rag.lang.detect):
+    the script with most letters decides, so mixed text goes to its main
+    language. Raises UnsupportedLanguageError for a language no pack reads
+    (Persian, Arabic, Hindi in Devanagari...)."""
+    return lang.detect(text)
 
 
 # --- sentences ---------------------------------------------------------------
@@ -115,19 +136,15 @@ def _trimmed(line: str, s: int, e: int) -> Iterator[tuple[int, int]]:
 # --- tokens ------------------------------------------------------------------
 
 _WORD = re.compile(r"[^\W_]+(?:[/:.-][^\W_]+)*")
-STOPWORDS_EN = set(
-    """a an the of to in on at for from by with and or but is are was were be been being has have had do does did
-    this that these those it its as into than then there their they them he she his her we our you your i me my
-    what which who whom whose when where why how whether if not no yes so such can could would should will shall
-    may might must about also any all some more most other than very just only own same too s t tell me please
-    according article report say says said many much""".split()
-)
-STOPWORDS_UR = set(
-    """کا کی کے کو سے میں نے پر اور یا ہے ہیں تھا تھی تھے ہو ہوا ہوئی ہوئے گیا گئی گئے کیا کیے کی جو جس جن
-    یہ وہ اس ان ایک بھی تو ہی کہ لیے لئے کر کرنے کرتے رہا رہی رہے والے والی والا تک ساتھ طرح کس کن کیا کیوں
-    کب کہاں کون کتنے کتنی کتنا کیسے کونسا کونسی چیز بارے مطابق ہوں گا گی ہم آپ نہیں ہوتا جاتا جا سکتا دیا دی
-    گئیں گئیں ہوئیں رہی ہوتی ہوتے سب کچھ اپنے اپنی کسی""".split()
-)
+# Stop words of every language pack (a token is a stop word in any of them).
+STOPWORDS: frozenset[str] = frozenset().union(*(p.stop_words for p in lang.packs()))
+# Old names, kept importable for code written before rag/lang.
+STOPWORDS_EN = set(lang.get("en").stop_words)
+STOPWORDS_UR = set(lang.get("ur").stop_words)
+
+
+def _stop_words() -> frozenset[str]:
+    return frozenset().union(*(p.stop_words for p in lang.packs()))
 
 
 def tokenize(text: str) -> list[str]:
@@ -136,47 +153,59 @@ def tokenize(text: str) -> list[str]:
 
 
 def stem(token: str) -> str:
-    """A light suffix strip so that plural and oblique forms meet."""
-    if token.isascii():
-        if len(token) <= 3 or not token.isalpha():
-            return token
-        for suf in ("'s", "ies", "ing", "es", "ed", "s"):
-            if token.endswith(suf) and len(token) - len(suf) >= 3:
-                token = token[: -len(suf)] + ("y" if suf == "ies" else "")
-                break
-        # rescue/rescued/rescues all meet at "rescu"
-        return token[:-1] if token.endswith("e") and len(token) > 4 else token
-    for suf in ("ئیں", "یاں", "وں", "یں", "ین", "ات", "ے", "ی", "ا", "ہ"):
-        if token.endswith(suf) and len(token) - len(suf) >= 2:
-            return token[: -len(suf)]
-    return token
+    """A light suffix strip so that plural and oblique forms meet; the rules
+    are those of the language whose script the token is in (rag/lang)."""
+    return lang.stem(token)
 
 
 def content_words(text: str) -> list[str]:
     """Tokens that carry meaning: stop words and one-letter tokens dropped."""
-    return [t for t in tokenize(text) if t not in STOPWORDS_EN and t not in STOPWORDS_UR and len(t) > 1]
+    stop = _stop_words()
+    return [t for t in tokenize(text) if t not in stop and len(t) > 1]
 
 
 # --- facts ---------------------------------------------------------------------
 
-_NUMBER_WORDS = {
-    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "fourteen": "14",
-    "twenty": "20", "fifty": "50", "hundred": "100", "thousand": "1000",
-    "ایک": "1", "دو": "2", "تین": "3", "چار": "4", "پانچ": "5", "چھ": "6", "سات": "7",
-    "آٹھ": "8", "نو": "9", "دس": "10", "بیس": "20", "پچاس": "50", "سو": "100", "ہزار": "1000",
-}
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 
 
 def numbers(text: str) -> set[str]:
-    """The numbers a text states, as digit strings (number words included).
-    Ranges like 7-10 give both ends."""
+    """The numbers a text states, as digit strings. Number words count too:
+    a run of them gives its value ("twenty one" -> 21, «ڈھائی لاکھ» ->
+    250000, «ڈیڑھ» -> 1.5), except words that are more often something
+    else (rag/lang: ambiguous_numbers) and a multiplier right after digits
+    ("3.5 million" gives 3.5, as written). Ranges like 7-10 give both ends."""
     norm = normalize(text)
     found = {m.group(0).replace(",", "") for m in _NUMBER.finditer(norm)}
-    for tok in _WORD.findall(norm):
-        if tok in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[tok])
+    tokens = _WORD.findall(norm)
+    i = 0
+    while i < len(tokens):
+        pack = lang.for_token(tokens[i])
+        if pack is None or not pack.is_number_word(tokens[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < len(tokens) and (
+            pack.is_number_word(tokens[j])
+            or (tokens[j] in pack.number_glue and j + 1 < len(tokens) and pack.is_number_word(tokens[j + 1]))
+        ):
+            j += 1
+        run = tokens[i:j]
+        after_digits = i > 0 and tokens[i - 1][:1].isdigit()
+        if len(run) == 1 and run[0] in pack.ambiguous_numbers:
+            pass
+        elif after_digits and all(t in pack.multipliers for t in run):
+            pass
+        else:
+            value = pack.number_value(" ".join(run))
+            if value is not None:
+                found.add(format_number(value))
+            else:  # numbers side by side («دو تین دن», "two or three days"): each on its own
+                for tok in run:
+                    single = None if tok in pack.ambiguous_numbers else pack.number_value(tok)
+                    if single is not None:
+                        found.add(format_number(single))
+        i = j
     return found
 
 
@@ -189,7 +218,7 @@ def latin_names(text: str) -> set[str]:
     names = set()
     for m in _NAME.finditer(text):
         word = m.group(1)
-        if word.lower() in STOPWORDS_EN:
+        if word.lower() in STOPWORDS:
             continue
         names.add(word.lower())
     return names

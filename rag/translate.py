@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import ModelAbilityError, UnknownArticleError
+from .paths import id_file_stem, inside
 from .prompts import LANGUAGE_NAMES
 
 if TYPE_CHECKING:
@@ -43,7 +44,8 @@ def translate_article(p: Pipeline, article: str, target: str) -> Path:
             {"role": "user", "content": x.text},
         ]
         lines.append(gen.chat(messages, max_tokens=256).strip().replace("\n", " "))
-    out = p.settings.articles_dir / f"{article}.{target}.txt"
+    out = p.settings.articles_dir / f"{id_file_stem(article)}.{target}.txt"
+    inside(p.settings.articles_dir, out)
     front = (
         f"---\narticle: {article}\nlanguage: {target}\nprovenance: machine-translation\n"
         f"translator: {llm.id} (machine translation of {src_path.name}, not reviewed)\nsource: {src_path.name}\n---\n"

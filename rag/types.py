@@ -6,11 +6,54 @@ text exactly as stored on disk (decoded as UTF-8), so `text == raw[start:end]`.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NewType
 
 Language = Literal["ur", "en"]
 RefusalReason = Literal["not_in_article", "unsafe", "cannot_read_source"]
+
+# An article id names files (summary cache, downloads, translated editions), so
+# it is checked once, here: letters of any script (Urdu too) with their marks,
+# digits, `.`, `_` and `-`; no leading dot or dash (no `..`, no hidden files,
+# nothing an option parser reads); at most ARTICLE_ID_MAX characters, so
+# `ID-<hash>.json` stays under the 255-byte file-name limit even in Urdu.
+ArticleId = NewType("ArticleId", str)
+ARTICLE_ID_MAX = 100
+_ID_PUNCT = "._-"
+
+
+def article_id_problem(value: str) -> str | None:
+    """Why `value` is not a valid article id, or None when it is."""
+    if not value:
+        return "it is empty"
+    if len(value) > ARTICLE_ID_MAX:
+        return f"it is {len(value)} characters long, over the limit of {ARTICLE_ID_MAX}"
+    if value[0] in ".-":
+        return f"it starts with {value[0]!r}"
+    for ch in value:
+        if ch not in _ID_PUNCT and unicodedata.category(ch)[0] not in "LMN":
+            return f"it contains {ch!r} (U+{ord(ch):04X})"
+    return None
+
+
+def check_article_id(value: str) -> ArticleId:
+    """`value` as an ArticleId; ValueError saying why when it breaks the rule."""
+    problem = article_id_problem(value)
+    if problem is not None:
+        raise ValueError(f"{value!r} is not a valid article id: {problem}")
+    return ArticleId(value)
+
+
+def safe_article_id(value: str) -> ArticleId:
+    """An id made valid: other characters become `_`, leading dots and dashes go,
+    the length is cut. For ids taken from file names, which the user chose."""
+    if article_id_problem(value) is None:
+        return ArticleId(value)
+    out = "".join(ch if ch in _ID_PUNCT or unicodedata.category(ch)[0] in "LMN" else "\0" for ch in value)
+    out = re.sub("\0+", "_", out).lstrip(".-")[:ARTICLE_ID_MAX]
+    return ArticleId(out or "article")
 
 
 @dataclass(frozen=True)

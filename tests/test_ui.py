@@ -208,7 +208,7 @@ def test_good_file_is_saved_and_indexed(handlers: Handlers, tmp_path: Path) -> N
     src = tmp_path / "upload.txt"
     src.write_text("اسلام آباد: ایک نئی خبر۔\nدوسرا جملہ؟\n", encoding="utf-8")
     status, rows, _, _ = handlers.add_article(str(src), progress=lambda *a, **k: None)
-    saved = Path(handlers.settings.articles_dir) / "upload.txt"
+    saved = Path(handlers.settings.uploads_dir) / "upload.txt"  # data/uploads/, never seeds/
     assert status.startswith("✅") and saved.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
     assert handlers.pipeline.indexed == [saved.resolve()]  # type: ignore[attr-defined]
     assert [r[0] for r in rows] == [ARTICLE, "upload"]
@@ -221,7 +221,7 @@ def test_existing_article_is_never_overwritten(tmp_path: Path) -> None:
     src = tmp_path / "story.en.txt"
     src.write_text("new", encoding="utf-8")
     saved = save_upload(src, "story.en.txt", folder)
-    assert saved.name == "story-1.en.txt"
+    assert saved.path.name == "story-1.en.txt" and saved.status == "new"
     assert (folder / "story.en.txt").read_text(encoding="utf-8") == "old"
 
 
@@ -230,7 +230,7 @@ def test_path_escape_lands_inside_the_articles_folder(tmp_path: Path) -> None:
     src.write_text("text", encoding="utf-8")
     folder = tmp_path / "deep" / "articles"
     saved = save_upload(src, "../../etc/x.txt", folder)
-    assert saved == folder.resolve() / "x.txt"
+    assert saved.path == folder.resolve() / "x.txt"
     assert not (tmp_path / "etc").exists()
 
 
@@ -252,7 +252,8 @@ def test_bad_files_are_refused_and_nothing_changes(
         read_upload(src, "bad.txt")
     status, *rest = handlers.add_article(str(src), progress=lambda *a, **k: None)
     assert status.startswith("❌") and message in status
-    assert not Path(handlers.settings.articles_dir).exists() or not any(Path(handlers.settings.articles_dir).iterdir())
+    for folder in (Path(handlers.settings.articles_dir), Path(handlers.settings.uploads_dir)):
+        assert not folder.exists() or not any(folder.iterdir())
     assert handlers.pipeline.indexed == []  # type: ignore[attr-defined]
 
 

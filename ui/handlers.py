@@ -13,7 +13,8 @@ from typing import Any
 
 import gradio as gr
 
-from rag.errors import KhabarError, UsageError
+from rag.errors import IndexMissingError, KhabarError, UsageError
+from rag.paths import id_file_stem, inside
 from rag.pipeline import PipelineLike
 from rag.types import Answer
 
@@ -125,7 +126,8 @@ class Handlers:
         except KhabarError as err:
             raise gr.Error(str(err)) from None
         progress(1.0, desc="Done")
-        path = Path(tempfile.mkdtemp(prefix="khabar-summary-")) / f"{result.article}-summary.md"
+        folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
+        path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
         path.write_text(render.summary_markdown(result), encoding="utf-8")
         return (
             render.summary_html(result.summaries.get("ur"), "ur"),
@@ -145,25 +147,43 @@ class Handlers:
     def add_article(self, file_path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """Validate, save and index one uploaded article; a refused file changes nothing.
 
-        Returns (status, article table, chat picker, summary picker).
+        The file goes to the uploads folder (`data/uploads/`). It may add an article,
+        never change an indexed one (see `ui/uploads.py`); the identical file again
+        is reported as already there. Returns (status, article table, chat picker, summary picker).
         """
         if not file_path:
             return ("⚠ Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
+        name = Path(file_path).name
         try:
-            saved = save_upload(Path(file_path), Path(file_path).name, Path(self.settings.articles_dir))
-        except UsageError as err:
-            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
-        progress(0.0, desc=f"Indexing {saved.name}…")
-        try:
-            report = self.pipeline.index([saved], progress=lambda msg, frac: progress(frac, desc=msg))
+            try:
+                indexed = self.pipeline.articles()
+            except IndexMissingError:
+                indexed = []
+            saved = save_upload(Path(file_path), name, Path(self.settings.uploads_dir), indexed)
         except KhabarError as err:
-            saved.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
+            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+        if saved.status == "indexed":
+            return (
+                f"ℹ Already there: this file is the indexed {saved.language} edition of `{saved.article}`; nothing changed.",
+                gr.skip(),
+                gr.skip(),
+                gr.skip(),
+            )
+        progress(0.0, desc=f"Indexing {saved.path.name}…")
+        try:
+            report = self.pipeline.index([saved.path], progress=lambda msg, frac: progress(frac, desc=msg))
+            problems = [e for e in (report or {}).get("errors", []) if saved.path.name in str(e)]
+            if problems:
+                raise UsageError(problems[0].replace(str(saved.path), saved.path.name))  # no server paths shown
+        except KhabarError as err:
+            if saved.status == "new":
+                saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
             return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
         self._texts.clear()
         choices = self.article_choices()
         details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
         return (
-            f"✅ Added `{saved.name}` and indexed it. {details}".strip(),
+            f"✅ Added `{saved.path.name}` as article `{saved.article}` ({saved.language}) and indexed it. {details}".strip(),
             render.article_rows(self.pipeline.articles()),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),

@@ -2,21 +2,43 @@
 
 An upload must be a `.txt` or `.md` file of UTF-8 text, at most `MAX_UPLOAD_BYTES`.
 Its name is reduced to letters, digits, `.`, `-` and `_`, so no name can reach
-outside the articles folder; an existing file is never overwritten (a numbered
-name is chosen instead), so nothing already indexed is lost.
+outside the uploads folder (`data/uploads/`, never the repository's `seeds/`).
+
+An upload only ever adds an article; it never changes one that is indexed:
+- the identical text of an indexed edition (same sha256) is recognised and
+  reported as already there; nothing is written or indexed again;
+- front matter `article: X` naming an indexed article is refused, with how to
+  add it under a new id (replacing an article on purpose is for a local user:
+  put the file in the articles folder and run `khabar index`);
+- a file name whose id is taken, by an indexed article or by another file, gets
+  a numbered name (`story-1.en.txt`), so it becomes a new article.
+
+The file is written under a temporary name and renamed into place, so a crash
+never leaves half a file. A crash between saving and indexing leaves a whole
+file that is not yet indexed: uploading it again finds it (same bytes) instead
+of making a copy, and `recover_uploads` (run by `khabar ui` at start-up) and
+`khabar index` index it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Literal
 
-from rag.errors import UsageError
+from rag.corpus import SUFFIXES, parse_edition, read_capped
+from rag.errors import ArticleError, KhabarError, UsageError
+from rag.types import ArticleInfo, Edition
 
 MAX_UPLOAD_BYTES = 1_000_000
 ALLOWED_SUFFIXES = (".txt", ".md")
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+MAX_NUMBERED = 1000  # numbered names tried before giving up (story-1 ... story-999)
 
 
 def sanitise_filename(name: str) -> str:
@@ -35,14 +57,19 @@ def sanitise_filename(name: str) -> str:
 
 
 def read_upload(path: Path, name: str) -> str:
-    """The text of an uploaded file, or UsageError saying why it is refused."""
+    """The text of an uploaded file, or UsageError saying why it is refused.
+
+    The size is checked before reading, and the read is capped anyway."""
     sanitise_filename(name)
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
         raise UsageError(
             f"{name!r} is {size / 1_000_000:.1f} MB; the limit is 1 MB: split the article or upload only its text."
         )
-    data = path.read_bytes()
+    try:
+        data = read_capped(path, MAX_UPLOAD_BYTES)
+    except ArticleError as err:
+        raise UsageError(f"{name!r} was refused: {err}") from None
     if b"\x00" in data:
         raise UsageError(f"{name!r} is a binary file, not text: save the article as UTF-8 plain text (.txt or .md).")
     try:
@@ -56,24 +83,155 @@ def read_upload(path: Path, name: str) -> str:
     return text
 
 
-def save_upload(path: Path, name: str, articles_dir: Path) -> Path:
-    """Validate an upload and copy it into `articles_dir` under a sanitised, unused name."""
-    text = read_upload(path, name)
-    folder = articles_dir.resolve()
-    folder.mkdir(parents=True, exist_ok=True)
-    safe = sanitise_filename(name)
+def text_sha256(text: str) -> str:
+    """The content hash the index keeps for an edition (BOM removed, as read)."""
+    return hashlib.sha256(text.removeprefix("\ufeff").encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SavedUpload:
+    """Where an upload is and what it is.
+
+    `status`: "new" (written now), "on_disk" (the same bytes were already in the
+    uploads folder, e.g. saved before a crash), or "indexed" (its text is already
+    indexed as `article`/`language`; `path` is that edition's file)."""
+
+    path: Path
+    article: str
+    language: str
+    status: Literal["new", "on_disk", "indexed"]
+
+
+def _numbered(safe: str, n: int) -> str:
     stem, _, suffix = safe.rpartition(".")
+    if n == 0:
+        return safe
     # keep a language tag such as `.en` last, so `story.en.txt` becomes `story-1.en.txt`
     head, dot, tag = stem.rpartition(".")
     if not (dot and tag in ("en", "ur")):
         head, tag = stem, ""
-    tail = f".{tag}.{suffix}" if tag else f".{suffix}"
-    target = folder / safe
-    n = 1
-    while target.exists():
-        target = folder / f"{head}-{n}{tail}"
-        n += 1
+    return f"{head}-{n}.{tag}.{suffix}" if tag else f"{head}-{n}.{suffix}"
+
+
+def _same_bytes_in(folder: Path, data: bytes) -> Path | None:
+    """A file in `folder` holding exactly `data`, if there is one."""
+    for f in sorted(folder.iterdir()):
+        if f.suffix.lower() not in SUFFIXES or f.is_symlink() or not f.is_file():
+            continue
+        try:
+            if f.stat().st_size == len(data) and read_capped(f, MAX_UPLOAD_BYTES) == data:
+                return f
+        except (ArticleError, OSError):
+            continue
+    return None
+
+
+def _edition(data: bytes, target: Path, name: str) -> Edition:
+    try:
+        return parse_edition(data, target)
+    except ArticleError as err:
+        raise UsageError(f"{name!r} was refused: {str(err).replace(str(target), target.name)}") from None
+
+
+def _refuse_takeover(ed: Edition, name: str, indexed: dict[str, ArticleInfo]) -> None:
+    info = indexed[ed.article]
+    where = ", ".join(f"{lang} from {Path(str(e.get('path', '?'))).name}" for lang, e in sorted(info.editions.items()))
+    raise UsageError(
+        f"{name!r} has front matter `article: {ed.article}`, an article that is already indexed ({where}). "
+        "An upload cannot change an indexed article: give it a new id in its front matter "
+        f"(for example `article: {ed.article}-2`) and upload it again. To replace the article on purpose, "
+        "put the file in the articles folder and run `khabar index`."
+    )
+
+
+def save_upload(path: Path, name: str, folder: Path, indexed: Sequence[ArticleInfo] = ()) -> SavedUpload:
+    """Validate an upload and save it into `folder` (the uploads folder) under a
+    sanitised name; `indexed` are the articles in the index. UsageError, with
+    the reason and the fix, when it is refused; nothing is written then."""
+    text = read_upload(path, name)
+    data = text.encode("utf-8")
+    by_id = {info.article: info for info in indexed}
+    digest = text_sha256(text)
+    for info in indexed:
+        for lang, e in info.editions.items():
+            if e.get("sha256") == digest:
+                return SavedUpload(Path(str(e.get("path", ""))), info.article, lang, "indexed")
+    folder.mkdir(parents=True, exist_ok=True)
+    folder = folder.resolve()
+    remove_partial_uploads(folder)
+    safe = sanitise_filename(name)
+    existing = _same_bytes_in(folder, data)
+    if existing is not None:
+        ed = _edition(data, existing, name)
+        if ed.article in by_id and "article" in ed.meta:
+            _refuse_takeover(ed, name, by_id)
+        return SavedUpload(existing, ed.article, ed.language, "on_disk")
+    for n in range(MAX_NUMBERED):
+        target = folder / _numbered(safe, n)
+        if target.exists() or target.is_symlink():
+            continue
+        ed = _edition(data, target, name)
+        if ed.article in by_id:
+            if "article" in ed.meta:
+                _refuse_takeover(ed, name, by_id)
+            continue  # an id from the file name: take the next number, as a new article
+        break
+    else:
+        raise UsageError(f"{name!r}: {MAX_NUMBERED} uploads already use this name; rename the file.")
     if target.resolve().parent != folder:  # belt and braces: the name cannot contain a separator
-        raise UsageError(f"{name!r} would be saved outside the articles folder; rename the file.")
-    target.write_text(text, encoding="utf-8")
-    return target
+        raise UsageError(f"{name!r} would be saved outside the uploads folder; rename the file.")
+    tmp = folder / f".{target.name}.{os.getpid()}.part"  # not an article suffix: never read as one
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return SavedUpload(target, ed.article, ed.language, "new")
+
+
+def remove_partial_uploads(folder: Path) -> list[Path]:
+    """Remove half-written uploads (`.NAME.PID.part`) left by a kill during the
+    write; returns them. Uploads are written one at a time, so none is in progress."""
+    if not folder.is_dir():
+        return []
+    partial = [f for f in folder.glob(".*.part") if f.is_file() and not f.is_symlink()]
+    for f in partial:
+        f.unlink(missing_ok=True)
+    return partial
+
+
+def unindexed_uploads(folder: Path, indexed: Sequence[ArticleInfo]) -> list[Path]:
+    """Upload files in `folder` that no indexed edition comes from (left by a
+    crash between saving and indexing)."""
+    if not folder.is_dir():
+        return []
+    known = set()
+    for info in indexed:
+        for e in info.editions.values():
+            try:
+                known.add(Path(str(e.get("path", ""))).resolve())
+            except OSError:
+                continue
+    return [
+        f
+        for f in sorted(folder.iterdir())
+        if f.suffix.lower() in SUFFIXES and not f.is_symlink() and f.is_file() and f.resolve() not in known
+    ]
+
+
+def recover_uploads(pipeline: Any, folder: Path) -> dict[str, Any] | None:
+    """Index the uploads a crash left saved but not indexed (app start-up).
+
+    Returns the index report, or None when there was nothing to do (or no index yet)."""
+    remove_partial_uploads(folder)
+    try:
+        orphans = unindexed_uploads(folder, pipeline.articles())
+    except KhabarError:
+        return None  # no index yet: `khabar index` reads the uploads folder too
+    if not orphans:
+        return None
+    report: dict[str, Any] = pipeline.index(orphans)
+    return report

@@ -1,0 +1,357 @@
+"""Language packs behind one registry: everything Khabar knows about a
+language (stop and question words, number words, months and days, follow-up
+markers, stemming, refusal texts, safety patterns) is data in one module per
+language, as spaCy keeps `spacy/lang/ur/`. Other modules ask the registry:
+
+    from rag import lang
+    lang.detect("کتنے بچے بازیاب ہوئے؟")   # "ur"
+    lang.get("ur").number_value("ڈیڑھ")     # 1.5
+    lang.codes()                            # ("ur", "en")
+
+This module is the only place that names the codes; a third language is one
+new module that builds a `LanguagePack` and one line in `_BUILTIN`.
+
+Shortcut: detection is by script, then, inside a script shared with
+languages Khabar does not read (Urdu with Persian and Arabic), by letters and
+function words specific to each. It is meant for questions and article
+bodies, not for single words.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ..errors import UnsupportedLanguageError
+
+ZWNJ = "\u200c"
+_ANSWER_KINDS = ("number", "year", "date", "day", "person", "place", "any")
+_RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
+
+
+@dataclass(frozen=True)
+class SafetyRules:
+    """One rule set of one language. A question matches when any `patterns`
+    entry matches and no `unless` entry does (before the match's `act` group
+    when the pattern names one, else anywhere). Patterns are searched in
+    normalised text (rag.text.normalize: lower case, Urdu letter forms), so
+    they are written in lower case."""
+
+    patterns: tuple[re.Pattern[str], ...]
+    unless: tuple[re.Pattern[str], ...] = ()
+
+    def match(self, text: str) -> re.Match[str] | None:
+        for pattern in self.patterns:
+            for m in pattern.finditer(text):
+                # an exemption counts before the act it excuses ("how can I
+                # *protect* children from people who groom them"), not after
+                end = m.start("act") if "act" in pattern.groupindex else len(text)
+                if not any(u.search(text, 0, end) for u in self.unless):
+                    return m
+        return None
+
+
+def suffix_stemmer(suffixes: tuple[tuple[str, str], ...], min_stem: int) -> Callable[[str], str]:
+    """A light stemmer from data: strip the first listed suffix (longest
+    first), put its replacement on, keep at least `min_stem` letters."""
+
+    def stem(token: str) -> str:
+        for suffix, replacement in suffixes:
+            if token.endswith(suffix) and len(token) - len(suffix) >= min_stem:
+                return token[: -len(suffix)] + replacement
+        return token
+
+    return stem
+
+
+@dataclass(frozen=True)
+class LanguagePack:
+    """The data of one language. Word lists hold normalised forms (see
+    rag.text.normalize): lower-case Latin, Urdu letter forms, no diacritics."""
+
+    code: str
+    name: str  # English name, as prompts say it ("Answer in Urdu")
+    script: re.Pattern[str]  # matches one letter of the language's script
+    direction: str = "ltr"
+    stop_words: frozenset[str] = frozenset()
+    # Phrases that ask for a kind of answer, per kind (see _ANSWER_KINDS);
+    # a phrase is a word sequence matched on word boundaries.
+    question_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    wh_words: frozenset[str] = frozenset()  # every question word
+    punctuation: frozenset[str] = frozenset()  # marks only this language writes (؟ ۔)
+    determiners: frozenset[str] = frozenset()  # question words that stand beside their noun
+    function_words: frozenset[str] = frozenset()  # postpositions, articles, auxiliaries
+    auxiliaries: frozenset[str] = frozenset()
+    wh_parts: frozenset[str] = frozenset()  # second halves of question words (کون *سا*, how *many*)
+    number_words: Mapping[str, float] = field(default_factory=dict)
+    multipliers: Mapping[str, float] = field(default_factory=dict)  # hundred, لاکھ ...
+    # words that change the number after them: ساڑھے تین = 3.5 (adds 0.5), پونے دو = 1.75
+    number_prefixes: Mapping[str, float] = field(default_factory=dict)
+    ambiguous_numbers: frozenset[str] = frozenset()  # number words that are more often other words
+    quantity_words: frozenset[str] = frozenset()  # hundreds, ہزاروں: an amount without a figure
+    months: tuple[str, ...] = ()
+    weekdays: tuple[str, ...] = ()
+    relative_days: tuple[str, ...] = ()
+    follow_up_openers: tuple[str, ...] = ()  # "and ...", "what about ...", «اور ...»
+    follow_up_pronouns: tuple[str, ...] = ()  # they, their, «ان کے»
+    stem: Callable[[str], str] = lambda token: token
+    refusals: Mapping[str, str] = field(default_factory=dict)
+    extractive_prefix: str = ""
+    safety: Mapping[str, SafetyRules] = field(default_factory=dict)
+    # Detection inside a shared script: letters/words that mark this language,
+    # and those that mark look-alike languages Khabar does not read.
+    own_markers: tuple[str, ...] = ()
+    lookalikes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"[a-z]{2,3}", self.code):
+            raise ValueError(f"language code must be 2-3 lower-case letters, got {self.code!r}")
+        if self.direction not in ("ltr", "rtl"):
+            raise ValueError(f"direction must be 'ltr' or 'rtl', got {self.direction!r}")
+        unknown = set(self.question_words) - set(_ANSWER_KINDS)
+        if unknown:
+            raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {', '.join(_ANSWER_KINDS)}")
+        unknown = set(self.safety) - set(_RULE_SETS)
+        if unknown:
+            raise ValueError(f"unknown safety rule sets {sorted(unknown)}; known: {', '.join(_RULE_SETS)}")
+
+    # --- numbers ---------------------------------------------------------------
+
+    def is_number_word(self, word: str) -> bool:
+        return word in self.number_words or word in self.multipliers or word in self.number_prefixes
+
+    def number_value(self, words: str) -> float | None:
+        """The value of a number written in words: "six" -> 6, «چھ» -> 6,
+        «ڈیڑھ» -> 1.5, "twenty one" -> 21, «ڈھائی لاکھ» -> 250000,
+        «ساڑھے تین ہزار» -> 3500. None when a word is not a number word, or
+        when the words are two numbers side by side («دو تین» "two or three").
+        Words are matched in normalised form."""
+        toks = [t for t in re.split(r"[\s-]+", words.strip().lower()) if t and t not in self.number_glue]
+        if not toks:
+            return None
+        total = 0.0
+        current = 0.0
+        pending = 0.0  # a prefix such as ساڑھے waiting for its number
+        for tok in toks:
+            if tok in self.number_prefixes:
+                pending += self.number_prefixes[tok]
+                continue
+            if tok in self.multipliers:
+                mult = self.multipliers[tok]
+                base = current + pending if (current or pending) else 1.0
+                if pending and not current:
+                    base = 1.0 + pending  # سوا سو = 1.25 * 100
+                pending = 0.0
+                current = base * mult
+                if mult >= 1000:
+                    total += current
+                    current = 0.0
+                continue
+            if tok in self.number_words:
+                value = self.number_words[tok]
+                # "twenty one" adds up; «دو تین» ("two or three") does not
+                if current % 100 and not (current % 10 == 0 and value < 10):
+                    return None
+                current += value + pending
+                pending = 0.0
+                continue
+            return None
+        if pending and not current and not total:
+            return None
+        return total + current + pending
+
+    @property
+    def number_glue(self) -> frozenset[str]:
+        """Words allowed inside a number phrase ("one hundred *and* five")."""
+        return frozenset(w for w in ("and",) if w in self.stop_words)
+
+
+def format_number(value: float) -> str:
+    """6.0 -> "6", 1.5 -> "1.5" (the digit strings rag.text.numbers returns)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+# --- registry ---------------------------------------------------------------------
+
+_BUILTIN = ("ur", "en")  # modules rag/lang/<code>.py, each defining PACK
+_PACKS: dict[str, LanguagePack] = {}
+
+
+def _load() -> dict[str, LanguagePack]:
+    if not _PACKS:
+        for code in _BUILTIN:
+            module = importlib.import_module(f"{__name__}.{code}")
+            pack: LanguagePack = module.PACK
+            _PACKS[pack.code] = pack
+    return _PACKS
+
+
+def register(pack: LanguagePack) -> LanguagePack:
+    """Add a pack (or replace the one with its code)."""
+    _load()[pack.code] = pack
+    return pack
+
+
+def unregister(code: str) -> None:
+    if code in _BUILTIN:
+        raise ValueError(f"{code!r} is a built-in language pack")
+    _load().pop(code, None)
+
+
+@contextmanager
+def registered(pack: LanguagePack) -> Iterator[LanguagePack]:
+    """Register a pack for the length of a `with` block (tests)."""
+    register(pack)
+    try:
+        yield pack
+    finally:
+        unregister(pack.code)
+
+
+def codes() -> tuple[str, ...]:
+    """Codes of the languages Khabar reads, built-in ones first."""
+    return tuple(_load())
+
+
+def packs() -> tuple[LanguagePack, ...]:
+    return tuple(_load().values())
+
+
+def get(code: str) -> LanguagePack:
+    try:
+        return _load()[code]
+    except KeyError:
+        raise ValueError(f"no language pack {code!r}; known: {', '.join(codes())}") from None
+
+
+def default() -> LanguagePack:
+    """The language assumed for text without letters ("123?")."""
+    return get("en")
+
+
+def names() -> str:
+    """ "Urdu and English", for messages."""
+    all_names = [p.name for p in packs()]
+    return all_names[0] if len(all_names) == 1 else ", ".join(all_names[:-1]) + " and " + all_names[-1]
+
+
+def for_token(token: str) -> LanguagePack | None:
+    """The pack whose script the token's first letter is in (None for
+    digits, punctuation and foreign scripts)."""
+    for ch in token:
+        if ch.isalpha():
+            for pack in _load().values():
+                if pack.script.match(ch):
+                    return pack
+            return None
+    return None
+
+
+def stem(token: str) -> str:
+    """Stem a normalised token with the rules of its script's language."""
+    pack = for_token(token)
+    return pack.stem(token) if pack else token
+
+
+# --- detection ----------------------------------------------------------------------
+
+_SCRIPT_NAMES = {
+    "DEVANAGARI": "Devanagari script (Hindi, Marathi, Nepali)",
+    "CJK": "Chinese characters",
+    "HIRAGANA": "Japanese",
+    "KATAKANA": "Japanese",
+    "HANGUL": "Korean",
+    "CYRILLIC": "Cyrillic script (Russian, Ukrainian...)",
+    "GREEK": "Greek",
+    "HEBREW": "Hebrew",
+    "THAI": "Thai",
+    "BENGALI": "Bengali script",
+    "GURMUKHI": "Gurmukhi script (Punjabi)",
+    "TAMIL": "Tamil",
+    "GUJARATI": "Gujarati",
+}
+
+
+def _script_name(ch: str) -> str:
+    first = unicodedata.name(ch, "UNKNOWN").split()[0]
+    return _SCRIPT_NAMES.get(first, f"{first.title()} script")
+
+
+def _marker_score(text: str, tokens: list[str], markers: tuple[str, ...]) -> float:
+    """Single letters count once per occurrence; words (2+ letters) count
+    twice per token that equals them."""
+    score = 0.0
+    for marker in markers:
+        if len(marker) == 1:
+            score += text.count(marker)
+        else:
+            score += 2 * tokens.count(marker)
+    return score
+
+
+# Letters a stop word is worth in detection: about one short word's letters
+# twice over, so that grammar outweighs a long foreign name.
+_FUNCTION_WORD_WEIGHT = 10
+
+
+def detect(text: str) -> str:
+    """The code of the language `text` is written in. The script with most
+    letters picks the pack (so "NCCIA نے چھاپہ مارا" is Urdu); a script no
+    pack reads, or a look-alike language in a pack's script (Persian or
+    Arabic for Urdu), raises UnsupportedLanguageError. Text without
+    letters gets the default pack."""
+    text = unicodedata.normalize("NFC", text)
+    counts: dict[str, int] = {}
+    foreign: dict[str, int] = {}
+    all_packs = packs()
+    for ch in text:
+        if not ch.isalpha():
+            continue
+        for pack in all_packs:
+            if pack.script.match(ch):
+                counts[pack.code] = counts.get(pack.code, 0) + 1
+                break
+        else:
+            name = _script_name(ch)
+            foreign[name] = foreign.get(name, 0) + 1
+    if not counts and not foreign:
+        return default().code
+    # A pack's function words (question words twice) and its own punctuation
+    # weigh more than letters: "Mstislav کب مر گیا؟"
+    # is an Urdu question about a foreign name, "The raid in مظفر گڑھ was
+    # announced" an English sentence with an Urdu name.
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    weight = {}
+    for code, n in counts.items():
+        pack = get(code)
+        marks = sum(1 for w in words if w in pack.stop_words) + sum(1 for w in words if w in pack.wh_words)
+        marks += sum(1 for ch in text if ch in pack.punctuation)
+        weight[code] = n + _FUNCTION_WORD_WEIGHT * marks
+    best = max(weight, key=lambda c: weight[c], default=None)
+    top_foreign = max(foreign, key=lambda n: foreign[n], default=None)
+    if best is None or (top_foreign is not None and foreign[top_foreign] > counts[best]):
+        raise UnsupportedLanguageError(names(), str(top_foreign))
+    pack = get(best)
+    if pack.lookalikes:
+        # ZWNJ kept: Persian writes می‌ with it, Urdu rarely does
+        tokens = re.findall(rf"[^\W\d_]+(?:{ZWNJ}[^\W\d_]+)*", text)
+        own = _marker_score(text, tokens, pack.own_markers)
+        for other, markers in pack.lookalikes.items():
+            score = _marker_score(text, tokens, markers)
+            if score >= 2 and score > own:
+                raise UnsupportedLanguageError(names(), other)
+    return best
+
+
+def question_kinds() -> tuple[str, ...]:
+    """The answer kinds a pack may list question words for."""
+    return _ANSWER_KINDS
+
+
+def rule_sets() -> tuple[str, ...]:
+    """The safety rule sets a pack may define, in the order they run."""
+    return _RULE_SETS

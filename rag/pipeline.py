@@ -21,7 +21,7 @@ from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult
 
 if TYPE_CHECKING:
     from .answering.deps import AnswerDeps
-    from .answering.extractive import Judge
+    from .answering.extractive import DecideFn
 
 
 class PipelineLike(Protocol):
@@ -56,12 +56,12 @@ class Pipeline:
         *,
         embedder: Embedder | None = None,
         generator: Generator | None = None,
-        judge: Judge | None = None,
+        decide: DecideFn | None = None,
     ) -> None:
         self.settings = settings
         self._embedder = embedder
         self._generator = generator
-        self._judge = judge  # the answer decision; the learned one by default
+        self._decide = decide  # the answer decision; the learned one by default
         self._store: Store | None = None
         self._store_stamp: float = -1.0
         self._groups: dict[int, set[int]] | None = None
@@ -186,10 +186,10 @@ class Pipeline:
         validate_question(question, self.settings.max_question_chars)  # a bad question is a usage error, index or not
         if article is not None:
             self.check_article(article)
-        judge = self._judge
-        if judge is None:
-            from .answering.learned import learned_judge as judge
-        return ask(self.answer_deps(), question, judge=judge, k=k, article=article, history=history, on_token=on_token)
+        decide = self._decide
+        if decide is None:
+            from .answering.learned import learned_decision as decide
+        return ask(self.answer_deps(), question, decide=decide, k=k, article=article, history=history, on_token=on_token)
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         from .summarize import summarize

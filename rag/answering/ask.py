@@ -65,11 +65,11 @@ class Asker:
     def __init__(
         self,
         deps: AnswerDeps,
-        judge: ex.Judge,
+        decide: ex.DecideFn,
         on_token: Callable[[str], None] | None,
     ) -> None:
         self.deps = deps
-        self.judge = judge
+        self.decide = decide
         self.on_token = on_token
         self.clock = _Clock()
         self.question = ""  # the question as asked (validated), for every Answer
@@ -120,7 +120,7 @@ class Asker:
     def extractive(self, q: str, lang: str, hits: list[Hit], article: str) -> tuple[Answer | None, ex.Verdict]:
         cands = ex.candidates(hits, self.neighbourhood(hits[:3]))
         words = self.names(article).words
-        return ex.answer(q, lang, cands, self.judge, self.deps.aligned, words)
+        return ex.answer(q, lang, cands, self.decide, self.deps.aligned, words)
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:
         """The sentences nearest the question, shown with a refusal so the
@@ -132,13 +132,13 @@ def ask(
     deps: AnswerDeps,
     question: str,
     *,
-    judge: ex.Judge,
+    decide: ex.DecideFn,
     k: int | None = None,
     article: str | None = None,
     history: Sequence[tuple[str, str]] = (),
     on_token: Callable[[str], None] | None = None,
 ) -> Answer:
-    a = Asker(deps, judge, on_token)
+    a = Asker(deps, decide, on_token)
     settings = deps.settings
     q = validate_question(question, settings.max_question_chars)
     a.question = q

@@ -32,7 +32,7 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Judgement:
+class Decision:
     """The learned decision on the candidates, and the short answer it rests
     on: `candidates[index].passage.text[start:end]` (index None: no span)."""
 
@@ -47,8 +47,8 @@ class Judgement:
         return self.probability >= self.threshold
 
 
-class Judge(Protocol):
-    def __call__(self, question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Judgement: ...
+class DecideFn(Protocol):
+    def __call__(self, question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision: ...
 
 
 @dataclass
@@ -75,7 +75,7 @@ def answer(
     question: str,
     language: str,
     cands: Sequence[Candidate],
-    judge: Judge,
+    decide: DecideFn,
     aligned: Aligned,
     article_words: set[str],
 ) -> tuple[Answer | None, Verdict]:
@@ -85,7 +85,7 @@ def answer(
     usable = typed(question, cands)
     if not usable:
         return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
-    j = judge(question, language, usable, article_words)
+    j = decide(question, language, usable, article_words)
     if not j.answerable:
         return None, Verdict(False, "decision: not answered by the candidates", j.probability, j.threshold)
     if j.index is None:

@@ -196,7 +196,7 @@ def test_invented_number_is_rejected(indexed: MakePipeline) -> None:
 
 def test_focus_missing_from_article_refused_before_generation(indexed: MakePipeline) -> None:
     p = indexed(["Some reply [1]."])
-    answer = p.ask("Which judge heard the case?")
+    answer = p.ask("Which decide heard the case?")
     assert answer.refused
     assert answer.reason == "not_in_article"
     assert _gen(p).prompts == []

@@ -1,0 +1,1 @@
+"""Learned answer parts: the answer decision (decision.py) and short answer spans (spans.py)."""

@@ -102,8 +102,11 @@ def score_uqa(answer: str, refused: bool, golds: Sequence[str]) -> dict[str, Any
     out: dict[str, Any] = dict.fromkeys(("contains_gold", "token_f1", "false_refusal", "refusal_rate"))
     if golds:
         text = "" if refused else metrics.strip_markers(answer)
-        out.update(contains_gold=metrics.contains_gold(text, golds), token_f1=metrics.best_f1(text, golds),
-                   false_refusal=refused)
+        out.update(
+            contains_gold=metrics.contains_gold(text, golds),
+            token_f1=metrics.best_f1(text, golds),
+            false_refusal=refused,
+        )
     else:
         out["refusal_rate"] = refused
     return out

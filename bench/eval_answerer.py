@@ -4,7 +4,7 @@
 
 For each item: split the context into sentences (rag.text.split_sentences),
 rank them with BM25 (rag.store keyword_tokens), give the top 3 with their
-neighbours to `Decider.judge`, and take the chosen span grown by the length
+neighbours to `Decider.decide`, and take the chosen span grown by the length
 policy as the answer (refused when the decision says no). Figures are those of
 rag/evaluation.py `_score_uqa`: contains_gold, token_f1 (answerable items;
 a refusal scores 0), false_refusal (answerable items refused), refusal_rate
@@ -32,7 +32,7 @@ def evaluate(decider: Decider, rows: list[dict[str, Any]], policies: list[str]) 
     per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     probs, labels, examples = [], [], []
     for r in rows:
-        verdict = decider.judge(r["question"], candidates_for(r))
+        verdict = decider.decide(r["question"], candidates_for(r))
         golds = r.get("answers") or []
         refused = not verdict.answerable or verdict.choice is None
         probs.append(verdict.probability)
@@ -65,12 +65,15 @@ def main() -> None:
             rows = rows[: args.max_rows]
         out = evaluate(decider, rows, policies)
         n_ans = sum(1 for r in rows if r.get("answers"))
-        print(f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} "
-              f"[{time.time() - t0:.0f}s]")
+        print(
+            f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} [{time.time() - t0:.0f}s]"
+        )
         for p, agg in out["figures"].items():
             mark = " <- committed" if p == decider.spans.policy else ""
-            print(f"  {p:9s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}  "
-                  f"false_refusal {agg['false_refusal']}  refusal_rate {agg['refusal_rate']}{mark}")
+            print(
+                f"  {p:9s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}  "
+                f"false_refusal {agg['false_refusal']}  refusal_rate {agg['refusal_rate']}{mark}"
+            )
         for q, golds, refused, v in out["examples"][: args.show]:
             answer = "(refused)" if refused or v.choice is None else v.choice.grown(decider.spans.policy).text
             print(f"  - {q} | gold {golds} | p={v.probability:.2f} | {answer}")

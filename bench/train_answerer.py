@@ -49,13 +49,11 @@ from bench.answerer_data import (
 from rag import metrics
 from rag.answering.decision import Candidate, Decider, decision_input
 from rag.answering.features import (
-    DECISION_FEATURES,
     QuestionInfo,
     candidate_bounds,
     decision_features,
     question_info,
     sentence_view,
-    span_feature_names,
     span_features,
 )
 from rag.answering.fit import auc, fit_logistic, fit_ranker
@@ -227,8 +225,9 @@ def _goal_share(agg: dict[str, float | None]) -> float:
     return min((agg["contains_gold"] or 0) / GOAL_CONTAINS, (agg["token_f1"] or 0) / GOAL_F1)
 
 
-def end_to_end(decider: Decider, rows: Sequence[dict[str, Any]], probs: np.ndarray, choices: Sequence[Any],
-               policy: str) -> dict[str, float | None]:
+def end_to_end(
+    decider: Decider, rows: Sequence[dict[str, Any]], probs: np.ndarray, choices: Sequence[Any], policy: str
+) -> dict[str, float | None]:
     """The `_score_uqa` figures when the answer is the chosen span grown by `policy`."""
     out = []
     for r, p, c in zip(rows, probs, choices, strict=True):
@@ -241,7 +240,9 @@ def end_to_end(decider: Decider, rows: Sequence[dict[str, Any]], probs: np.ndarr
 
 
 def print_curve(name: str, curve: Sequence[tuple[float, float, float, float, float]]) -> None:
-    print(f"\nanswering curve on {name}: threshold  precision  recall(=1-false refusal)  unanswerable refused  answered")
+    print(
+        f"\nanswering curve on {name}: threshold  precision  recall(=1-false refusal)  unanswerable refused  answered"
+    )
     for t, p, r, u, a in curve:
         print(f"  {t:4.2f}  {100 * p:5.1f}  {100 * r:5.1f}  {100 * u:5.1f}  {100 * a:5.1f}")
 
@@ -285,8 +286,13 @@ def main() -> None:
     ap.add_argument("--max-span-rows", type=int, default=5000)
     ap.add_argument("--max-decision-rows", type=int, default=4000)
     ap.add_argument("--max-calib-rows", type=int, default=1200)
-    ap.add_argument("--max-holdout-rows", type=int, default=1200, help="rows of the held-out slice scored here "
-                    "(bench/eval_answerer.py scores all of it)")
+    ap.add_argument(
+        "--max-holdout-rows",
+        type=int,
+        default=1200,
+        help="rows of the held-out slice scored here (bench/eval_answerer.py scores all of it)",
+    )
+    ap.add_argument("--span-weights", type=Path, help="reuse the span scorer of this spans_ur.json (skip step 1)")
     ap.add_argument("--out", type=Path, default=ROOT / "rag" / "answering" / "weights")
     ap.add_argument("--png", type=Path, default=ROOT / "bench" / "figures" / "answer_decision_pr.png")
     args = ap.parse_args()
@@ -303,17 +309,29 @@ def main() -> None:
         idx = rng.permutation(len(part))[:n]
         return [part[i] for i in sorted(idx)]
 
-    # 1. span scorer
+    # 1. span scorer (samples drawn in a fixed order, so --span-weights gives the same run as a full fit)
     span_rows = sample([r for r in parts["train"] if r.get("answers")], args.max_span_rows)
-    x, target, starts, skipped = span_training_data(span_rows)
-    print(f"\nspan scorer: {len(starts)} questions, {len(x)} candidates, {x.shape[1]} features, {skipped} skipped "
-          f"(no candidate with F1 >= 0.5) [{time.time() - t0:.0f}s]")
-    w = fit_ranker(x, target, starts, l2=1e-3, steps=300, lr=0.05)
-    meta = {"data": TRAIN_FILE.name, "seed": SEED, "rows": len(starts), "split": "by title: 70% train, 15% calib, "
-            "15% holdout (bench/answerer_data.py split_by_title)"}
-    spans = SpanModel(LANG, w, (0.0,), 0.0, "span", meta)
     calib = sample(parts["calib"], args.max_calib_rows)
     hold = sample(parts["holdout"], args.max_holdout_rows)
+    if args.span_weights:
+        loaded = SpanModel.from_json(json.loads(args.span_weights.read_text(encoding="utf-8")))
+        meta = {k: loaded.meta[k] for k in ("data", "seed", "rows", "split")}
+        spans = SpanModel(LANG, loaded.weights, (0.0,), 0.0, "span", meta)
+        print(f"span scorer reused from {args.span_weights} ({meta['rows']} questions)")
+    else:
+        x, target, starts, skipped = span_training_data(span_rows)
+        print(
+            f"\nspan scorer: {len(starts)} questions, {len(x)} candidates, {x.shape[1]} features, {skipped} skipped "
+            f"(no candidate with F1 >= 0.5) [{time.time() - t0:.0f}s]"
+        )
+        w = fit_ranker(x, target, starts, l2=1e-3, steps=300, lr=0.05)
+        meta = {
+            "data": TRAIN_FILE.name,
+            "seed": SEED,
+            "rows": len(starts),
+            "split": "by title: 70% train, 15% calib, 15% holdout (bench/answerer_data.py split_by_title)",
+        }
+        spans = SpanModel(LANG, w, (0.0,), 0.0, "span", meta)
     print(f"[{time.time() - t0:.0f}s] span on the gold sentence (answerable rows), per length policy:")
     for name, part in (("calib", calib), ("holdout", hold), ("uqa dev", dev)):
         for p, agg in gold_span_eval(spans, part).items():
@@ -322,8 +340,10 @@ def main() -> None:
     # 2. sentence choice
     print(f"\n[{time.time() - t0:.0f}s] scoring the BM25 top-{TOP_K} of calib, holdout, dev and decision rows")
     dec_rows = sample(parts["train"], args.max_decision_rows)
-    prepared = {name: prepare(spans, part) for name, part in
-                (("train", dec_rows), ("calib", calib), ("holdout", hold), ("uqa dev", dev))}
+    prepared = {
+        name: prepare(spans, part)
+        for name, part in (("train", dec_rows), ("calib", calib), ("holdout", hold), ("uqa dev", dev))
+    }
     print(f"[{time.time() - t0:.0f}s] sentence choice over the BM25 top-{TOP_K} (calib):")
     spans = pick_sentence_bonus(spans, prepared["calib"])
 
@@ -345,14 +365,24 @@ def main() -> None:
         sets[name] = ([pr.row for pr in prep], probs, yp, cp)
         print(f"  AUC {name}: {auc(probs, yp):.3f}")
     threshold = choose_threshold(sets["calib"][1], sets["calib"][2], TARGET_FALSE_REFUSAL)
-    print(f"threshold {threshold:.4f}: highest that refuses <= {100 * TARGET_FALSE_REFUSAL:.0f}% of answerable calib rows")
+    print(
+        f"threshold {threshold:.4f}: highest that refuses <= {100 * TARGET_FALSE_REFUSAL:.0f}% of answerable calib rows"
+    )
     for name in ("holdout", "uqa dev"):
         print_curve(name, answering_curve(sets[name][1], sets[name][2]))
-    decider = Decider(LANG, wd, threshold, spans, {
-        **meta, "rows": len(yd), "threshold_rule": f"highest threshold refusing <= {TARGET_FALSE_REFUSAL:.0%} of "
-        "answerable calib rows (goal: <= 15% false refusals, then as many unanswerable refused as possible)",
-        "auc": {n: round(auc(s[1], s[2]), 3) for n, s in sets.items()},
-    })
+    decider = Decider(
+        LANG,
+        wd,
+        threshold,
+        spans,
+        {
+            **meta,
+            "rows": len(yd),
+            "threshold_rule": f"highest threshold refusing <= {TARGET_FALSE_REFUSAL:.0%} of "
+            "answerable calib rows (goal: <= 15% false refusals, then as many unanswerable refused as possible)",
+            "auc": {n: round(auc(s[1], s[2]), 3) for n, s in sets.items()},
+        },
+    )
 
     # 5. end to end (decision + span) per policy; the policy is chosen on calib
     print(f"\n[{time.time() - t0:.0f}s] end to end at threshold {threshold:.4f} (percent; F1 0..100):")
@@ -365,16 +395,28 @@ def main() -> None:
         for p, agg in per.items():
             print(f"  {name:8s} {p:9s} {agg}{' <- chosen' if p == policy else ''}")
     print(f"length policy {policy}: highest min(contains_gold / {GOAL_CONTAINS}, token_f1 / {GOAL_F1}) on calib")
-    spans = SpanModel(LANG, spans.weights, spans.rank_bonus, spans.overlap_bonus, policy, {
-        **meta, "policy_rule": f"highest min(contains_gold/{GOAL_CONTAINS}, token_f1/{GOAL_F1}) on calib, end to end",
-        "policy_curve_calib": e2e["calib"], "policy_curve_holdout": e2e["holdout"]})
+    spans = SpanModel(
+        LANG,
+        spans.weights,
+        spans.rank_bonus,
+        spans.overlap_bonus,
+        policy,
+        {
+            **meta,
+            "policy_rule": f"highest min(contains_gold/{GOAL_CONTAINS}, token_f1/{GOAL_F1}) on calib, end to end",
+            "policy_curve_calib": e2e["calib"],
+            "policy_curve_holdout": e2e["holdout"],
+        },
+    )
     decider = Decider(LANG, decider.weights, threshold, spans, decider.meta)
 
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"spans_{LANG}.json").write_text(json.dumps(spans.to_json(), ensure_ascii=False, indent=1) + "\n",
-                                                 encoding="utf-8")
+    (args.out / f"spans_{LANG}.json").write_text(
+        json.dumps(spans.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     (args.out / f"decision_{LANG}.json").write_text(
-        json.dumps(decider.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        json.dumps(decider.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+    )
     print(f"wrote {args.out}/spans_{LANG}.json, decision_{LANG}.json")
     save_png({n: (sets[n][1], sets[n][2]) for n in ("holdout", "uqa dev")}, threshold, args.png)
     print(f"done in {time.time() - t0:.0f}s")

@@ -56,16 +56,26 @@ def decision_input(q: QuestionInfo, candidates: Sequence[Candidate], choice: Cho
     window = list(texts) + [n for c in ordered for n in c.neighbours]
     if choice is None:
         return DecisionInput(q, texts[0] if texts else "", texts, window, -10.0, 0.0, 0.0, 0)
-    return DecisionInput(q, texts[choice.sentence_index], texts, window, choice.raw.score, choice.raw.prob,
-                         choice.margin, choice.sentence_index)
+    return DecisionInput(
+        q,
+        texts[choice.sentence_index],
+        texts,
+        window,
+        choice.raw.score,
+        choice.raw.prob,
+        choice.margin,
+        choice.sentence_index,
+        (choice.raw.first_token, choice.raw.last_token),
+    )
 
 
 class Decider:
     """Answerability from the candidate sentences (`score`), and the
     threshold chosen at training time (`threshold`)."""
 
-    def __init__(self, lang: str, weights: np.ndarray, threshold: float, spans: SpanModel,
-                 meta: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, lang: str, weights: np.ndarray, threshold: float, spans: SpanModel, meta: dict[str, Any] | None = None
+    ) -> None:
         if len(weights) != len(DECISION_FEATURES):
             raise ValueError(f"{len(weights)} decision weights for {len(DECISION_FEATURES)} features")
         if not 0.0 <= threshold <= 1.0:
@@ -85,8 +95,13 @@ class Decider:
     def from_json(cls, data: dict[str, Any], spans: SpanModel) -> Decider:
         if data["features"] != DECISION_FEATURES:
             raise ValueError("decision weights were fitted on other features: run bench/train_answerer.py again")
-        return cls(data["lang"], np.asarray(data["weights"], dtype=np.float64), float(data["threshold"]), spans,
-                   dict(data.get("meta", {})))
+        return cls(
+            data["lang"],
+            np.asarray(data["weights"], dtype=np.float64),
+            float(data["threshold"]),
+            spans,
+            dict(data.get("meta", {})),
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,7 +115,7 @@ class Decider:
     def probability(self, row: np.ndarray) -> float:
         return float(1 / (1 + np.exp(-np.clip(row.astype(np.float64) @ self.weights, -30, 30))))
 
-    def judge(self, question: str, candidates: Sequence[Candidate]) -> Verdict:
+    def decide(self, question: str, candidates: Sequence[Candidate]) -> Verdict:
         """Decide, and return the short answer the decision rests on."""
         q = question_info(question, self.lang)
         ordered = sorted(candidates, key=lambda c: c.rank)
@@ -112,7 +127,7 @@ class Decider:
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> float:
         """Probability that the candidates answer the question."""
-        return self.judge(question, candidates).probability
+        return self.decide(question, candidates).probability
 
 
 @lru_cache(maxsize=4)

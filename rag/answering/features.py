@@ -32,7 +32,9 @@ from ..text import STOPWORDS_EN, STOPWORDS_UR, normalize, stem
 #   number_words   spelled-out numbers
 #   months, days   calendar words (a "when" answer holds one of these, or a year)
 #   time_units     words that make a number a duration or a date ("year", "century")
+#   negations      words that turn a statement around (a question and its evidence must agree)
 #   stopwords      function words (rag.text's lists)
+# fmt: off
 LANGUAGE_DATA: dict[str, dict[str, object]] = {
     "ur": {
         "types": {
@@ -56,6 +58,7 @@ LANGUAGE_DATA: dict[str, dict[str, object]] = {
         ],
         "days": ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"],
         "time_units": ["سال", "صدی", "دہائی", "ء", "عیسوی", "قبل", "مہینے", "دن"],
+        "negations": ["نہیں", "نہ", "مت", "بغیر", "بجائے"],
     },
     "en": {
         "types": {
@@ -80,8 +83,10 @@ LANGUAGE_DATA: dict[str, dict[str, object]] = {
         ],
         "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
         "time_units": ["year", "years", "century", "decade", "bc", "ad"],
+        "negations": ["not", "no", "never", "without", "instead", "n't"],
     },
 }
+# fmt: on
 STOPWORDS = {"ur": STOPWORDS_UR, "en": STOPWORDS_EN}
 QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "what", "other"]
 
@@ -276,8 +281,17 @@ def candidate_bounds(view: SentenceView, max_len: int = MAX_SPAN) -> list[tuple[
 
 _KINDS = ["digit", "year", "month", "day", "numword", "unit", "latin", "capital"]
 # Features repeated once per question type, so that e.g. "has a year" counts for "when" questions only.
-_TYPED = ["bias", *(f"len<={b}" for b in _LEN_BINS), *(f"has_{k}" for k in _KINDS), "next=post", "prev=post",
-          "next=aux", "align_after", "align_before", "dist<=2"]
+_TYPED = [
+    "bias",
+    *(f"len<={b}" for b in _LEN_BINS),
+    *(f"has_{k}" for k in _KINDS),
+    "next=post",
+    "prev=post",
+    "next=aux",
+    "align_after",
+    "align_before",
+    "dist<=2",
+]
 
 
 @lru_cache(maxsize=8)
@@ -292,11 +306,30 @@ def _span_feature_names(lang: str) -> tuple[str, ...]:
     """Column names of `span_features`, cached."""
     posts = _post_slot(lang)
     base = [
-        "bias", *(f"len<={b}" for b in _LEN_BINS), "frac_in_q", "any_in_q", "first_stop", "last_stop",
-        "has_comma", *(f"has_{k}" for k in _KINDS), *(f"next={p}" for p in posts), "next=aux", "next=punct",
-        "next=end", "next_in_q", *(f"prev={p}" for p in posts), "prev=start", "prev=punct", "prev_in_q",
-        *(f"dist<={b}" for b in _DIST_BINS), "dist=none", "anchor_right", "window_q", "align_after",
-        "align_before", "rel_pos",
+        "bias",
+        *(f"len<={b}" for b in _LEN_BINS),
+        "frac_in_q",
+        "any_in_q",
+        "first_stop",
+        "last_stop",
+        "has_comma",
+        *(f"has_{k}" for k in _KINDS),
+        *(f"next={p}" for p in posts),
+        "next=aux",
+        "next=punct",
+        "next=end",
+        "next_in_q",
+        *(f"prev={p}" for p in posts),
+        "prev=start",
+        "prev=punct",
+        "prev_in_q",
+        *(f"dist<={b}" for b in _DIST_BINS),
+        "dist=none",
+        "anchor_right",
+        "window_q",
+        "align_after",
+        "align_before",
+        "rel_pos",
     ]
     return (*base, *(f"{t}*{name}" for t in QTYPES for name in _TYPED))
 
@@ -319,8 +352,10 @@ def span_features(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[in
     # prefix counts, so that "does the span hold a year" is two lookups
     is_word = np.array([t.is_word for t in toks], dtype=np.int32)
     keys = [*_KINDS, "comma"]
-    pref = {k: np.concatenate([[0], np.cumsum([kind[m][k] and (toks[m].is_word or k == "comma") for m in range(n)])])
-            for k in keys}
+    pref = {
+        k: np.concatenate([[0], np.cumsum([kind[m][k] and (toks[m].is_word or k == "comma") for m in range(n)])])
+        for k in keys
+    }
     q_words = np.array([in_q[m] for m in range(n)], dtype=np.int32)
     pref_q = np.concatenate([[0], np.cumsum(q_words)])
     pref_w = np.concatenate([[0], np.cumsum(is_word)])
@@ -390,9 +425,17 @@ def span_features(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[in
         f[c_rest + 2] = align_after[j]
         f[c_rest + 3] = align_before[i]
         f[c_rest + 4] = i / max(1, n - 1)
-        typed = [1.0, *(float(lb == b) for b in range(len(_LEN_BINS))), *(float(h) for h in has),
-                 float(nxt < n and kind[nxt]["post"]), float(prv >= 0 and kind[prv]["post"]),
-                 float(nxt < n and kind[nxt]["aux"]), float(align_after[j]), float(align_before[i]), float(dist <= 2)]
+        typed = [
+            1.0,
+            *(float(lb == b) for b in range(len(_LEN_BINS))),
+            *(float(h) for h in has),
+            float(nxt < n and kind[nxt]["post"]),
+            float(prv >= 0 and kind[prv]["post"]),
+            float(nxt < n and kind[nxt]["aux"]),
+            float(align_after[j]),
+            float(align_before[i]),
+            float(dist <= 2),
+        ]
         f[t_off : t_off + n_typed] = typed
     return rows
 
@@ -409,10 +452,32 @@ def _next_word(toks: Sequence[Token], k: int, step: int) -> Token | None:
 
 
 DECISION_FEATURES = [
-    "bias", "q_content", "share_in_best", "share_in_top", "share_in_window", "missing_in_window",
-    "missing_long_in_window", "missing_latin_in_window", "missing_number_in_window", "share_rare_in_best",
-    "span_logit", "span_prob", "span_margin", "type_ok_best", "type_ok_top", "longest_run_best",
-    "best_is_top1", "n_candidates",
+    "bias",
+    "q_content",
+    "share_in_best",
+    "share_in_top",
+    "share_in_window",
+    "missing_in_window",
+    "missing_long_in_window",
+    "missing_latin_in_window",
+    "missing_number_in_window",
+    "share_rare_in_best",
+    "span_logit",
+    "span_prob",
+    "span_margin",
+    "type_ok_best",
+    "type_ok_top",
+    "longest_run_best",
+    "best_is_top1",
+    "n_candidates",
+    "negation_mismatch",
+    "share_near_span",
+    "matched_in_best",
+    "missing_long_in_best",
+    "span_in_question",
+    "type_ok_span",
+    "number*type_ok_span",
+    "date*type_ok_span",
     *(f"qtype={t}" for t in QTYPES),
 ]
 
@@ -430,15 +495,47 @@ class DecisionInput:
     span_prob: float
     span_margin: float
     best_rank: int
+    span_tokens: tuple[int, int] = (-1, -1)  # first and last token of the raw span in `best` (-1: none)
 
 
-def _type_ok(q: QuestionInfo, view: SentenceView) -> bool:
-    kinds = view.kind
+def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1) -> bool:
+    """Whether the sentence (or its tokens first..last) holds the kind of fact asked for."""
+    kinds = view.kind[first : (last + 1) or None]
     if q.qtype == "number":
         return any(k["digit"] or k["numword"] for k in kinds)
     if q.qtype == "date":
         return any(k["year"] or k["month"] or k["day"] or (k["digit"]) for k in kinds)
     return True
+
+
+def _span_side(d: DecisionInput, view: SentenceView, best_stems: Sequence[str]) -> list[float]:
+    """Negation agreement, question words near the span, what the span itself holds."""
+    q = d.question
+    negs = _words(q.lang, "negations")
+    neg_q = any(t.norm in negs for t in q.toks)
+    neg_s = any(t.norm in negs for t in view.toks)
+    first, last = d.span_tokens
+    content = q.content
+    if first >= 0:
+        lo, hi = max(0, first - 8), min(len(view.toks), last + 9)
+        near = [t.stem for t in view.toks[lo:hi] if t.is_word]
+        near_share = sum(1 for t in content if any(words_match(t.stem, s) for s in near)) / max(1, len(content))
+        span_q = sum(view.in_question[first : last + 1]) / (last - first + 1)
+        span_ok = _type_ok(q, view, first, last) if q.qtype in ("number", "date") else True
+    else:
+        near_share, span_q, span_ok = 0.0, 0.0, False
+    matched = sum(1 for t in content if any(words_match(t.stem, s) for s in best_stems))
+    missing_long = sum(1 for t in content if len(t.norm) >= 6 and not any(words_match(t.stem, s) for s in best_stems))
+    return [
+        float(neg_q != neg_s),
+        near_share,
+        min(matched, 8) / 8,
+        min(missing_long, 3) / 3,
+        span_q,
+        float(span_ok),
+        float(span_ok and q.qtype == "number"),
+        float(span_ok and q.qtype == "date"),
+    ]
 
 
 def decision_features(d: DecisionInput) -> np.ndarray:
@@ -488,6 +585,7 @@ def decision_features(d: DecisionInput) -> np.ndarray:
         min(longest, 6) / 6,
         float(d.best_rank == 0),
         min(len(d.top), 5) / 5,
+        *_span_side(d, best_view, best_stems),
         *(float(q.qtype == t) for t in QTYPES),
     ]
     return np.asarray(row, dtype=np.float32)

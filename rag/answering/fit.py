@@ -37,8 +37,9 @@ def group_softmax(scores: np.ndarray, starts: np.ndarray) -> np.ndarray:
     return out
 
 
-def fit_ranker(x: np.ndarray, target: np.ndarray, starts: np.ndarray, l2: float = 1e-3, steps: int = 300,
-               lr: float = 0.05) -> np.ndarray:
+def fit_ranker(
+    x: np.ndarray, target: np.ndarray, starts: np.ndarray, l2: float = 1e-3, steps: int = 300, lr: float = 0.05
+) -> np.ndarray:
     """Weights maximising the mean log-probability of the target candidate
     of each group under a softmax of x @ w. `target` holds a target
     distribution per group (e.g. one-hot), summing to 1 in each group."""

@@ -110,8 +110,16 @@ def candidate_spans(q: QuestionInfo, sentence: str, model: SpanModel) -> tuple[S
     probs = np.exp(scores - scores.max())
     probs /= probs.sum()
     spans = [
-        Span(sentence[view.toks[i].start : view.toks[j].end], view.toks[i].start, view.toks[j].end, float(s),
-             float(p), sentence, i, j)
+        Span(
+            sentence[view.toks[i].start : view.toks[j].end],
+            view.toks[i].start,
+            view.toks[j].end,
+            float(s),
+            float(p),
+            sentence,
+            i,
+            j,
+        )
         for (i, j), s, p in zip(bounds, scores, probs, strict=True)
     ]
     spans.sort(key=lambda sp: -sp.score)
@@ -212,12 +220,15 @@ def score_sentences(q: QuestionInfo, sentences: Sequence[str], model: SpanModel)
     return out
 
 
-def pick(scored: Sequence[ScoredSentence], rank_bonus: Sequence[float], overlap_bonus: float,
-         policy: str) -> Choice | None:
+def pick(
+    scored: Sequence[ScoredSentence], rank_bonus: Sequence[float], overlap_bonus: float, policy: str
+) -> Choice | None:
     """The sentence with the best span score + rank bonus + overlap bonus, and its best span."""
     totals = sorted(
-        ((s.spans[0].score + rank_bonus[min(s.rank, len(rank_bonus) - 1)] + overlap_bonus * s.overlap, s)
-         for s in scored),
+        (
+            (s.spans[0].score + rank_bonus[min(s.rank, len(rank_bonus) - 1)] + overlap_bonus * s.overlap, s)
+            for s in scored
+        ),
         key=lambda t: -t[0],
     )
     if not totals:

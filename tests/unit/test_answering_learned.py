@@ -103,6 +103,7 @@ def test_fit_ranker_prefers_the_target_feature() -> None:
 
 # --- committed weights ------------------------------------------------------------------
 
+
 def test_how_many_question_gets_the_number_with_its_noun_side() -> None:
     sentence = "گزشتہ برس شہر کی لائبریری میں 4200 نئی کتابیں شامل کی گئیں، جن میں زیادہ تر بچوں کے لیے تھیں۔"
     span = best_span("لائبریری میں کتنی نئی کتابیں شامل کی گئیں؟", sentence, "ur", policy="span")
@@ -148,8 +149,8 @@ def test_decider_scores_the_answering_sentence_above_one_without_the_asked_thing
     assert len(decider.weights) == len(DECISION_FEATURES)
     facts = Candidate("شہر کے نئے ہسپتال میں 350 بستر ہیں اور اسے 2019 میں کھولا گیا۔", rank=0)
     other = Candidate("ہسپتال کے قریب ایک بڑا پارک بھی ہے۔", rank=1)
-    asked = decider.judge("نئے ہسپتال میں کتنے بستر ہیں؟", [facts, other])
-    absent = decider.judge("نئے ہوائی اڈے پر کتنے رن وے ہیں؟", [facts, other])
+    asked = decider.decide("نئے ہسپتال میں کتنے بستر ہیں؟", [facts, other])
+    absent = decider.decide("نئے ہوائی اڈے پر کتنے رن وے ہیں؟", [facts, other])
     assert asked.probability > absent.probability
     assert asked.answerable
     assert asked.choice is not None and "350" in asked.choice.grown("span").text
@@ -164,7 +165,7 @@ def test_decider_wants_the_kind_of_fact_asked_for() -> None:
 
 
 def test_decider_without_candidates_refuses() -> None:
-    verdict = Decider.load("ur").judge("کچھ بھی؟", [])
+    verdict = Decider.load("ur").decide("کچھ بھی؟", [])
     assert not verdict.answerable and verdict.choice is None
 
 

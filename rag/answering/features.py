@@ -16,6 +16,7 @@ prefix of at least 4 letters for words of 5 letters or more.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -281,6 +282,10 @@ def candidate_bounds(view: SentenceView, max_len: int = MAX_SPAN) -> list[tuple[
 
 _KINDS = ["digit", "year", "month", "day", "numword", "unit", "latin", "capital"]
 # Features repeated once per question type, so that e.g. "has a year" counts for "when" questions only.
+# Lexical cues the lists above miss (which word follows or precedes the span, per question type;
+# its first and last word), hashed into a few buckets each (crc32: stable across runs).
+_HASH_SLOTS = ("next", "prev", "first", "last")
+_HASH_BUCKETS = 32
 _TYPED = [
     "bias",
     *(f"len<={b}" for b in _LEN_BINS),
@@ -331,7 +336,8 @@ def _span_feature_names(lang: str) -> tuple[str, ...]:
         "align_before",
         "rel_pos",
     ]
-    return (*base, *(f"{t}*{name}" for t in QTYPES for name in _TYPED))
+    hashed = (f"hash_{slot}_{b}" for slot in _HASH_SLOTS for b in range(_HASH_BUCKETS))
+    return (*base, *(f"{t}*{name}" for t in QTYPES for name in _TYPED), *hashed)
 
 
 def span_feature_names(lang: str) -> list[str]:
@@ -346,8 +352,10 @@ def span_features(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[in
     toks, kind, in_q = view.toks, view.kind, view.in_question
     n = len(toks)
     n_typed = len(_TYPED)
-    n_base = len(_span_feature_names(q.lang)) - len(QTYPES) * n_typed
-    rows = np.zeros((len(bounds), n_base + len(QTYPES) * n_typed), dtype=np.float32)
+    n_hashed = len(_HASH_SLOTS) * _HASH_BUCKETS
+    n_base = len(_span_feature_names(q.lang)) - len(QTYPES) * n_typed - n_hashed
+    h_off = n_base + len(QTYPES) * n_typed
+    rows = np.zeros((len(bounds), h_off + n_hashed), dtype=np.float32)
     t_off = n_base + QTYPES.index(q.qtype) * n_typed
     # prefix counts, so that "does the span hold a year" is two lookups
     is_word = np.array([t.is_word for t in toks], dtype=np.int32)
@@ -437,6 +445,14 @@ def span_features(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[in
             float(dist <= 2),
         ]
         f[t_off : t_off + n_typed] = typed
+        words = (
+            f"{q.qtype}|{toks[nxt].norm if nxt < n else '$'}",
+            f"{q.qtype}|{toks[prv].norm if prv >= 0 else '^'}",
+            toks[i].norm,
+            toks[j].norm,
+        )
+        for slot, word in enumerate(words):
+            f[h_off + slot * _HASH_BUCKETS + zlib.crc32(word.encode("utf-8")) % _HASH_BUCKETS] = 1
     return rows
 
 

@@ -272,6 +272,20 @@ def _join(core: str, words: Sequence[str], question: str) -> str:
     return " ".join(p for p in (core, " ".join(words)) if p) + mark
 
 
+def _tolerant(lang_of: Callable[[str], str]) -> Callable[[str], str]:
+    """`lang_of` that answers "" for text no language pack reads (an earlier
+    turn in Persian must not break the resolution of this one)."""
+    from .errors import KhabarError
+
+    def safe(text: str) -> str:
+        try:
+            return lang_of(text)
+        except KhabarError:
+            return ""
+
+    return safe
+
+
 def standalone(
     question: str,
     history: Sequence[tuple[str, str]],
@@ -284,6 +298,7 @@ def standalone(
     (keys of `CUES`); `refusals` are the fixed refusal texts by kind and
     language (default `rag.prompts.REFUSALS`): a refused answer lends no words,
     and a turn refused by screening ('unsafe', 'off_task') lends nothing."""
+    lang_of = _tolerant(lang_of)
     question = question.strip()
     lang = lang_of(question) if question else ""
     own = topic_words(question, lang)

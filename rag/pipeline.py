@@ -183,7 +183,10 @@ class Pipeline:
         from .answering.ask import ask
         from .answering.ask import validate_question
 
-        validate_question(question, self.settings.max_question_chars)  # a bad question is a usage error, index or not
+        from .text import detect_language
+
+        # a bad question (empty, too long, a language no pack reads) is a usage error, index or not
+        detect_language(validate_question(question, self.settings.max_question_chars))
         if article is not None:
             self.check_article(article)
         decide = self._decide

@@ -136,3 +136,8 @@ def _load(lang: str) -> Decider:
     if not path.exists():
         raise ValueError(f"no decision weights for language {lang!r} ({path.name}); run bench/train_answerer.py")
     return Decider.from_json(json.loads(path.read_text(encoding="utf-8")), load_span_model(lang))
+
+
+def has_weights(lang: str) -> bool:
+    """Whether fitted decision weights exist for `lang`."""
+    return (WEIGHTS_DIR / f"decision_{lang}.json").exists()

@@ -67,20 +67,18 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "leading": ("and", "also", "then", "so", "but", "plus", "besides", "as for"),
         "substitute": ("what about", "how about", "what of", "and what about", "and how about"),
         "substitute_tail": (),
-        "pronouns": ("they", "them", "their", "theirs", "themselves", "it", "its", "he", "him", "his", "she", "her"),
+        "pronouns": tuple("they them their theirs themselves it its he him his she her".split()),
         "demonstratives": (),
         "final_demonstratives": ("this", "that", "these", "those"),
         "person_pronouns": ("he", "him", "his", "she", "her"),
-        "question_words": (
-            "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "long",
-            "often", "far", "old", "happened", "happen", "else", "exactly",
+        "question_words": tuple(
+            "what which who whom whose when where why how many much long often far old happened happen else exactly".split()
         ),
-        "fillers": ("number", "total", "others", "ones", "one", "more", "rest", "remaining", "kind", "sort"),
-        "predicates": (
-            "sold", "caught", "taken", "given", "found", "made", "done", "kept", "sent", "seen", "known",
-            "shown", "led", "run", "put", "set", "told", "brought", "bought", "taught", "paid", "met", "left",
-            "got", "gotten", "hidden", "stolen", "won", "lost", "built", "hit", "freed", "jailed", "get", "go",
-            "went", "gone", "come", "came", "say", "do", "did", "does", "happen", "stay", "remain", "stand",
+        "fillers": tuple("number total others ones one more rest remaining kind sort".split()),
+        "predicates": tuple(
+            """sold caught taken given found made done kept sent seen known shown led run put set told brought bought
+            taught paid met left got gotten hidden stolen won lost built hit freed jailed get go went gone come came
+            say do did does happen stay remain stand""".split()
         ),
         "light_verbs": (),
     },
@@ -88,21 +86,18 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "leading": ("اور", "پھر", "نیز", "لیکن", "مگر", "تو", "اچھا", "علاوہ ازیں"),
         "substitute": (),
         "substitute_tail": ("کا کیا", "کی کیا", "کے کیا", "کے بارے میں کیا", "کا کیا ہوا", "کی کیا صورتحال"),
-        "pronouns": ("انہوں", "انھوں", "انہیں", "انھیں", "اسے", "انکے", "انکی", "انکا", "اسکے", "اسکی", "اسکا", "وہاں"),
+        "pronouns": tuple("انہوں انھوں انہیں انھیں اسے انکے انکی انکا اسکے اسکی اسکا وہاں".split()),
         "demonstratives": ("ان", "اس", "وہ", "یہ"),
         "final_demonstratives": (),
-        "person_pronouns": ("انہوں", "انھوں", "وہ", "اسے", "انہیں", "انھیں"),
-        "question_words": (
-            "کون", "کب", "کہاں", "کیوں", "کیسے", "کتنے", "کتنی", "کتنا", "کتنوں", "کس", "کن", "کیا", "کونسا",
-            "کونسی", "کونسے", "کیسا", "کیسی", "مزید", "باقی",
+        "person_pronouns": tuple("انہوں انھوں وہ اسے انہیں انھیں".split()),
+        "question_words": tuple(
+            "کون کب کہاں کیوں کیسے کتنے کتنی کتنا کتنوں کس کن کیا کونسا کونسی کونسے کیسا کیسی مزید باقی".split()
         ),
-        "fillers": ("تعداد", "دیگر", "دوسرے", "لوگ", "لوگوں"),
+        "fillers": tuple("تعداد دیگر دوسرے لوگ لوگوں".split()),
         "predicates": (),
-        "light_verbs": (
-            "ہوا", "ہوئے", "ہوئی", "ہوئیں", "ہو", "ہوں", "ہے", "ہیں", "تھا", "تھے", "تھی", "تھیں", "گیا", "گئے",
-            "گئی", "گئیں", "کیا", "کیے", "کئے", "کی", "کیں", "کرایا", "کرائے", "کرائی", "کر", "کرنے", "کرتے",
-            "کرتا", "کرتی", "رہا", "رہے", "رہی", "جا", "جاتا", "جاتے", "جاتی", "دیا", "دیے", "دی", "لیا", "لیے",
-            "سکتا", "سکتے", "سکی", "چکے", "چکا", "چکی",
+        "light_verbs": tuple(
+            """ہوا ہوئے ہوئی ہوئیں ہو ہوں ہے ہیں تھا تھے تھی تھیں گیا گئے گئی گئیں کیا کیے کئے کی کیں کرایا کرائے کرائی
+            کر کرنے کرتے کرتا کرتی رہا رہے رہی جا جاتا جاتے جاتی دیا دیے دی لیا لیے سکتا سکتے سکی چکے چکا چکی""".split()
         ),
     },
 }

@@ -46,7 +46,12 @@ def words(text: str) -> set[str]:
         ("Where were they taken?", [RESCUE_EN], {"children"}, "pronoun"),
         ("Who were their parents?", [RESCUE_EN], {"children"}, "pronoun"),
         ("Why?", [ARRESTS_EN], {"suspects", "raid"}, "ellipsis"),
-        ("Who said that?", [("What did the minister call heartbreaking?", "That parents took part [4].")], {"minister"}, "pronoun"),
+        (
+            "Who said that?",
+            [("What did the minister call heartbreaking?", "That parents took part [4].")],
+            {"minister"},
+            "pronoun",
+        ),
         # Urdu
         ("اور کتنے فرار ہیں؟", [ARRESTS_UR], {"مشتبہ", "افراد"}, "leading"),
         ("اور کتنوں کو سزا ہوئی؟", [FIRS_UR], {"ایف", "آئی", "آر"}, "leading"),

@@ -67,20 +67,18 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "leading": ("and", "also", "then", "so", "but", "plus", "besides", "as for"),
         "substitute": ("what about", "how about", "what of", "and what about", "and how about"),
         "substitute_tail": (),
-        "pronouns": ("they", "them", "their", "theirs", "themselves", "it", "its", "he", "him", "his", "she", "her"),
+        "pronouns": tuple("they them their theirs themselves it its he him his she her".split()),
         "demonstratives": (),
         "final_demonstratives": ("this", "that", "these", "those"),
         "person_pronouns": ("he", "him", "his", "she", "her"),
-        "question_words": (
-            "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "many", "much", "long",
-            "often", "far", "old", "happened", "happen", "else", "exactly",
+        "question_words": tuple(
+            "what which who whom whose when where why how many much long often far old happened happen else exactly".split()
         ),
-        "fillers": ("number", "total", "others", "ones", "one", "more", "rest", "remaining", "kind", "sort"),
-        "predicates": (
-            "sold", "caught", "taken", "given", "found", "made", "done", "kept", "sent", "seen", "known",
-            "shown", "led", "run", "put", "set", "told", "brought", "bought", "taught", "paid", "met", "left",
-            "got", "gotten", "hidden", "stolen", "won", "lost", "built", "hit", "freed", "jailed", "get", "go",
-            "went", "gone", "come", "came", "say", "do", "did", "does", "happen", "stay", "remain", "stand",
+        "fillers": tuple("number total others ones one more rest remaining kind sort out up off".split()),
+        "predicates": tuple(
+            """sold caught taken given found made done kept sent seen known shown led run put set told brought bought
+            taught paid met left got gotten hidden stolen won lost built hit freed jailed get go went gone come came
+            say do did does happen stay remain stand""".split()
         ),
         "light_verbs": (),
     },
@@ -88,21 +86,18 @@ CUES: dict[str, dict[str, tuple[str, ...]]] = {
         "leading": ("اور", "پھر", "نیز", "لیکن", "مگر", "تو", "اچھا", "علاوہ ازیں"),
         "substitute": (),
         "substitute_tail": ("کا کیا", "کی کیا", "کے کیا", "کے بارے میں کیا", "کا کیا ہوا", "کی کیا صورتحال"),
-        "pronouns": ("انہوں", "انھوں", "انہیں", "انھیں", "اسے", "انکے", "انکی", "انکا", "اسکے", "اسکی", "اسکا", "وہاں"),
+        "pronouns": tuple("انہوں انھوں انہیں انھیں اسے انکے انکی انکا اسکے اسکی اسکا وہاں".split()),
         "demonstratives": ("ان", "اس", "وہ", "یہ"),
         "final_demonstratives": (),
-        "person_pronouns": ("انہوں", "انھوں", "وہ", "اسے", "انہیں", "انھیں"),
-        "question_words": (
-            "کون", "کب", "کہاں", "کیوں", "کیسے", "کتنے", "کتنی", "کتنا", "کتنوں", "کس", "کن", "کیا", "کونسا",
-            "کونسی", "کونسے", "کیسا", "کیسی", "مزید", "باقی",
+        "person_pronouns": tuple("انہوں انھوں وہ اسے انہیں انھیں".split()),
+        "question_words": tuple(
+            "کون کب کہاں کیوں کیسے کتنے کتنی کتنا کتنوں کس کن کیا کونسا کونسی کونسے کیسا کیسی مزید باقی".split()
         ),
-        "fillers": ("تعداد", "دیگر", "دوسرے", "لوگ", "لوگوں"),
+        "fillers": tuple("تعداد دیگر دوسرے لوگ لوگوں".split()),
         "predicates": (),
-        "light_verbs": (
-            "ہوا", "ہوئے", "ہوئی", "ہوئیں", "ہو", "ہوں", "ہے", "ہیں", "تھا", "تھے", "تھی", "تھیں", "گیا", "گئے",
-            "گئی", "گئیں", "کیا", "کیے", "کئے", "کی", "کیں", "کرایا", "کرائے", "کرائی", "کر", "کرنے", "کرتے",
-            "کرتا", "کرتی", "رہا", "رہے", "رہی", "جا", "جاتا", "جاتے", "جاتی", "دیا", "دیے", "دی", "لیا", "لیے",
-            "سکتا", "سکتے", "سکی", "چکے", "چکا", "چکی",
+        "light_verbs": tuple(
+            """ہوا ہوئے ہوئی ہوئیں ہو ہوں ہے ہیں تھا تھے تھی تھیں گیا گئے گئی گئیں کیا کیے کئے کی کیں کرایا کرائے کرائی
+            کر کرنے کرتے کرتا کرتی رہا رہے رہی جا جاتا جاتے جاتی دیا دیے دی لیا لیے سکتا سکتے سکی چکے چکا چکی""".split()
         ),
     },
 }
@@ -272,6 +267,89 @@ def _join(core: str, words: Sequence[str], question: str) -> str:
     return " ".join(p for p in (core, " ".join(words)) if p) + mark
 
 
+@dataclass(frozen=True)
+class _Cue:
+    name: str  # 'none', 'leading', 'substitute', 'pronoun', 'ellipsis'
+    head: int = 0  # words of the opening cue
+    tail: int = 0  # words of the closing cue (Urdu «… کا کیا؟»)
+    person: bool = False  # a pronoun points at a person
+    filler: bool = False  # "the others", «باقی»: the same topic, another part of it
+
+
+def _cue(question: str, own: Sequence[str], lang: str) -> _Cue:
+    """Whether and how a question leans on what was said before."""
+    cues = _cues(lang)
+    tokens = _tokens(question)
+    norms = [t.norm for t in tokens]
+    sub = _starts_with(norms, cues.get("substitute", ()))
+    sub_tail = 0 if sub else _ends_with(norms, cues.get("substitute_tail", ()))
+    lead = 0 if sub else _starts_with(norms, cues.get("leading", ()))
+    pronoun, person = _pronoun_cue(tokens, cues)
+    filler = bool(set(norms) & _words(cues, "fillers"))
+    if sub or sub_tail:
+        return _Cue("substitute", sub or lead, sub_tail, person, filler)
+    if lead:
+        return _Cue("leading", lead, 0, person, filler)
+    if pronoun:
+        return _Cue("pronoun", 0, 0, person, filler)
+    if not own:
+        return _Cue("ellipsis", 0, 0, person, filler)
+    return _Cue("none")
+
+
+@dataclass(frozen=True)
+class _Turn:
+    question: str
+    answer: str
+    kind: str | None  # refusal kind, None for an answer
+    own: tuple[str, ...]
+    resolved: tuple[str, ...]  # own topic plus what a follow-up inherited
+
+
+def _dedup(words: Sequence[str], seen: set[str] | None = None) -> list[str]:
+    seen = set() if seen is None else seen
+    out = []
+    for w in words:
+        n = normalize(w)
+        if n not in seen:
+            seen.add(n)
+            out.append(w)
+    return out
+
+
+def _latest(turns: Sequence[_Turn]) -> int | None:
+    """The latest turn that lends a topic (screened turns lend nothing)."""
+    return next((i for i in range(len(turns) - 1, -1, -1) if turns[i].resolved), None)
+
+
+def _read_history(
+    history: Sequence[tuple[str, str]], lang_of: Callable[[str], str], refusals: Mapping[str, Mapping[str, str]] | None
+) -> list[_Turn]:
+    """Each earlier turn with the topic it stands for, resolved in order.
+    A refused follow-up keeps only what it inherited: its own new words are
+    what the article did not have ("… in Lahore?"), and would pull the next
+    query away from the article."""
+    turns: list[_Turn] = []
+    for q, a in history:
+        kind = refusal_kind(a, refusals)
+        lang = lang_of(q)
+        own = tuple(topic_words(q, lang))
+        if kind in _SCREENED:
+            turns.append(_Turn(q, a, kind, own, ()))
+            continue
+        cue = _cue(q, own, lang)
+        prior = _latest(turns) if cue.name != "none" else None
+        inherited = list(turns[prior].resolved) if prior is not None else []
+        if cue.name == "substitute" and own and not cue.filler:
+            inherited = []  # "what about X?" replaces the topic
+        if kind is not None and inherited:
+            resolved = inherited
+        else:
+            resolved = _dedup([*inherited, *own])
+        turns.append(_Turn(q, a, kind, own, tuple(resolved)))
+    return turns
+
+
 def _tolerant(lang_of: Callable[[str], str]) -> Callable[[str], str]:
     """`lang_of` that answers "" for text no language pack reads (an earlier
     turn in Persian must not break the resolution of this one)."""
@@ -304,70 +382,40 @@ def standalone(
     own = topic_words(question, lang)
     if not history or not question:
         return Query(question, question, topic=tuple(own))
-    cues = _cues(lang)
-    tokens = _tokens(question)
-    norms = [t.norm for t in tokens]
-    n_sub = _starts_with(norms, cues.get("substitute", ()))
-    n_sub_tail = 0 if n_sub else _ends_with(norms, cues.get("substitute_tail", ()))
-    n_lead = 0 if n_sub else _starts_with(norms, cues.get("leading", ()))
-    pronoun, person = _pronoun_cue(tokens, cues)
-    if n_sub or n_sub_tail:
-        cue = "substitute"
-    elif n_lead:
-        cue = "leading"
-    elif pronoun:
-        cue = "pronoun"
-    elif not own:
-        cue = "ellipsis"
-    else:
+    cue = _cue(question, own, lang)
+    if cue.name == "none":
         return Query(question, question, topic=tuple(own))
 
-    # The latest earlier question with a topic of its own.
-    kinds = [refusal_kind(a, refusals) for _, a in history]
-    antecedent, topic, prev_q = None, [], ""
-    for i in range(len(history) - 1, -1, -1):
-        if kinds[i] in _SCREENED:
-            continue
-        q_i = history[i][0]
-        found = topic_words(q_i, lang_of(q_i))
-        if found:
-            antecedent, topic, prev_q = i, found, q_i
-            break
-    last = next((i for i in range(len(history) - 1, -1, -1) if kinds[i] not in _SCREENED), None)
-    answered = last is not None and kinds[last] is None
-    last_answer = history[last][1] if last is not None else ""
-    if antecedent is None and not answered:
-        return Query(question, question, follow_up=True, cue=cue, topic=tuple(own))
-
+    turns = _read_history(history, lang_of, refusals)
+    antecedent = _latest(turns)
+    answered = next((i for i in range(len(turns) - 1, -1, -1) if turns[i].kind is None), None)
     seen = {normalize(w) for w in own}
     carried: list[str] = []
-
-    def carry(words: Sequence[str]) -> None:
-        for w in words:
-            n = normalize(w)
-            if n not in seen:
-                seen.add(n)
-                carried.append(w)
-
-    if cue == "substitute" and prev_q:
-        # Keep the earlier question's asking part, swap in the new topic.
-        prev_tokens = _tokens(prev_q)
-        opener = _starts_with([t.norm for t in prev_tokens], _cues(lang_of(prev_q)).get("leading", ()))
-        topic_norms = {normalize(w) for w in topic}
-        carry([t.surface for t in prev_tokens[opener:] if t.norm not in topic_norms])
-        core = _strip_words(question, n_sub or n_lead, n_sub_tail)
-    else:
-        core = _strip_words(question, n_lead, 0)
-        carry(topic)
+    core = _strip_words(question, cue.head, cue.tail)
+    if antecedent is not None:
+        prev = turns[antecedent]
+        if cue.name == "substitute":
+            # Keep the earlier question's asking part; the new words replace its topic.
+            tokens = _tokens(prev.question)
+            opener = _starts_with([t.norm for t in tokens], _cues(lang_of(prev.question)).get("leading", ()))
+            drop = set() if (cue.filler or not own) else {normalize(w) for w in prev.own}
+            carried += _dedup([t.surface for t in tokens[opener:] if t.norm not in drop], seen)
+            if cue.filler or not own:
+                carried += _dedup(prev.resolved, seen)
+        else:
+            carried += _dedup(prev.resolved, seen)
     context = ""
-    if answered:
-        context = _CITATION.sub("", last_answer).strip()
+    if answered is not None:
+        answer = turns[answered].answer
+        context = _CITATION.sub("", answer).strip()
         # A person pronoun, or nothing else to lean on: the fact just given.
-        if person or antecedent is None:
-            fact = _first_sentence(last_answer)
+        if cue.person or antecedent is None:
+            fact = _first_sentence(answer)
             fact_words = topic_words(fact, lang_of(fact)) if fact else []
             if 0 < len(fact_words) <= _MAX_ANSWER_WORDS:
-                carry(fact_words)
+                carried += _dedup(fact_words, seen)
+    if not carried:
+        return Query(question, question, True, (), antecedent, cue.name, False, context, tuple(own))
     languages = {lang_of(w) for w in carried if any(c.isalpha() for c in w)}
     return Query(
         text=_join(core or question, carried, question),
@@ -375,7 +423,7 @@ def standalone(
         follow_up=True,
         carried=tuple(carried),
         antecedent=antecedent,
-        cue=cue,
+        cue=cue.name,
         cross_language=bool(languages - {lang}),
         context=context,
         topic=tuple(own),

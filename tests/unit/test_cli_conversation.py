@@ -71,9 +71,7 @@ def test_plain_and_json_lines_mix_in_order(settings: Settings) -> None:
         (_line(question="   "), "empty"),
     ],
 )
-def test_bad_json_line_gives_an_error_object_and_the_batch_goes_on(
-    settings: Settings, bad: str, message: str
-) -> None:
+def test_bad_json_line_gives_an_error_object_and_the_batch_goes_on(settings: Settings, bad: str, message: str) -> None:
     pipeline, out, code = _run(settings, [bad, EN_Q])
     assert code == 0
     assert len(out) == 2

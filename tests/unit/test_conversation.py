@@ -46,7 +46,12 @@ def words(text: str) -> set[str]:
         ("Where were they taken?", [RESCUE_EN], {"children"}, "pronoun"),
         ("Who were their parents?", [RESCUE_EN], {"children"}, "pronoun"),
         ("Why?", [ARRESTS_EN], {"suspects", "raid"}, "ellipsis"),
-        ("Who said that?", [("What did the minister call heartbreaking?", "That parents took part [4].")], {"minister"}, "pronoun"),
+        (
+            "Who said that?",
+            [("What did the minister call heartbreaking?", "That parents took part [4].")],
+            {"minister"},
+            "pronoun",
+        ),
         # Urdu
         ("اور کتنے فرار ہیں؟", [ARRESTS_UR], {"مشتبہ", "افراد"}, "leading"),
         ("اور کتنوں کو سزا ہوئی؟", [FIRS_UR], {"ایف", "آئی", "آر"}, "leading"),
@@ -132,20 +137,36 @@ def test_after_a_not_in_article_refusal_the_refused_question_still_lends_its_top
     assert {"firs", "lahore"} <= words(q.text)
     assert "children" not in words(q.text)
     assert q.antecedent == 1
-    assert q.context == ""  # a refusal is no context
+    assert q.context == "At least six children were rescued ."  # the latest answer, not the refusal
 
 
 def test_after_a_refused_follow_up_the_chain_reaches_the_first_topic() -> None:
     q = resolve("And how many were convicted?", FIRS_EN, ("And how many were arrested?", NOT_SAID_EN))
     assert q.text == "how many were convicted FIRs?"
-    assert q.antecedent == 0
+    assert q.antecedent == 1  # the refused follow-up stands for the FIRs it inherited
+
+
+def test_a_refused_follow_up_lends_what_it_inherited_not_its_own_new_words() -> None:
+    # «… in Lahore?» was refused: Lahore is what the article lacks; the FIRs remain the topic.
+    refused = ("How many of them were filed in Lahore?", NOT_SAID_EN)
+    q = resolve("And how many were convicted?", FIRS_EN, refused)
+    assert q.carried == ("FIRs",)
+    refused_ur = ("ان میں سے کتنی لاہور میں درج ہوئیں؟", NOT_SAID_UR)
+    q = resolve("اور کتنوں کو سزا ہوئی؟", FIRS_UR, refused_ur)
+    assert q.carried == ("ایف", "آئی", "آر")
+
+
+def test_a_person_pronoun_after_a_refusal_reaches_the_last_answer() -> None:
+    history = [WHO_EN, ("How old is he?", NOT_SAID_EN)]
+    q = resolve("Where did he train the operators?", *history)
+    assert "Rinz" in q.carried
 
 
 def test_urdu_after_a_refused_urdu_turn() -> None:
     q = resolve("اور کتنے فرار ہیں؟", ARRESTS_UR, ("اور کتنے ہلاک ہوئے؟", NOT_SAID_UR))
     assert {"مشتبہ", "افراد"} <= words(q.text)
     assert "ہلاک" not in q.text
-    assert q.antecedent == 0
+    assert q.antecedent == 1
 
 
 def test_a_turn_refused_by_screening_lends_nothing() -> None:
@@ -205,7 +226,7 @@ def test_mixed_conversation_three_turns() -> None:
     history = [FIRS_UR, ("And how many were convicted?", "14 people were sentenced [2].")]
     q = resolve("اور کتنوں کو سزا ہوئی؟", *history)
     assert {"ایف", "آئی", "آر"} <= words(q.text)
-    assert q.antecedent == 0
+    assert q.antecedent == 1  # the English follow-up, which stands for the Urdu topic
 
 
 # --- substitution and people ------------------------------------------------------------
@@ -288,3 +309,15 @@ def test_a_language_without_cues_still_resolves_ellipsis() -> None:
 def test_citation_markers_in_questions_are_ignored() -> None:
     q = resolve("And how many [2] were convicted?", FIRS_EN)
     assert "[2]" not in q.text
+
+
+def test_what_about_the_others_keeps_the_topic() -> None:
+    # "the ones" / "the others" name no new thing: the earlier question is kept whole.
+    q = resolve("What about the ones still at large?", ARRESTS_EN)
+    assert q.cue == "substitute"
+    assert {"suspects", "raid", "arrested"} <= words(q.text)
+
+
+def test_a_phrasal_particle_is_no_topic() -> None:
+    q = resolve("And when did it happen?", ("Who carried out the raid?", "The NCCIA [1]."))
+    assert q.carried == ("raid",)

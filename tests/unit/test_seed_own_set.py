@@ -86,4 +86,3 @@ def test_history_is_question_answer_pairs(item: dict[str, Any]) -> None:
     assert item["history"]
     for pair in item["history"]:
         assert isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) and x.strip() for x in pair)
-

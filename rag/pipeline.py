@@ -180,18 +180,16 @@ class Pipeline:
         history: Sequence[tuple[str, str]] = (),
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        from .answering.ask import ask
-        from .answering.ask import validate_question
-
+        from .answering.ask import ask, validate_question
         from .text import detect_language
 
         # a bad question (empty, too long, a language no pack reads) is a usage error, index or not
         detect_language(validate_question(question, self.settings.max_question_chars))
         if article is not None:
             self.check_article(article)
-        decide = self._decide
-        if decide is None:
-            from .answering.learned import learned_decision as decide
+        from .answering.learned import learned_decision
+
+        decide: DecideFn = self._decide or learned_decision
         return ask(self.answer_deps(), question, decide=decide, k=k, article=article, history=history, on_token=on_token)
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:

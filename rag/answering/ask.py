@@ -21,9 +21,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from ..conversation import standalone
 from ..errors import UsageError
 from ..prompts import REFUSALS
-from ..conversation import standalone
 from ..retrieval import retrieve
 from ..safety import screen
 from ..text import STOPWORDS_EN, detect_language

@@ -18,9 +18,14 @@ from ..types import Passage
 class ModelAbilities(Protocol):
     """What a chat model reads and writes, known without loading it."""
 
-    id: str
-    reads: frozenset[str]
-    writes: frozenset[str]
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def reads(self) -> frozenset[str]: ...
+
+    @property
+    def writes(self) -> frozenset[str]: ...
 
 
 @dataclass

@@ -10,8 +10,8 @@ import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES
 
 from rag.answering.extractive import Candidate, Decision
-from rag.prompts import REFUSALS
 from rag.pipeline import Pipeline
+from rag.prompts import REFUSALS
 
 
 class FakeDecision:

@@ -1,17 +1,37 @@
-"""Bilingual summaries: 4-7 points per language, each citing its sentences.
+"""Bilingual summaries: a headline sentence on top of 4-7 points per
+language, each point citing its own numbered sentences.
 
-Key sentences are chosen once per article by centrality and position (with
-MMR so points do not repeat), on the original edition; with two editions the
-other language uses the aligned sentences of its own edition. Each point is
-then written by the chat model when it reads and writes that language (and
-kept only if its numbers and names match the sentence), else it is the
-sentence itself. A consistency check compares numbers across languages."""
+1. Plan (no model): the learned scorer (`summary_scorer`) scores every
+   sentence of the original edition (Urdu when there is one). The headline
+   is the best-scored sentence; the points are chosen greedily for score,
+   for the kinds of fact not yet covered (who, where, when, how many, what
+   next) and against repeating a chosen sentence (TF-IDF cosine). A point may
+   take the next sentence along when it adds a kind of fact.
+2. Urdu (no model; the default model cannot write Urdu): each point is its
+   sentences, each cut to the clause that holds its facts when a clean
+   clause boundary exists; the citation stays the whole sentence.
+3. English, when the chat model reads and writes English: the aligned
+   sentences of the English edition, rewritten by the model as one complete
+   sentence per point and streamed point by point. A written point whose
+   numbers or names are not in its cited sentences is replaced by them.
+   The model reads only the planned sentences, never the whole article; when
+   even those exceed its context window they are sent in several calls.
+4. A consistency check compares numbers across languages.
+
+`summarize_stream` yields the result as it grows (the Urdu summary first,
+then each English point); `summarize` returns the finished one. Finished
+bilingual results are cached per article."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import queue
 import re
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -20,148 +40,351 @@ from . import grounding
 from .answer import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .prompts import LANGUAGE_NAMES
-from .text import numbers
-from .types import Citation, Passage, Summary, SummaryPoint, SummaryResult
+from .summary_scorer import CUES, SentenceScorer, default_scorer, tfidf_vectors
+from .text import latin_names, normalize, numbers
+from .types import Citation, Passage, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
     from .pipeline import Pipeline
 
-LEAD_BONUS = 0.15
-MMR_LAMBDA = 0.7
-FACT_BONUS = 0.06
-QUOTE_PENALTY = 0.08
-_QUOTED = re.compile(r"^\s*[\"“”«']|.{0,40}(کہا ،|said,)\s*[\"“”«]")
+# Set by hand, not fitted (the scorer is fitted; its output is standardised per
+# article): one kind of fact not yet covered is worth half a standard deviation
+# of score, and a sentence as close as cosine 1 to a chosen one loses one.
+FACET_BONUS = 0.5
+REDUNDANCY = 1.0
+MIN_POINT_WORDS = 6  # shorter "sentences" are datelines and captions
+FORMAT_VERSION = 3
 
-REWRITE_SYSTEM = (
-    "You rewrite sentences from a news article as short summary points in {language}.\n"
-    "For each numbered sentence, write one complete, short sentence (at most 25 words) that keeps its key fact.\n"
-    "Keep every number exactly as written. Do not add anything that is not in the sentence.\n"
-    "Answer with the same numbers, one point per line, like:\n[1] point\n[2] point"
+WRITE_SYSTEM = (
+    "You write the points of a news summary in {language} from numbered extracts of one article.\n"
+    "For each numbered extract, write one complete sentence (at most 30 words) that states its facts: "
+    "who did what, where, when and how many.\n"
+    "Name the people and bodies instead of writing he, she or they. Keep every number exactly as written. "
+    "Do not add anything that is not in the extract.\n"
+    "Answer with the same numbers, one sentence per line, like:\n[1] sentence\n[2] sentence"
 )
 
 
-def select_key_sentences(passages: list[Passage], vectors: np.ndarray, count: int) -> list[int]:
-    """Indices (into `passages`) of key sentences in article order: similarity
-    to the article's centroid plus a bonus for the lead, with maximal marginal
-    relevance against already chosen sentences."""
-    if not passages:
-        return []
-    centroid = vectors.mean(axis=0)
-    centroid /= np.linalg.norm(centroid) or 1.0
-    relevance = vectors @ centroid
-    for i, p in enumerate(passages):
-        if i < 6:
-            relevance[i] += LEAD_BONUS * (6 - i) / 6
-        if len(p.text.split()) < 6:
-            relevance[i] -= 1.0  # fragments and datelines make poor points
-        elif len(p.text.split()) < 12:
-            relevance[i] -= 0.1  # short quotes carry little
-        # readers want the checkable facts: counts, dates, sentences
-        relevance[i] += FACT_BONUS * min(3, len(numbers(p.text) - {"1"}))
-        # quotations are comment around the facts, seldom the facts themselves
-        if _QUOTED.match(p.text):
-            relevance[i] -= QUOTE_PENALTY
-    chosen: list[int] = []
-    while len(chosen) < min(count, len(passages)):
-        best, best_score = -1, -np.inf
-        for i in range(len(passages)):
+# --- plan -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Sentence indices (into one edition): the headline and each point's sentences."""
+
+    headline: int
+    points: list[list[int]]
+
+
+def facets(text: str, lang: str) -> set[str]:
+    """The kinds of fact a sentence states, from the language's cue words."""
+    cues = CUES.get(lang, CUES["en"])
+    toks = set(normalize(text).split())
+    found = set()
+    if latin_names(text) or toks & cues.titles:
+        found.add("who")
+    if toks & cues.place:
+        found.add("where")
+    if toks & cues.time:
+        found.add("when")
+    if numbers(text) - {"1"}:
+        found.add("how_many")
+    if toks & cues.next_:
+        found.add("next")
+    return found
+
+
+def plan(sentences: Sequence[str], lang: str, count: int, scorer: SentenceScorer | None = None) -> Plan:
+    """The headline and `count` points (fewer for short articles), in article order."""
+    if not sentences:
+        raise ValueError("cannot plan a summary of an empty edition")
+    texts = list(sentences)
+    raw = (scorer or default_scorer()).score(texts, lang)
+    z = (raw - raw.mean()) / (raw.std() or 1.0)
+    usable = [i for i, t in enumerate(texts) if len(t.split()) >= MIN_POINT_WORDS] or list(range(len(texts)))
+    headline = max(usable, key=lambda i: z[i])
+    vectors = tfidf_vectors(texts)
+    kinds = [facets(t, lang) for t in texts]
+    covered = set(kinds[headline])
+    chosen = [headline]
+    picks: list[int] = []
+    while len(picks) < count:
+        best, best_gain = -1, -np.inf
+        for i in usable:
             if i in chosen:
                 continue
-            redundancy = max((float(vectors[i] @ vectors[j]) for j in chosen), default=0.0)
-            score = MMR_LAMBDA * relevance[i] - (1 - MMR_LAMBDA) * redundancy
-            if score > best_score:
-                best, best_score = i, score
+            redundancy = max(float(vectors[i] @ vectors[j]) for j in chosen)
+            gain = z[i] + FACET_BONUS * len(kinds[i] - covered) - REDUNDANCY * redundancy
+            if gain > best_gain:
+                best, best_gain = i, gain
+        if best < 0:
+            break
+        picks.append(best)
         chosen.append(best)
-    return sorted(chosen)
+        covered |= kinds[best]
+    groups = []
+    for i in sorted(picks):
+        group = [i]
+        nxt = i + 1
+        # a point takes the next sentence when it goes on about the same thing
+        # and brings a kind of fact no chosen sentence has
+        if (
+            nxt < len(texts)
+            and nxt not in chosen
+            and nxt in usable
+            and kinds[nxt] - covered
+            and float(vectors[i] @ vectors[nxt]) > 0.1
+        ):
+            group.append(nxt)
+            chosen.append(nxt)
+            covered |= kinds[nxt]
+        groups.append(group)
+    return Plan(headline, groups)
 
 
-def _cache_key(p: Pipeline, article: str) -> str:
+# --- Urdu clauses ---------------------------------------------------------------------
+
+# Clause boundaries and the words a complete clause ends with, per language.
+CLAUSE_BOUNDARY = {"ur": re.compile(r"\s*،\s*|\s+(?=(?:جبکہ|اور)\s)")}
+CLAUSE_END = {"ur": re.compile(r"(?:ہے|ہیں|تھا|تھی|تھے|گیا|گئی|گئے|گا|گی|گے|کیا|کی|دیا|دی|لیا|ہوا|ہوئی|ہوئے)\s*[۔.]?\s*$")}
+CLAUSE_OPENERS = {"ur": ("جبکہ ", "اور ")}
+
+
+def shorten(text: str, lang: str) -> str:
+    """The clause of a sentence that holds all its numbers and names, when the
+    sentence splits cleanly (the clause ends like a complete clause and is at
+    least six words); else the whole sentence."""
+    boundary, end = CLAUSE_BOUNDARY.get(lang), CLAUSE_END.get(lang)
+    if boundary is None or end is None or len(text.split()) < 20:
+        return text
+    parts = [x.strip() for x in boundary.split(text) if x and x.strip()]
+    if len(parts) < 2:
+        return text
+    facts = numbers(text) - {"1"}
+    for part in parts:
+        clause = part
+        for opener in CLAUSE_OPENERS.get(lang, ()):
+            if clause.startswith(opener):
+                clause = clause[len(opener) :]
+        if len(clause.split()) < MIN_POINT_WORDS or not end.search(clause):
+            continue
+        if numbers(clause) >= facts and (not facts or len(clause.split()) < len(text.split())):
+            return clause if clause.endswith(("۔", ".")) else clause + "۔"
+    return text
+
+
+# --- English points ---------------------------------------------------------------------
+
+
+def _verified(text: str, source: str) -> bool:
+    """A written point states only numbers and names of its sentences, and
+    keeps all their numbers."""
+    if not text:
+        return False
+    return grounding.verify_answer(text, [source]).ok and numbers(text) >= (numbers(source) - {"1"})
+
+
+def _batches(p: Pipeline, originals: list[str], lang: str) -> list[list[int]]:
+    """Item indices per model call: all at once when they fit the context window."""
+    gen = p.llm_spec()
+    budget = getattr(gen, "n_ctx", 4096) - p.settings.max_summary_tokens - 64
+    count = getattr(gen, "count_tokens", None)
+    if count is None:
+        return [list(range(len(originals)))]
+    batches: list[list[int]] = [[]]
+    used = count(WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang]))
+    start = used
+    for i, text in enumerate(originals):
+        need = count(text) + 8
+        if batches[-1] and used + need > budget:
+            batches.append([])
+            used = start
+        batches[-1].append(i)
+        used += need
+    return batches
+
+
+def write_points(p: Pipeline, originals: list[str], lang: str) -> Iterator[tuple[int, str]]:
+    """(index, point) as the model finishes each line; a point that fails
+    verification, or that the model left out, is its sentences."""
+    for batch in _batches(p, originals, lang):
+        numbered = "\n".join(f"[{k}] {originals[i]}" for k, i in enumerate(batch, start=1))
+        messages = [
+            {"role": "system", "content": WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
+            {"role": "user", "content": numbered},
+        ]
+        done: set[int] = set()
+        for k, text in _stream_lines(p, messages):
+            if 1 <= k <= len(batch) and k not in done:
+                done.add(k)
+                i = batch[k - 1]
+                yield i, text if _verified(text, originals[i]) else originals[i]
+        for k, i in enumerate(batch, start=1):
+            if k not in done:
+                yield i, originals[i]
+
+
+_LINE = re.compile(r"^\s*\[(\d+)\]\s*(.+?)\s*$")
+_END = object()
+
+
+def _stream_lines(p: Pipeline, messages: list[dict[str, str]]) -> Iterator[tuple[int, str]]:
+    """Numbered lines of the model's reply, each as soon as it is complete.
+    The model runs in a thread that feeds its tokens into a queue."""
+    tokens: queue.Queue[object] = queue.Queue()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            p.generator().chat(messages, max_tokens=p.settings.max_summary_tokens, on_token=tokens.put)
+        except BaseException as exc:  # handed to the reader below
+            failure.append(exc)
+        finally:
+            tokens.put(_END)
+
+    threading.Thread(target=run, name="khabar-summary", daemon=True).start()
+    buffer = ""
+    while True:
+        token = tokens.get()
+        if token is _END:
+            break
+        buffer += str(token)
+        while "\n" in buffer:
+            line, buffer = buffer.split("\n", 1)
+            if m := _LINE.match(line):
+                yield int(m.group(1)), m.group(2)
+    if failure:
+        raise failure[0]
+    if m := _LINE.match(buffer):
+        yield int(m.group(1)), m.group(2)
+
+
+# --- assembly ---------------------------------------------------------------------------
+
+
+class _Numbering:
+    """Citation numbers for one language: a sentence keeps its number."""
+
+    def __init__(self, p: Pipeline) -> None:
+        self.p = p
+        self.numbers: dict[int, int] = {}
+
+    def cite(self, passages: Sequence[Passage]) -> list[Citation]:
+        out = []
+        for x in passages:
+            n = self.numbers.setdefault(x.id, len(self.numbers) + 1)
+            out.append(cite_passage(self.p, n, x, 1.0))
+        return out
+
+
+def _cache_path(p: Pipeline, article: str) -> Path:
+    """Where the finished bilingual summary of an article is cached."""
     manifest = p.store().manifest
     hashes = sorted(v["sha256"] for v in manifest.editions.values() if v["article"] == article)
-    raw = json.dumps([hashes, p.llm_spec().id, manifest.embedder, p.settings.summary_points, 2])
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+    raw = json.dumps([hashes, p.llm_spec().id, manifest.embedder, p.settings.summary_points, FORMAT_VERSION])
+    return p.settings.summary_cache_dir / f"{article}-{hashlib.sha256(raw.encode()).hexdigest()[:16]}.json"
 
 
-def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> SummaryResult:
+def _resolve(p: Pipeline, article: str | None, lang: str) -> str:
     if lang not in ("ur", "en", "both"):
         raise UsageError(f"--lang must be ur, en or both, not {lang!r}")
-    store = p.store()
-    known = store.articles()
+    known = p.store().articles()
     if article is None:
         if len(known) != 1:
             raise UsageError(f"Several articles are indexed ({', '.join(known)}): choose one with --article.")
         article = known[0]
     if article not in known:
         raise UnknownArticleError(article, known)
-    cache = p.settings.summary_cache_dir / f"{article}-{_cache_key(p, article)}.json"
-    result: SummaryResult | None = None
-    if cache.exists() and not refresh:
-        result = _load(cache)
-    if result is None:
-        result = _build(p, article)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(_dump(result), ensure_ascii=False), encoding="utf-8")
-        tmp.replace(cache)
-    if lang != "both":
-        result.summaries = {lang: result.summaries[lang]}
-    return result
+    return article
 
 
-def _build(p: Pipeline, article: str) -> SummaryResult:
+def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> SummaryResult:
+    """The finished summary (the last step of `summarize_stream`)."""
+    last: SummaryProgress | None = None
+    for last in summarize_stream(p, article, lang, refresh=refresh):
+        pass
+    assert last is not None  # the stream always yields its finished result
+    return last.result
+
+
+def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> Iterator[SummaryProgress]:
+    """The summary as it grows: the Urdu one at once (it needs no model), then
+    the English one point by point; the last step has `done=True`."""
+    article = _resolve(p, article, lang)
+    wanted = ("ur", "en") if lang == "both" else (lang,)
+    cache = _cache_path(p, article)
+    if cache.exists() and not refresh and (cached := _load(cache)) is not None:
+        cached.summaries = {k: v for k, v in cached.summaries.items() if k in wanted}
+        yield SummaryProgress(cached, 1.0, "cached", done=True)
+        return
     store = p.store()
-    llm = p.llm_spec()
-    editions = {lang: store.edition_passages(article, lang) for lang in ("ur", "en")}
+    editions = {x: store.edition_passages(article, x) for x in ("ur", "en")}
     editions = {k: v for k, v in editions.items() if v}
     base_lang = "ur" if "ur" in editions else "en"
     base = editions[base_lang]
-    vectors = store.vectors[[x.id for x in base]]
-    picks = [base[i] for i in select_key_sentences(base, vectors, p.settings.summary_points)]
+    layout = plan([x.text for x in base], base_lang, p.settings.summary_points)
     groups = p.groups()
-    summaries: dict[str, Summary] = {}
-    for lang in ("ur", "en"):
-        if lang == base_lang:
-            sources = [[x] for x in picks]
-        elif lang in editions:
-            sources = []
-            for x in picks:
-                mapped = sorted((store.passages[i] for i in groups.get(x.id, ())), key=lambda y: y.index)
-                if mapped:
-                    sources.append(mapped)
-        else:
-            summaries[lang] = Summary(lang, refused=True, reason="cannot_read_source")  # type: ignore[arg-type]
+
+    def sources(lang_: str) -> tuple[list[Passage], list[list[Passage]]]:
+        """The headline's and each point's sentences in one edition (aligned
+        when it is not the planned one; a point with none is left out)."""
+        if lang_ == base_lang:
+            return [base[layout.headline]], [[base[i] for i in g] for g in layout.points]
+
+        def mapped(idx: list[int]) -> list[Passage]:
+            ids = {j for i in idx for j in groups.get(base[i].id, ())}
+            return sorted((store.passages[j] for j in ids), key=lambda y: y.index)
+
+        return mapped([layout.headline]), [m for g in layout.points if (m := mapped(g))]
+
+    llm = p.llm_spec()
+    result = SummaryResult(article, {}, p.models_info(), {})
+    writes = {x: x in llm.writes and x in llm.reads for x in wanted}
+    total = 1 + sum(1 + len(layout.points) for x in wanted if writes[x] and x in editions)
+    done = 0
+    for lang_ in sorted(wanted, key=lambda x: writes[x]):  # what needs no model first
+        if lang_ not in editions:
+            result.summaries[lang_] = Summary(lang_, refused=True, reason="cannot_read_source")  # type: ignore[arg-type]
             continue
-        writes = lang in llm.writes and lang in llm.reads
-        points = _rewrite(p, sources, lang) if writes else [" ".join(x.text for x in src) for src in sources]
-        summaries[lang] = Summary(
-            lang,  # type: ignore[arg-type]
-            points=[SummaryPoint(text, [cite_passage(p, i, x, 1.0) for i, x in enumerate(src, start=1)]) for text, src in zip(points, sources, strict=True)],
-            method="abstractive" if writes else "extractive",
-        )
-    consistency = check_consistency(summaries)
-    return SummaryResult(article, summaries, p.models_info(), consistency)
-
-
-def _rewrite(p: Pipeline, sources: list[list[Passage]], lang: str) -> list[str]:
-    """One short point per source sentence, written by the model; a point
-    whose numbers or names differ from its sentence is replaced by the
-    sentence itself."""
-    originals = [" ".join(x.text for x in src) for src in sources]
-    numbered = "\n".join(f"[{i}] {t}" for i, t in enumerate(originals, start=1))
-    messages = [
-        {"role": "system", "content": REWRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
-        {"role": "user", "content": numbered},
-    ]
-    raw = p.generator().chat(messages, max_tokens=p.settings.max_summary_tokens)
-    written: dict[int, str] = {}
-    for m in re.finditer(r"^\s*\[(\d+)\]\s*(.+)$", raw, re.M):
-        written[int(m.group(1))] = m.group(2).strip()
-    points = []
-    for i, original in enumerate(originals, start=1):
-        text = written.get(i, "")
-        ok = bool(text) and grounding.verify_answer(text, [original]).ok and numbers(text) >= (numbers(original) - {"1"})
-        points.append(text if ok else original)
-    return points
+        head, point_sources = sources(lang_)
+        numbering = _Numbering(p)
+        if not writes[lang_]:
+            result.summaries[lang_] = Summary(
+                lang_,  # type: ignore[arg-type]
+                headline=SummaryPoint(" ".join(x.text for x in head), numbering.cite(head)) if head else None,
+                points=[
+                    SummaryPoint(" ".join(shorten(x.text, lang_) for x in src), numbering.cite(src))
+                    for src in point_sources
+                ],
+                method="extractive",
+            )
+            done += 1
+            yield SummaryProgress(result, done / total, f"{LANGUAGE_NAMES[lang_]} summary ready")
+            continue
+        items = ([head] if head else []) + point_sources
+        originals = [" ".join(x.text for x in src) for src in items]
+        cites = [numbering.cite(src) for src in items]
+        summary = Summary(lang_, method="abstractive")  # type: ignore[arg-type]
+        result.summaries[lang_] = summary
+        written: dict[int, str] = {}
+        yield SummaryProgress(result, done / total, f"writing the {LANGUAGE_NAMES[lang_]} points")
+        for i, text in write_points(p, originals, lang_):
+            written[i] = text
+            if head:
+                summary.headline = SummaryPoint(written[0], cites[0]) if 0 in written else None
+            offset = 1 if head else 0
+            summary.points = [
+                SummaryPoint(written[k], cites[k]) for k in range(offset, len(items)) if k in written
+            ]
+            done += 1
+            yield SummaryProgress(result, done / total, f"{LANGUAGE_NAMES[lang_]}: {len(written)} of {len(items)}")
+    result.consistency = check_consistency(result.summaries)
+    if set(wanted) == {"ur", "en"}:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(".tmp")
+        tmp.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
+        tmp.replace(cache)
+    yield SummaryProgress(result, 1.0, "done", done=True)
 
 
 def check_consistency(summaries: dict[str, Summary]) -> dict[str, Any]:
@@ -186,11 +409,13 @@ def check_consistency(summaries: dict[str, Summary]) -> dict[str, Any]:
     return {"checked": checked, "mismatches": mismatches}
 
 
-def _dump(result: SummaryResult) -> dict[str, Any]:
-    return result.to_json()
+def _point(data: dict[str, Any] | None) -> SummaryPoint | None:
+    if not data:
+        return None
+    return SummaryPoint(data["text"], [Citation(**c) for c in data["citations"]])
 
 
-def _load(path: Any) -> SummaryResult | None:
+def _load(path: Path) -> SummaryResult | None:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -202,7 +427,8 @@ def _load(path: Any) -> SummaryResult | None:
         else:
             summaries[lang] = Summary(
                 lang,
-                points=[SummaryPoint(pt["text"], [Citation(**c) for c in pt["citations"]]) for pt in s["points"]],
+                points=[p for pt in s["points"] if (p := _point(pt))],
                 method=s.get("method", ""),
+                headline=_point(s.get("headline")),
             )
     return SummaryResult(data["article"], summaries, data.get("models", {}), data.get("consistency", {}))

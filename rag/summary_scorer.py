@@ -101,21 +101,27 @@ def _terms(text: str) -> list[str]:
     return [stem(t) for t in tokenize(text) if t not in STOPWORDS_EN and t not in STOPWORDS_UR and len(t) > 1]
 
 
-def centrality(sentences: list[str]) -> np.ndarray:
-    """Cosine of each sentence's TF-IDF vector to the article centroid (idf
-    over the article's own sentences)."""
+def tfidf_vectors(sentences: list[str]) -> np.ndarray:
+    """Unit-length TF-IDF rows, one per sentence (idf over the article's own
+    sentences; stems of content words)."""
     terms = [_terms(s) for s in sentences]
     vocab = {t: i for i, t in enumerate(sorted({t for ts in terms for t in ts}))}
+    m = np.zeros((len(sentences), max(1, len(vocab))))
     if not vocab:
-        return np.zeros(len(sentences))
+        return m
     df = Counter(t for ts in terms for t in set(ts))
     idf = np.array([math.log((1 + len(sentences)) / (1 + df[t])) + 1 for t in sorted(vocab)])
-    m = np.zeros((len(sentences), len(vocab)))
     for i, ts in enumerate(terms):
         for t, c in Counter(ts).items():
             m[i, vocab[t]] = c
-    m *= idf
+    m[:, : len(idf)] *= idf
     m /= np.linalg.norm(m, axis=1, keepdims=True) + 1e-9
+    return m
+
+
+def centrality(sentences: list[str]) -> np.ndarray:
+    """Cosine of each sentence's TF-IDF vector to the article centroid."""
+    m = tfidf_vectors(sentences)
     centroid = m.mean(axis=0)
     centroid /= np.linalg.norm(centroid) + 1e-9
     return np.asarray(m @ centroid)

@@ -47,12 +47,20 @@ from .types import Citation, Passage, Summary, SummaryPoint, SummaryProgress, Su
 if TYPE_CHECKING:
     from .pipeline import Pipeline
 
-# Set by hand, not fitted (the scorer is fitted; its output is standardised per
-# article): one kind of fact not yet covered is worth half a standard deviation
-# of score, and a sentence as close as cosine 1 to a chosen one loses one.
+# Set by hand, not fitted (the scorer is fitted on one-sentence summaries; a list
+# of points is an editor's choice it does not see). Its output is standardised
+# per article: one kind of fact not yet covered is worth half a standard
+# deviation, and so is each number not yet stated (up to three: a number is a
+# checkable fact); a quotation loses one (points report facts, quotes comment
+# on them), and so does a sentence as close as cosine 1 to a chosen one.
 FACET_BONUS = 0.5
+NUMBER_BONUS = 0.5
+QUOTE_PENALTY = 1.0
+# A publisher's own highlights (bullet lines) are points an editor already chose.
+HIGHLIGHT_BONUS = 1.0
 REDUNDANCY = 1.0
 MIN_POINT_WORDS = 6  # shorter "sentences" are datelines and captions
+MAX_POINT_WORDS = 70  # a point of several sentences stays readable at a glance
 FORMAT_VERSION = 3
 
 WRITE_SYSTEM = (
@@ -94,8 +102,53 @@ def facets(text: str, lang: str) -> set[str]:
     return found
 
 
-def plan(sentences: Sequence[str], lang: str, count: int, scorer: SentenceScorer | None = None) -> Plan:
-    """The headline and `count` points (fewer for short articles), in article order."""
+def number_facts(text: str) -> set[tuple[str, str]]:
+    """The numbers a sentence states, each with the word after it ("6 children"
+    and "6 years" are two facts; the same digit alone would be one)."""
+    toks = normalize(text).split()
+    found = set()
+    for i, tok in enumerate(toks):
+        digits = numbers(tok) - {"1"}
+        for d in digits:
+            found.add((d, toks[i + 1] if i + 1 < len(toks) else ""))
+    return found
+
+
+def paragraphs(text: str, spans: Sequence[tuple[int, int]]) -> list[int]:
+    """A paragraph number per sentence: a line break between two sentences starts a new one."""
+    out, n = [], 0
+    for k, (start, _) in enumerate(spans):
+        if k and "\n" in text[spans[k - 1][1] : start]:
+            n += 1
+        out.append(n)
+    return out
+
+
+_BULLET = re.compile(r"^\s*[-*•]\s+")
+
+
+def highlights(text: str, spans: Sequence[tuple[int, int]]) -> list[bool]:
+    """Per sentence: is it a bullet line (`- `, `* `, `• `) of the text?"""
+    out = []
+    for start, _ in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        out.append(bool(_BULLET.match(text[line_start : start + 1])))
+    return out
+
+
+def plan(
+    sentences: Sequence[str],
+    lang: str,
+    count: int,
+    scorer: SentenceScorer | None = None,
+    paragraph: Sequence[int] | None = None,
+    highlight: Sequence[bool] | None = None,
+) -> Plan:
+    """The headline and `count` points (fewer for short articles), in article
+    order. With `paragraph` numbers, a point may take the following sentences
+    of its paragraph (up to `MAX_POINT_WORDS` words) when they add facts;
+    sentences flagged in `highlight` (the publisher's bullet points) are
+    preferred as points."""
     if not sentences:
         raise ValueError("cannot plan a summary of an empty edition")
     texts = list(sentences)
@@ -105,70 +158,114 @@ def plan(sentences: Sequence[str], lang: str, count: int, scorer: SentenceScorer
     headline = max(usable, key=lambda i: z[i])
     vectors = tfidf_vectors(texts)
     kinds = [facets(t, lang) for t in texts]
-    covered = set(kinds[headline])
-    chosen = [headline]
-    picks: list[int] = []
-    while len(picks) < count:
-        best, best_gain = -1, -np.inf
+    nums = [number_facts(t) for t in texts]
+    quoted = [bool(_QUOTE.search(t)) for t in texts]
+    covered, stated = set(kinds[headline]), set(nums[headline])
+    chosen = {headline}
+
+    def group_of(i: int) -> list[int]:
+        """Sentence i and the next sentences of its paragraph while they bring a
+        kind of fact or a number that neither the point nor a chosen sentence has."""
+        group, kinds_, nums_ = [i], covered | kinds[i], stated | nums[i]
+        words = len(texts[i].split())
+        nxt = i + 1
+        while (
+            paragraph is not None
+            and nxt < len(texts)
+            and paragraph[nxt] == paragraph[i]
+            and nxt not in chosen
+            and nxt in usable
+            and (kinds[nxt] - kinds_ or nums[nxt] - nums_)
+            and not quoted[nxt]
+            and words + len(texts[nxt].split()) <= MAX_POINT_WORDS
+        ):
+            group.append(nxt)
+            kinds_ |= kinds[nxt]
+            nums_ |= nums[nxt]
+            words += len(texts[nxt].split())
+            nxt += 1
+        return group
+
+    groups: list[list[int]] = []
+    while len(groups) < count:
+        best: list[int] = []
+        best_gain = -np.inf
         for i in usable:
             if i in chosen:
                 continue
+            group = group_of(i)
+            new_kinds = set().union(*(kinds[j] for j in group)) - covered
+            new_nums = set().union(*(nums[j] for j in group)) - stated
             redundancy = max(float(vectors[i] @ vectors[j]) for j in chosen)
-            gain = z[i] + FACET_BONUS * len(kinds[i] - covered) - REDUNDANCY * redundancy
+            gain = (
+                z[i]
+                + FACET_BONUS * len(new_kinds)
+                + NUMBER_BONUS * min(3, len(new_nums))
+                - QUOTE_PENALTY * quoted[i]
+                + HIGHLIGHT_BONUS * bool(highlight and highlight[i])
+                - REDUNDANCY * redundancy
+            )
             if gain > best_gain:
-                best, best_gain = i, gain
-        if best < 0:
+                best, best_gain = group, gain
+        if not best:
             break
-        picks.append(best)
-        chosen.append(best)
-        covered |= kinds[best]
-    groups = []
-    for i in sorted(picks):
-        group = [i]
-        nxt = i + 1
-        # a point takes the next sentence when it goes on about the same thing
-        # and brings a kind of fact no chosen sentence has
-        if (
-            nxt < len(texts)
-            and nxt not in chosen
-            and nxt in usable
-            and kinds[nxt] - covered
-            and float(vectors[i] @ vectors[nxt]) > 0.1
-        ):
-            group.append(nxt)
-            chosen.append(nxt)
-            covered |= kinds[nxt]
-        groups.append(group)
+        groups.append(best)
+        chosen.update(best)
+        for j in best:
+            covered |= kinds[j]
+            stated |= nums[j]
+    groups.sort()
     return Plan(headline, groups)
+
+
+_QUOTE = re.compile("[\"“”«»]")
 
 
 # --- Urdu clauses ---------------------------------------------------------------------
 
 # Clause boundaries and the words a complete clause ends with, per language.
-CLAUSE_BOUNDARY = {"ur": re.compile(r"\s*،\s*|\s+(?=(?:جبکہ|اور)\s)")}
-CLAUSE_END = {"ur": re.compile(r"(?:ہے|ہیں|تھا|تھی|تھے|گیا|گئی|گئے|گا|گی|گے|کیا|کی|دیا|دی|لیا|ہوا|ہوئی|ہوئے)\s*[۔.]?\s*$")}
+# A conjunction that also joins nouns ("X and Y") is a boundary only after a
+# complete clause.
+CLAUSE_BOUNDARY = {"ur": re.compile(r"\s*،\s*|\s+(?=جبکہ\s)")}
+CLAUSE_CONJUNCTION = {"ur": re.compile(r"\s+(?=اور\s)")}
+CLAUSE_END = {"ur": re.compile(r"(?:ہے|ہیں|تھا|تھی|تھے|گیا|گئی|گئے|گا|گی|گے|کیا|دیا|دی|لیا|ہوا|ہوئی|ہوئے)\s*[۔.]?\s*$")}
 CLAUSE_OPENERS = {"ur": ("جبکہ ", "اور ")}
 
 
+def clauses(text: str, lang: str) -> list[str]:
+    """A sentence split at its clean clause boundaries (none for a language without rules)."""
+    boundary, conjunction, end = CLAUSE_BOUNDARY.get(lang), CLAUSE_CONJUNCTION.get(lang), CLAUSE_END.get(lang)
+    if boundary is None or conjunction is None or end is None:
+        return [text]
+    parts: list[str] = []
+    for piece in boundary.split(text):
+        current = ""
+        for chunk in conjunction.split(piece):
+            if current and end.search(current):
+                parts.append(current)
+                current = chunk
+            else:
+                current = f"{current} {chunk}".strip() if current else chunk
+        parts.append(current)
+    return [x.strip() for x in parts if x and x.strip()]
+
+
 def shorten(text: str, lang: str) -> str:
-    """The clause of a sentence that holds all its numbers and names, when the
-    sentence splits cleanly (the clause ends like a complete clause and is at
-    least six words); else the whole sentence."""
-    boundary, end = CLAUSE_BOUNDARY.get(lang), CLAUSE_END.get(lang)
-    if boundary is None or end is None or len(text.split()) < 20:
-        return text
-    parts = [x.strip() for x in boundary.split(text) if x and x.strip()]
-    if len(parts) < 2:
-        return text
+    """The clause of a sentence that holds all its numbers, when the sentence
+    states numbers and splits cleanly (the clause ends like a complete clause
+    and has at least six words); else the whole sentence."""
+    end = CLAUSE_END.get(lang)
     facts = numbers(text) - {"1"}
-    for part in parts:
+    if end is None or not facts or len(text.split()) < 20:
+        return text
+    for part in clauses(text, lang):
         clause = part
         for opener in CLAUSE_OPENERS.get(lang, ()):
             if clause.startswith(opener):
                 clause = clause[len(opener) :]
-        if len(clause.split()) < MIN_POINT_WORDS or not end.search(clause):
+        if len(clause.split()) < MIN_POINT_WORDS or not end.search(clause) or _QUOTE.search(clause):
             continue
-        if numbers(clause) >= facts and (not facts or len(clause.split()) < len(text.split())):
+        if numbers(clause) >= facts and len(clause.split()) < len(text.split()):
             return clause if clause.endswith(("۔", ".")) else clause + "۔"
     return text
 
@@ -300,11 +397,9 @@ def _resolve(p: Pipeline, article: str | None, lang: str) -> str:
 
 def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> SummaryResult:
     """The finished summary (the last step of `summarize_stream`)."""
-    last: SummaryProgress | None = None
-    for last in summarize_stream(p, article, lang, refresh=refresh):
-        pass
-    assert last is not None  # the stream always yields its finished result
-    return last.result
+    steps = summarize_stream(p, article, lang, refresh=refresh)
+    final = next(step for step in steps if step.done)  # the stream always ends with its finished result
+    return final.result
 
 
 def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bool = False) -> Iterator[SummaryProgress]:
@@ -322,7 +417,14 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
     editions = {k: v for k, v in editions.items() if v}
     base_lang = "ur" if "ur" in editions else "en"
     base = editions[base_lang]
-    layout = plan([x.text for x in base], base_lang, p.settings.summary_points)
+    raw_text = p.article_text(article, base_lang)
+    layout = plan(
+        [x.text for x in base],
+        base_lang,
+        p.settings.summary_points,
+        paragraph=paragraphs(raw_text, [(x.start, x.end) for x in base]),
+        highlight=highlights(raw_text, [(x.start, x.end) for x in base]),
+    )
     groups = p.groups()
 
     def sources(lang_: str) -> tuple[list[Passage], list[list[Passage]]]:

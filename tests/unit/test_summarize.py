@@ -1,0 +1,212 @@
+"""Summaries on the fakes: the plan (learned scores, fact-kind coverage), Urdu
+clauses, the headline, English points written per item and verified, citation
+numbers per language, streaming, batching, and the cache."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES
+
+from rag.config import Settings
+from rag.errors import UsageError
+from rag.llm import ScriptedGenerator
+from rag.pipeline import Pipeline
+from rag.summarize import WRITE_SYSTEM, facets, plan, shorten
+from rag.types import Summary
+
+MakePipeline = Callable[..., Pipeline]
+
+# One rewrite per English sentence of the fake article (by sentence index).
+REWRITES = [
+    "Police arrested a gang in Islamabad on Tuesday.",
+    "6 children were rescued in Muzaffargarh.",
+    "The suspects sold videos on the dark web.",
+    "Rinz was sent on a 14 day remand.",
+]
+
+
+def _gen(p: Pipeline) -> ScriptedGenerator:
+    gen = p._generator
+    assert isinstance(gen, ScriptedGenerator)
+    return gen
+
+
+def _order() -> list[int]:
+    """Sentence indices in the order the model is given them: headline, then points."""
+    layout = plan(UR_SENTENCES, "ur", 4)
+    return [layout.headline] + [i for g in layout.points for i in g]
+
+
+def _reply(rewrites: list[str]) -> str:
+    return "\n".join(f"[{k}] {rewrites[i]}" for k, i in enumerate(_order(), start=1))
+
+
+@pytest.fixture
+def summary_pipeline(make_pipeline: MakePipeline, settings: Settings) -> Callable[[list[str]], Pipeline]:
+    s = settings.model_copy(update={"summary_points": 4})
+
+    def make(replies: list[str]) -> Pipeline:
+        p = make_pipeline(replies, settings_=s)
+        p.index()
+        return p
+
+    return make
+
+
+# --- plan and clauses ------------------------------------------------------------------
+
+
+def test_plan_uses_every_sentence_once_when_the_article_is_short() -> None:
+    layout = plan(UR_SENTENCES, "ur", 4)
+    used = [layout.headline] + [i for g in layout.points for i in g]
+    assert sorted(used) == [0, 1, 2, 3]
+    assert [g[0] for g in layout.points] == sorted(g[0] for g in layout.points)  # article order
+
+
+def test_plan_prefers_an_uncovered_kind_of_fact_over_a_repeat() -> None:
+    sentences = [
+        "The council met in the city hall on Monday to discuss the new budget for the schools.",
+        "The council met in the city hall on Monday to discuss the new budget for the roads.",
+        "The council met in the city hall on Monday to discuss the new budget for the parks.",
+        "Officials said 42 teachers will be hired before the next school year begins.",
+    ]
+    layout = plan(sentences, "en", 1)
+    assert layout.points[0][0] == 3 or layout.headline == 3
+
+
+def test_facets_of_urdu_and_english() -> None:
+    assert facets("عدالت نے 14 دن کا ریمانڈ دیا۔", "ur") >= {"who", "how_many"}
+    assert facets("On Tuesday the court in Lahore will hear 3 appeals.", "en") >= {"when", "how_many", "next", "who"}
+    assert facets("", "ur") == set()
+
+
+def test_plan_of_an_empty_edition_is_an_error() -> None:
+    with pytest.raises(ValueError):
+        plan([], "ur", 4)
+
+
+LONG_UR = (
+    "حکام نے بتایا کہ تحقیقات کئی ماہ سے جاری تھیں اور مختلف شہروں میں نگرانی کی جا رہی تھی، "
+    "جبکہ پولیس نے منگل کو چھاپے کے دوران 6 بچوں کو بازیاب کرا لیا ہے۔"
+)
+
+
+def test_shorten_keeps_the_clause_holding_the_numbers() -> None:
+    assert shorten(LONG_UR, "ur") == "پولیس نے منگل کو چھاپے کے دوران 6 بچوں کو بازیاب کرا لیا ہے۔"
+
+
+def test_shorten_keeps_the_sentence_when_numbers_are_spread_or_it_is_short() -> None:
+    spread = LONG_UR.replace("کئی ماہ", "3 ماہ")
+    assert shorten(spread, "ur") == spread
+    assert shorten(UR_SENTENCES[1], "ur") == UR_SENTENCES[1]
+    assert shorten("A long English sentence, with a comma, stays whole because English has no rule.", "en").startswith("A long")
+
+
+# --- summaries -----------------------------------------------------------------------------
+
+
+def test_headline_and_points_per_language_with_their_own_citations(
+    summary_pipeline: Callable[[list[str]], Pipeline],
+) -> None:
+    p = summary_pipeline([_reply(REWRITES)])
+    result = p.summarize()
+    assert set(result.summaries) == {"ur", "en"}
+    order = _order()
+    for lang, sentences in (("ur", UR_SENTENCES), ("en", EN_SENTENCES)):
+        summary = result.summaries[lang]
+        assert summary.headline is not None and len(summary.points) == 3
+        cited = [summary.headline.citations] + [pt.citations for pt in summary.points]
+        # each point cites its own sentence, numbered 1..4 in the order first cited
+        assert [[c.n for c in cs] for cs in cited] == [[1], [2], [3], [4]]
+        assert [cs[0].text for cs in cited] == [sentences[i] for i in order]
+        for cs in cited:
+            for c in cs:
+                assert c.language == lang and p.article_text(ARTICLE, lang)[c.start : c.end] == c.text
+        assert [c.n for c in summary.sources()] == [1, 2, 3, 4]
+
+
+def test_urdu_is_extractive_and_english_written_by_the_model(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    result = summary_pipeline([_reply(REWRITES)]).summarize()
+    order = _order()
+    ur, en = result.summaries["ur"], result.summaries["en"]
+    assert ur.method == "extractive" and en.method == "abstractive"
+    assert ur.headline is not None and ur.headline.text == UR_SENTENCES[order[0]]
+    assert [pt.text for pt in ur.points] == [UR_SENTENCES[i] for i in order[1:]]
+    assert en.headline is not None and en.headline.text == REWRITES[order[0]]
+    assert [pt.text for pt in en.points] == [REWRITES[i] for i in order[1:]]
+    assert result.consistency["checked"] == 3 and result.consistency["mismatches"] == []
+
+
+def test_json_has_the_headline_field(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    data = summary_pipeline([_reply(REWRITES)]).summarize().to_json()
+    for lang in ("ur", "en"):
+        assert set(data["summaries"][lang]) == {"headline", "points", "method"}
+        assert data["summaries"][lang]["headline"]["citations"][0]["n"] == 1
+
+
+def test_a_point_with_a_wrong_number_is_replaced_by_its_sentence(
+    summary_pipeline: Callable[[list[str]], Pipeline],
+) -> None:
+    bad = list(REWRITES)
+    bad[1] = bad[1].replace("6 children", "9 children")
+    en = summary_pipeline([_reply(bad)]).summarize().summaries["en"]
+    texts = [en.headline.text if en.headline else ""] + [pt.text for pt in en.points]
+    assert EN_SENTENCES[1] in texts and bad[1] not in texts
+
+
+def test_a_point_the_model_left_out_is_its_sentence(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    reply = "\n".join(line for line in _reply(REWRITES).split("\n") if not line.startswith("[3]"))
+    en = summary_pipeline([reply]).summarize().summaries["en"]
+    assert en.points[1].text == EN_SENTENCES[_order()[2]]
+
+
+def test_stream_gives_urdu_first_then_english_point_by_point(
+    summary_pipeline: Callable[[list[str]], Pipeline],
+) -> None:
+    p = summary_pipeline([_reply(REWRITES)])
+    steps = [(s.fraction, s.done, {k: _count(v) for k, v in s.result.summaries.items()}) for s in p.summarize_stream()]
+    assert steps[0][2] == {"ur": 4}  # the Urdu summary, with no English yet
+    english = [counts.get("en", 0) for _, _, counts in steps]
+    assert english[1:] == sorted(english[1:]) and english[-1] == 4 and len(set(english)) == 5  # 0,1,2,3,4
+    fractions = [f for f, _, _ in steps]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and steps[-1][1]
+    assert len(_gen(p).prompts) == 1  # one model call for all the points
+
+
+def _count(summary: Summary) -> int:
+    return len(summary.points) + (summary.headline is not None)
+
+
+def test_urdu_alone_calls_no_model(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    p = summary_pipeline([])
+    result = p.summarize(lang="ur")
+    assert list(result.summaries) == ["ur"] and _gen(p).prompts == []
+
+
+def test_sentences_beyond_the_context_window_go_in_several_calls(
+    summary_pipeline: Callable[[list[str]], Pipeline],
+) -> None:
+    p = summary_pipeline([])
+    gen = _gen(p)
+    instructions = gen.count_tokens(WRITE_SYSTEM.format(language="English"))
+    gen.n_ctx = p.settings.max_summary_tokens + 64 + instructions + 80  # room for about two sentences
+    en = p.summarize(lang="en").summaries["en"]
+    assert len(gen.prompts) == 2
+    assert len(en.points) == 3  # every point is there (the model said nothing: its sentences)
+
+
+def test_cached_on_second_call_and_refresh_ignores_it(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    p = summary_pipeline([_reply(REWRITES), _reply(REWRITES)])
+    first = p.summarize()
+    assert len(_gen(p).prompts) == 1
+    second = p.summarize()
+    assert len(_gen(p).prompts) == 1 and second.to_json() == first.to_json()
+    p.summarize(refresh=True)
+    assert len(_gen(p).prompts) == 2
+
+
+def test_bad_language_is_usage_error(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
+    with pytest.raises(UsageError, match="--lang"):
+        summary_pipeline([]).summarize(lang="fr")

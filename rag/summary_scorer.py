@@ -6,7 +6,8 @@ centrality, overlap with the first sentence, numbers, name and time cues,
 quotation, reporting verbs); a linear model learned by
 `bench/train_summary_scorer.py` on XL-Sum Urdu (`shared/train/`) turns it into
 a score. The weights live in `summary_scorer.json` beside this module, with
-the data they were fitted on and the held-out curve they were chosen from.
+the data they were fitted on and the curve (on articles kept out of the
+fit) they were chosen from.
 
 Shortcuts: TF-IDF is computed within the article (its sentences are the
 documents), so no corpus vocabulary is shipped; name cues are capitalised
@@ -59,10 +60,10 @@ CUES: dict[str, LanguageCues] = {
     ),
     "en": LanguageCues(
         reporting=_set("said says told according claimed stated added"),
-        titles=_set("president minister prime dr general judge chief head spokesman spokeswoman officer police court"),
+        titles=_set("president minister prime dr general chief head spokesman spokeswoman officer police court"),
         time=_set(
             "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-            "august september october november december today yesterday year month week"
+            "august september october november december today yesterday year month"
         ),
         place=_set("city province district region country village capital in"),
         next_=_set("will would plan plans hearing next expected"),

@@ -3,24 +3,28 @@ language, each point citing its own numbered sentences.
 
 1. Plan (no model): the learned scorer (`summary_scorer`) scores every
    sentence of the original edition (Urdu when there is one). The headline
-   is the best-scored sentence; the points are chosen greedily for score,
-   for the kinds of fact not yet covered (who, where, when, how many, what
-   next) and against repeating a chosen sentence (TF-IDF cosine). A point may
-   take the next sentence along when it adds a kind of fact.
+   is the best-scored sentence; the points are chosen greedily for score, for
+   the kinds of fact not yet covered (who, where, when, how many, what next),
+   for numbers not yet stated, against quotations and against repeating a
+   chosen sentence (TF-IDF cosine). A point takes the next sentences of its
+   paragraph while they add facts; the publisher's bullet highlights are
+   preferred.
 2. Urdu (no model; the default model cannot write Urdu): each point is its
-   sentences, each cut to the clause that holds its facts when a clean
+   sentences, each cut to the clause that holds its numbers when a clean
    clause boundary exists; the citation stays the whole sentence.
 3. English, when the chat model reads and writes English: the aligned
    sentences of the English edition, rewritten by the model as one complete
-   sentence per point and streamed point by point. A written point whose
-   numbers or names are not in its cited sentences is replaced by them.
-   The model reads only the planned sentences, never the whole article; when
-   even those exceed its context window they are sent in several calls.
+   sentence per point (a point of several sentences merges them and cites
+   them all), streamed point by point. A written point whose numbers or names
+   are not in its cited sentences, or that drops one of their numbers, is
+   replaced by the sentences. The model reads only the planned sentences,
+   never the whole article; when even those exceed its context window they
+   are sent in several calls.
 4. A consistency check compares numbers across languages.
 
 `summarize_stream` yields the result as it grows (the Urdu summary first,
 then each English point); `summarize` returns the finished one. Finished
-bilingual results are cached per article."""
+bilingual results are cached per article (`_cache_path`)."""
 
 from __future__ import annotations
 
@@ -282,17 +286,15 @@ def _verified(text: str, source: str) -> bool:
 
 
 def _batches(p: Pipeline, originals: list[str], lang: str) -> list[list[int]]:
-    """Item indices per model call: all at once when they fit the context window."""
-    gen = p.llm_spec()
-    budget = getattr(gen, "n_ctx", 4096) - p.settings.max_summary_tokens - 64
-    count = getattr(gen, "count_tokens", None)
-    if count is None:
-        return [list(range(len(originals)))]
+    """Item indices per model call: all at once when they fit the context
+    window with the answer's budget, else as many calls as needed."""
+    gen = p.generator()
+    budget = gen.n_ctx - p.settings.max_summary_tokens - 64  # 64: the chat template's own tokens
+    start = gen.count_tokens(WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang]))
     batches: list[list[int]] = [[]]
-    used = count(WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang]))
-    start = used
+    used = start
     for i, text in enumerate(originals):
-        need = count(text) + 8
+        need = gen.count_tokens(text) + 8  # 8: the "[n] " marker and line break
         if batches[-1] and used + need > budget:
             batches.append([])
             used = start

@@ -183,7 +183,8 @@ def features(sentences: list[str], lang: str) -> np.ndarray:
     terms = [set(_terms(s)) for s in sentences]
     counts = Counter(t for ts in terms for t in ts)
     frequency = {t: c / n for t, c in counts.items()}
-    topic = {t for t, c in counts.most_common(10) if c > 1}
+    # sorted, so that ties do not depend on set order (hash randomisation)
+    topic = {t for t, c in sorted(counts.items(), key=lambda tc: (-tc[1], tc[0]))[:10] if c > 1}
     first = terms[0]
     for i, s in enumerate(sentences):
         toks = set(normalize(s).split())
@@ -200,7 +201,7 @@ def features(sentences: list[str], lang: str) -> np.ndarray:
             central[i],
             tf_central[i],
             1.0 / (1 + rank[i]),
-            sum(frequency[t] for t in ts) / (len(ts) or 1),
+            sum(frequency[t] for t in sorted(ts)) / (len(ts) or 1),
             expected[i],
             len(ts & first) / (len(ts | first) or 1) if i else 0.0,
             len(ts & topic) / (len(ts) or 1),

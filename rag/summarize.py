@@ -15,11 +15,10 @@ language, each point citing its own numbered sentences.
 3. English, when the chat model reads and writes English: the aligned
    sentences of the English edition, rewritten by the model as one complete
    sentence per point (a point of several sentences merges them and cites
-   them all), streamed point by point. A written point whose numbers or names
-   are not in its cited sentences, or that drops one of their numbers, is
-   replaced by the sentences. The model reads only the planned sentences,
-   never the whole article; when even those exceed its context window they
-   are sent in several calls.
+   them all), one model call per point. A written point whose numbers or
+   names are not in its cited sentences, or that drops one of their numbers,
+   is replaced by the sentences. The model reads one point's sentences at a
+   time, never the whole article, so a long article needs no map-reduce.
 4. A consistency check compares numbers across languages.
 
 `summarize_stream` yields the result as it grows (the Urdu summary first,
@@ -30,9 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
 import re
-import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +65,16 @@ MAX_POINT_WORDS = 70  # a point of several sentences stays readable at a glance
 FORMAT_VERSION = 3
 
 WRITE_SYSTEM = (
-    "You write the points of a news summary in {language} from numbered extracts of one article.\n"
-    "For each numbered extract, write one complete sentence (at most 30 words) that states its facts: "
+    "You rewrite an extract of a news article as one point of its summary, in {language}.\n"
+    "Write one complete sentence (at most 30 words) that states the facts of the extract: "
     "who did what, where, when and how many.\n"
     "Name the people and bodies instead of writing he, she or they. Keep every number exactly as written. "
     "Do not add anything that is not in the extract.\n"
-    "Answer with the same numbers, one sentence per line, like:\n[1] sentence\n[2] sentence"
+    "Answer with the sentence only."
 )
+# Generation budget of one point: about 60 words, twice the 30 the prompt asks for.
+POINT_TOKENS = 96
+CHAT_TEMPLATE_TOKENS = 64  # room for the chat template's own tokens
 
 
 # --- plan -----------------------------------------------------------------------------
@@ -285,77 +285,34 @@ def _verified(text: str, source: str) -> bool:
     return grounding.verify_answer(text, [source]).ok and numbers(text) >= (numbers(source) - {"1"})
 
 
-def _batches(p: Pipeline, originals: list[str], lang: str) -> list[list[int]]:
-    """Item indices per model call: all at once when they fit the context
-    window with the answer's budget, else as many calls as needed."""
+def _fits(p: Pipeline, system: str, text: str) -> bool:
     gen = p.generator()
-    budget = gen.n_ctx - p.settings.max_summary_tokens - 64  # 64: the chat template's own tokens
-    start = gen.count_tokens(WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang]))
-    batches: list[list[int]] = [[]]
-    used = start
-    for i, text in enumerate(originals):
-        need = gen.count_tokens(text) + 8  # 8: the "[n] " marker and line break
-        if batches[-1] and used + need > budget:
-            batches.append([])
-            used = start
-        batches[-1].append(i)
-        used += need
-    return batches
+    need = gen.count_tokens(system) + gen.count_tokens(text) + POINT_TOKENS + CHAT_TEMPLATE_TOKENS
+    return need <= gen.n_ctx
+
+
+_MARK = re.compile(r"^\s*(?:\[\d+\]|[-*•]|\d+[.)])\s*")
 
 
 def write_points(p: Pipeline, originals: list[str], lang: str) -> Iterator[tuple[int, str]]:
-    """(index, point) as the model finishes each line; a point that fails
-    verification, or that the model left out, is its sentences."""
-    for batch in _batches(p, originals, lang):
-        numbered = "\n".join(f"[{k}] {originals[i]}" for k, i in enumerate(batch, start=1))
-        messages = [
-            {"role": "system", "content": WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])},
-            {"role": "user", "content": numbered},
-        ]
-        done: set[int] = set()
-        for k, text in _stream_lines(p, messages):
-            if 1 <= k <= len(batch) and k not in done:
-                done.add(k)
-                i = batch[k - 1]
-                yield i, text if _verified(text, originals[i]) else originals[i]
-        for k, i in enumerate(batch, start=1):
-            if k not in done:
-                yield i, originals[i]
-
-
-_LINE = re.compile(r"^\s*\[(\d+)\]\s*(.+?)\s*$")
-_END = object()
-
-
-def _stream_lines(p: Pipeline, messages: list[dict[str, str]]) -> Iterator[tuple[int, str]]:
-    """Numbered lines of the model's reply, each as soon as it is complete.
-    The model runs in a thread that feeds its tokens into a queue."""
-    tokens: queue.Queue[object] = queue.Queue()
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            p.generator().chat(messages, max_tokens=p.settings.max_summary_tokens, on_token=tokens.put)
-        except BaseException as exc:  # handed to the reader below
-            failure.append(exc)
-        finally:
-            tokens.put(_END)
-
-    threading.Thread(target=run, name="khabar-summary", daemon=True).start()
-    buffer = ""
-    while True:
-        token = tokens.get()
-        if token is _END:
-            break
-        buffer += str(token)
-        while "\n" in buffer:
-            line, buffer = buffer.split("\n", 1)
-            if m := _LINE.match(line):
-                yield int(m.group(1)), m.group(2)
-    if failure:
-        raise failure[0]
-    if m := _LINE.match(buffer):
-        yield int(m.group(1)), m.group(2)
+    """(index, point), one model call per point so that the first point comes
+    as soon as it is written. The instructions are the same for every call,
+    so llama.cpp re-uses them from its cache and only the extract is read
+    anew. A point that fails verification is its sentences; so is one whose
+    sentences do not fit the context window (the model never reads more than
+    one point's sentences, so the article's length does not matter)."""
+    system = WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])
+    for i, original in enumerate(originals):
+        if not _fits(p, system, original):
+            yield i, original
+            continue
+        reply = p.generator().chat(
+            [{"role": "system", "content": system}, {"role": "user", "content": original}],
+            max_tokens=POINT_TOKENS,
+        )
+        lines = [x for x in reply.strip().splitlines() if x.strip()]
+        text = _MARK.sub("", lines[0]).strip() if lines else ""
+        yield i, text if _verified(text, original) else original
 
 
 # --- assembly ---------------------------------------------------------------------------

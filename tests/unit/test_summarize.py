@@ -1,6 +1,6 @@
 """Summaries on the fakes: the plan (learned scores, fact-kind coverage), Urdu
-clauses, the headline, English points written per item and verified, citation
-numbers per language, streaming, batching, and the cache."""
+clauses, the headline, English points written one call each and verified,
+citation numbers per language, streaming, the context guard, and the cache."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from rag.config import Settings
 from rag.errors import UsageError
 from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
-from rag.summarize import WRITE_SYSTEM, facets, plan, shorten
+from rag.summarize import CHAT_TEMPLATE_TOKENS, POINT_TOKENS, WRITE_SYSTEM, facets, plan, shorten
 from rag.types import Summary
 
 MakePipeline = Callable[..., Pipeline]
@@ -39,8 +39,9 @@ def _order() -> list[int]:
     return [layout.headline] + [i for g in layout.points for i in g]
 
 
-def _reply(rewrites: list[str]) -> str:
-    return "\n".join(f"[{k}] {rewrites[i]}" for k, i in enumerate(_order(), start=1))
+def _replies(rewrites: list[str]) -> list[str]:
+    """The model's replies, one call per item (headline first)."""
+    return [rewrites[i] for i in _order()]
 
 
 @pytest.fixture
@@ -110,7 +111,7 @@ def test_shorten_keeps_the_sentence_when_numbers_are_spread_or_it_is_short() -> 
 def test_headline_and_points_per_language_with_their_own_citations(
     summary_pipeline: Callable[[list[str]], Pipeline],
 ) -> None:
-    p = summary_pipeline([_reply(REWRITES)])
+    p = summary_pipeline(_replies(REWRITES))
     result = p.summarize()
     assert set(result.summaries) == {"ur", "en"}
     order = _order()
@@ -128,7 +129,7 @@ def test_headline_and_points_per_language_with_their_own_citations(
 
 
 def test_urdu_is_extractive_and_english_written_by_the_model(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
-    result = summary_pipeline([_reply(REWRITES)]).summarize()
+    result = summary_pipeline(_replies(REWRITES)).summarize()
     order = _order()
     ur, en = result.summaries["ur"], result.summaries["en"]
     assert ur.method == "extractive" and en.method == "abstractive"
@@ -140,7 +141,7 @@ def test_urdu_is_extractive_and_english_written_by_the_model(summary_pipeline: C
 
 
 def test_json_has_the_headline_field(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
-    data = summary_pipeline([_reply(REWRITES)]).summarize().to_json()
+    data = summary_pipeline(_replies(REWRITES)).summarize().to_json()
     for lang in ("ur", "en"):
         assert set(data["summaries"][lang]) == {"headline", "points", "method"}
         assert data["summaries"][lang]["headline"]["citations"][0]["n"] == 1
@@ -151,28 +152,36 @@ def test_a_point_with_a_wrong_number_is_replaced_by_its_sentence(
 ) -> None:
     bad = list(REWRITES)
     bad[1] = bad[1].replace("6 children", "9 children")
-    en = summary_pipeline([_reply(bad)]).summarize().summaries["en"]
+    en = summary_pipeline(_replies(bad)).summarize().summaries["en"]
     texts = [en.headline.text if en.headline else ""] + [pt.text for pt in en.points]
     assert EN_SENTENCES[1] in texts and bad[1] not in texts
 
 
-def test_a_point_the_model_left_out_is_its_sentence(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
-    reply = "\n".join(line for line in _reply(REWRITES).split("\n") if not line.startswith("[3]"))
-    en = summary_pipeline([reply]).summarize().summaries["en"]
+def test_an_empty_reply_gives_the_sentence_and_markers_are_cut(
+    summary_pipeline: Callable[[list[str]], Pipeline],
+) -> None:
+    replies = _replies(REWRITES)
+    replies[2] = "\n"
+    replies[3] = "- " + replies[3] + "\nAnything after the first line is ignored."
+    en = summary_pipeline(replies).summarize().summaries["en"]
     assert en.points[1].text == EN_SENTENCES[_order()[2]]
+    assert en.points[2].text == REWRITES[_order()[3]]
 
 
 def test_stream_gives_urdu_first_then_english_point_by_point(
     summary_pipeline: Callable[[list[str]], Pipeline],
 ) -> None:
-    p = summary_pipeline([_reply(REWRITES)])
+    p = summary_pipeline(_replies(REWRITES))
     steps = [(s.fraction, s.done, {k: _count(v) for k, v in s.result.summaries.items()}) for s in p.summarize_stream()]
     assert steps[0][2] == {"ur": 4}  # the Urdu summary, with no English yet
     english = [counts.get("en", 0) for _, _, counts in steps]
     assert english[1:] == sorted(english[1:]) and english[-1] == 4 and len(set(english)) == 5  # 0,1,2,3,4
     fractions = [f for f, _, _ in steps]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and steps[-1][1]
-    assert len(_gen(p).prompts) == 1  # one model call for all the points
+    assert len(_gen(p).prompts) == 4  # one model call per point, headline included
+    system, user = _gen(p).prompts[0]
+    assert system["content"] == WRITE_SYSTEM.format(language="English")
+    assert user["content"] == EN_SENTENCES[_order()[0]]
 
 
 def _count(summary: Summary) -> int:
@@ -185,26 +194,25 @@ def test_urdu_alone_calls_no_model(summary_pipeline: Callable[[list[str]], Pipel
     assert list(result.summaries) == ["ur"] and _gen(p).prompts == []
 
 
-def test_sentences_beyond_the_context_window_go_in_several_calls(
+def test_sentences_beyond_the_context_window_are_kept_without_a_call(
     summary_pipeline: Callable[[list[str]], Pipeline],
 ) -> None:
     p = summary_pipeline([])
     gen = _gen(p)
-    instructions = gen.count_tokens(WRITE_SYSTEM.format(language="English"))
-    gen.n_ctx = p.settings.max_summary_tokens + 64 + instructions + 80  # room for about two sentences
+    gen.n_ctx = POINT_TOKENS + CHAT_TEMPLATE_TOKENS + gen.count_tokens(WRITE_SYSTEM.format(language="English")) + 5
     en = p.summarize(lang="en").summaries["en"]
-    assert len(gen.prompts) == 2
-    assert len(en.points) == 3  # every point is there (the model said nothing: its sentences)
+    assert gen.prompts == []
+    assert [pt.text for pt in en.points] == [EN_SENTENCES[i] for i in _order()[1:]]
 
 
 def test_cached_on_second_call_and_refresh_ignores_it(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:
-    p = summary_pipeline([_reply(REWRITES), _reply(REWRITES)])
+    p = summary_pipeline(_replies(REWRITES) * 2)
     first = p.summarize()
-    assert len(_gen(p).prompts) == 1
+    assert len(_gen(p).prompts) == 4
     second = p.summarize()
-    assert len(_gen(p).prompts) == 1 and second.to_json() == first.to_json()
+    assert len(_gen(p).prompts) == 4 and second.to_json() == first.to_json()
     p.summarize(refresh=True)
-    assert len(_gen(p).prompts) == 2
+    assert len(_gen(p).prompts) == 8
 
 
 def test_bad_language_is_usage_error(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:

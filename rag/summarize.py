@@ -42,7 +42,7 @@ from .answer import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .prompts import LANGUAGE_NAMES
 from .summary_scorer import CUES, SentenceScorer, default_scorer, tfidf_vectors
-from .text import latin_names, normalize, numbers
+from .text import latin_names, normalize, numbers, split_sentences
 from .types import Citation, Passage, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
@@ -75,6 +75,10 @@ WRITE_SYSTEM = (
 # Generation budget of one point: about 60 words, twice the 30 the prompt asks for.
 POINT_TOKENS = 96
 CHAT_TEMPLATE_TOKENS = 64  # room for the chat template's own tokens
+# A single sentence this short is already the point the prompt asks for (30
+# words), unless it opens with a word that needs the sentence before it.
+SHORT_POINT_WORDS = 30
+NEEDS_CONTEXT = {"en": re.compile(r"^\W*(?:he|she|they|it|this|these|those|his|her|their)\b", re.IGNORECASE)}
 
 
 # --- plan -----------------------------------------------------------------------------
@@ -300,9 +304,15 @@ def write_points(p: Pipeline, originals: list[str], lang: str) -> Iterator[tuple
     so llama.cpp re-uses them from its cache and only the extract is read
     anew. A point that fails verification is its sentences; so is one whose
     sentences do not fit the context window (the model never reads more than
-    one point's sentences, so the article's length does not matter)."""
+    one point's sentences, so the article's length does not matter). A
+    single short sentence that stands on its own is kept without a call."""
     system = WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])
+    needs_context = NEEDS_CONTEXT.get(lang)
     for i, original in enumerate(originals):
+        short = len(split_sentences(original)) == 1 and len(original.split()) <= SHORT_POINT_WORDS
+        if short and needs_context is not None and not needs_context.match(original):
+            yield i, original  # already a short complete sentence: no model call
+            continue
         if not _fits(p, system, original):
             yield i, original
             continue

@@ -5,10 +5,12 @@ citation numbers per language, streaming, the context guard, and the cache."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES
 
+from rag import summarize as summarize_module
 from rag.config import Settings
 from rag.errors import UsageError
 from rag.llm import ScriptedGenerator
@@ -45,7 +47,12 @@ def _replies(rewrites: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def summary_pipeline(make_pipeline: MakePipeline, settings: Settings) -> Callable[[list[str]], Pipeline]:
+def summary_pipeline(
+    make_pipeline: MakePipeline, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[list[str]], Pipeline]:
+    """The fake article with 4 points; its English sentences are all short, so
+    the skip for short sentences is turned off here to exercise the model."""
+    monkeypatch.setattr(summarize_module, "SHORT_POINT_WORDS", 0)
     s = settings.model_copy(update={"summary_points": 4})
 
     def make(replies: list[str]) -> Pipeline:
@@ -203,6 +210,29 @@ def test_sentences_beyond_the_context_window_are_kept_without_a_call(
     en = p.summarize(lang="en").summaries["en"]
     assert gen.prompts == []
     assert [pt.text for pt in en.points] == [EN_SENTENCES[i] for i in _order()[1:]]
+
+
+def test_short_sentences_that_stand_alone_are_kept_without_a_call(
+    make_pipeline: MakePipeline, settings: Settings
+) -> None:
+    p = make_pipeline([], settings_=settings.model_copy(update={"summary_points": 4}))
+    p.index()
+    en = p.summarize(lang="en").summaries["en"]
+    assert _gen(p).prompts == []
+    assert [pt.text for pt in en.points] == [EN_SENTENCES[i] for i in _order()[1:]]
+
+
+def test_a_short_sentence_that_opens_with_a_pronoun_is_still_rewritten(
+    make_pipeline: MakePipeline, settings: Settings, articles_dir: Path
+) -> None:
+    en_file = articles_dir / f"{ARTICLE}.en.txt"
+    text = en_file.read_text(encoding="utf-8").replace("The suspects sold", "They sold")
+    en_file.write_text(text, encoding="utf-8")
+    p = make_pipeline(["The suspects sold the videos on the dark web."] * 4, settings_=settings.model_copy(update={"summary_points": 4}))
+    p.index()
+    en = p.summarize(lang="en").summaries["en"]
+    assert len(_gen(p).prompts) == 1 and _gen(p).prompts[0][1]["content"].startswith("They sold")
+    assert "The suspects sold the videos on the dark web." in [pt.text for pt in en.points]
 
 
 def test_cached_on_second_call_and_refresh_ignores_it(summary_pipeline: Callable[[list[str]], Pipeline]) -> None:

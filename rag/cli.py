@@ -170,21 +170,35 @@ def chat(ctx: click.Context, article: str | None) -> None:
 
 
 def summary_markdown(result: Any) -> str:
+    """The summaries as Markdown: per language the headline in bold, the
+    numbered points with their citation markers, and a Sources list of every
+    cited sentence under the same numbers as in the JSON."""
     lines = [f"# Summary of {result.article}", ""]
     titles = {"ur": "اردو", "en": "English"}
     for lang, s in result.summaries.items():
         lines.append(f"## {titles.get(lang, lang)}")
         lines.append("")
         if s.refused:
-            lines.append(f"_Not produced: {s.reason}._")
+            lines += [f"_Not produced: {s.reason}._", ""]
+            continue
+        if s.headline is not None:
+            lines += [f"**{s.headline.text}** {_markers(s.headline)}".rstrip(), ""]
         for pt in s.points:
-            refs = ", ".join(f"{c.start}-{c.end}" for c in pt.citations)
-            lines.append(f"- {pt.text} [{refs}]")
+            lines.append(f"- {pt.text} {_markers(pt)}".rstrip())
         lines.append("")
+        sources = s.sources()
+        if sources:
+            lines += ["Sources:", ""]
+            lines += [f"[{c.n}] {c.text} ({c.article}, characters {c.start}-{c.end})  " for c in sources]
+            lines.append("")
     mism = result.consistency.get("mismatches") or []
     if mism:
         lines.append(f"**Consistency warnings:** {len(mism)} point pairs disagree on numbers: {mism}")
     return "\n".join(lines) + "\n"
+
+
+def _markers(point: Any) -> str:
+    return "".join(f"[{c.n}]" for c in point.citations)
 
 
 @cli.command()

@@ -4,7 +4,7 @@ are built around it; models load on first use and stay loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -18,7 +18,7 @@ from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import aligned_groups
 from .store import Store
-from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult
+from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
 
 
 class PipelineLike(Protocol):
@@ -39,6 +39,10 @@ class PipelineLike(Protocol):
     ) -> Answer: ...
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult: ...
+
+    def summarize_stream(
+        self, article: str | None = None, lang: str = "both", *, refresh: bool = False
+    ) -> Iterator[SummaryProgress]: ...
 
     def index(self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None) -> dict[str, Any]: ...
 
@@ -169,6 +173,14 @@ class Pipeline:
         from .summarize import summarize
 
         return summarize(self, article, lang, refresh=refresh)
+
+    def summarize_stream(
+        self, article: str | None = None, lang: str = "both", *, refresh: bool = False
+    ) -> Iterator[SummaryProgress]:
+        """The summary as it grows: Urdu at once, then English point by point."""
+        from .summarize import summarize_stream
+
+        return summarize_stream(self, article, lang, refresh=refresh)
 
     def articles(self) -> list[ArticleInfo]:
         manifest = self.store().manifest

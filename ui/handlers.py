@@ -117,32 +117,40 @@ class Handlers:
         """A new conversation: empty chat, no history, empty evidence panel."""
         return [], [], render.evidence_html([], self.article_text)
 
-    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> tuple[Any, ...]:
+    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> Iterator[tuple[Any, ...]]:
+        """Both summaries as they grow: the Urdu one at once, then each English
+        point, the progress bar moving per step; the Markdown file at the end."""
         if not article:
             raise gr.Error("Choose an article first.")
-        progress(0.1, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
+        progress(0.0, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
         try:
-            result = self.pipeline.summarize(article, "both", refresh=refresh)
+            for step in self.pipeline.summarize_stream(article, "both", refresh=refresh):
+                progress(step.fraction, desc=step.stage)
+                result = step.result
+                pending = "" if step.done else step.stage
+                if step.done:
+                    folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
+                    path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
+                    path.write_text(render.summary_markdown(result), encoding="utf-8")
+                    download: Any = gr.DownloadButton(value=str(path), interactive=True)
+                else:
+                    download = gr.DownloadButton(interactive=False)
+                yield (
+                    render.summary_html(result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending),
+                    render.summary_html(result.summaries.get("en"), "en", pending),
+                    render.consistency_html(result.consistency) if step.done else "",
+                    download,
+                )
         except KhabarError as err:
             raise gr.Error(str(err)) from None
-        progress(1.0, desc="Done")
-        folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
-        path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
-        path.write_text(render.summary_markdown(result), encoding="utf-8")
-        return (
-            render.summary_html(result.summaries.get("ur"), "ur"),
-            render.summary_html(result.summaries.get("en"), "en"),
-            render.consistency_html(result.consistency),
-            gr.DownloadButton(value=str(path), interactive=True),
-        )
 
-    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
         """Both summaries (cached if the pipeline has them), consistency warnings, a Markdown file."""
-        return self._summarize(article, False, progress)
+        yield from self._summarize(article, False, progress)
 
-    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
         """As `summarize`, but generated afresh."""
-        return self._summarize(article, True, progress)
+        yield from self._summarize(article, True, progress)
 
     def add_article(self, file_path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """Validate, save and index one uploaded article; a refused file changes nothing.

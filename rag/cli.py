@@ -15,6 +15,7 @@ import click
 
 from .config import Settings
 from .errors import KhabarError, UsageError
+from .inputs import clean_text, decode_line
 
 
 class _Group(click.Group):
@@ -104,24 +105,50 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
     questions from standard input, one a line (models loaded once)."""
     p = _pipeline(ctx)
     if question == "-":
-        for line in sys.stdin:
-            q = line.strip()
-            if not q:
-                continue
+        # bytes, decoded line by line: one line that is not UTF-8 is reported
+        # and the lines after it are still answered
+        for number, raw in enumerate(_stdin_lines(), start=1):
             try:
-                out = p.ask(q, k=k, article=article).to_json()
-            except UsageError as err:
-                out = {"question": q, "error": str(err)}
+                q = decode_line(raw).strip()
+            except UnicodeDecodeError as exc:
+                out: dict[str, Any] = {
+                    "line": number,
+                    "question": raw.decode("utf-8", errors="replace").strip(),
+                    "error": f"Line {number} is not UTF-8 (byte {exc.start} cannot be decoded): save the questions as UTF-8.",
+                }
+            else:
+                if not q:
+                    continue
+                try:
+                    out = p.ask(q, k=k, article=article).to_json()
+                except KhabarError as err:
+                    out = {"line": number, "question": clean_text(q), "error": str(err)}
             if as_json:
-                click.echo(json.dumps(out, ensure_ascii=False))
+                click.echo(_json_line(out))
             else:
                 click.echo(out.get("answer", out.get("error")))
             sys.stdout.flush()
         return
     if as_json:
-        click.echo(json.dumps(p.ask(question, k=k, article=article).to_json(), ensure_ascii=False))
+        click.echo(_json_line(p.ask(question, k=k, article=article).to_json()))
         return
     _ask_and_print(p, question, k=k, article=article)
+
+
+def _stdin_lines() -> Any:
+    """Standard input as lines of bytes (text mode would fail on the first bad byte)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return iter(stream.readline, b"")
+    return (line.encode("utf-8", errors="surrogateescape") for line in sys.stdin)
+
+
+def _json_line(out: dict[str, Any]) -> str:
+    """One JSON object; any character that cannot be written as UTF-8 is escaped."""
+    try:
+        return json.dumps(out, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(out, ensure_ascii=True)
 
 
 def _ask_and_print(p: Any, question: str, **kwargs: Any) -> Any:

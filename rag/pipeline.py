@@ -169,7 +169,8 @@ class Pipeline:
         return summarize(self, article, lang, refresh=refresh)
 
     def articles(self) -> list[ArticleInfo]:
-        manifest = self.store().manifest
+        store = self.store()
+        manifest = store.manifest
         out: dict[str, ArticleInfo] = {}
         for info in manifest.editions.values():
             a = out.setdefault(info["article"], ArticleInfo(info["article"], {}, ""))
@@ -177,6 +178,8 @@ class Pipeline:
                 "path": info["path"],
                 "sentences": info["sentences"],
                 "provenance": info.get("meta", {}).get("provenance", "original"),
+                # sentences that address the assistant: never quoted or sent to the model
+                "flagged": store.flagged_count(info["article"], info["language"]),
             }
             a.indexed_at = max(a.indexed_at, info.get("indexed_at", ""))
         return [out[k] for k in sorted(out)]

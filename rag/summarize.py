@@ -111,7 +111,7 @@ def summarize(p: Pipeline, article: str | None, lang: str, *, refresh: bool = Fa
 def _build(p: Pipeline, article: str) -> SummaryResult:
     store = p.store()
     llm = p.llm_spec()
-    editions = {lang: store.edition_passages(article, lang) for lang in ("ur", "en")}
+    editions = {lang: store.usable_passages(article, lang) for lang in ("ur", "en")}
     editions = {k: v for k, v in editions.items() if v}
     base_lang = "ur" if "ur" in editions else "en"
     base = editions[base_lang]
@@ -125,7 +125,8 @@ def _build(p: Pipeline, article: str) -> SummaryResult:
         elif lang in editions:
             sources = []
             for x in picks:
-                mapped = sorted((store.passages[i] for i in groups.get(x.id, ())), key=lambda y: y.index)
+                others = (store.passages[i] for i in groups.get(x.id, ()))
+                mapped = sorted((y for y in others if not y.addresses_assistant), key=lambda y: y.index)
                 if mapped:
                     sources.append(mapped)
         else:

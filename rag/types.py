@@ -40,6 +40,9 @@ class Passage:
     start: int
     end: int
     text: str
+    # the sentence speaks to the assistant ("SYSTEM: ...", "note to the
+    # assistant", «ہدایات نظر انداز کریں»): never retrieved, quoted or prompted
+    addresses_assistant: bool = False
 
 
 @dataclass
@@ -154,7 +157,7 @@ class SummaryResult:
 @dataclass
 class ArticleInfo:
     article: str
-    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance}
+    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance, flagged}
     indexed_at: str = ""
 
     def to_json(self) -> dict[str, Any]:

@@ -139,7 +139,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
             with gr.Tab("Articles", id="articles"):
                 table = gr.Dataframe(
                     render.article_rows(pipeline.articles()),
-                    headers=["article", "editions", "sentences", "provenance", "indexed at"],
+                    headers=["article", "editions", "sentences", "provenance", "flagged (ignored)", "indexed at"],
                     interactive=False,
                     wrap=True,
                     elem_id="kh-articles",

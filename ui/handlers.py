@@ -6,6 +6,7 @@ pipeline: `Handlers(FakePipeline(), settings).chat(...)` is the chat function.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,6 +178,9 @@ class Handlers:
             return self.pipeline.ask(question, article=scope).to_json()
         except KhabarError as err:
             raise gr.Error(str(err)) from None
+        except Exception as exc:  # never `{"error": null}`: say what failed, without a traceback
+            logging.getLogger(__name__).exception("api_ask failed")
+            raise gr.Error(f"The question could not be answered ({type(exc).__name__}); the server log has the details.") from None
 
     def api_summarize(self, article: str = "", refresh: bool = False) -> dict[str, Any]:
         """Both summaries of one article: the same JSON as `khabar summarize --json`."""
@@ -184,3 +188,6 @@ class Handlers:
             return self.pipeline.summarize(article or None, "both", refresh=refresh).to_json()
         except KhabarError as err:
             raise gr.Error(str(err)) from None
+        except Exception as exc:
+            logging.getLogger(__name__).exception("api_summarize failed")
+            raise gr.Error(f"The summary could not be made ({type(exc).__name__}); the server log has the details.") from None

@@ -281,20 +281,47 @@ def translate(ctx: click.Context, article: str, target: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--auth", default=None, help="USER:PASSWORD, required when binding beyond loopback.")
+@click.option(
+    "--auth",
+    default=None,
+    envvar="KHABAR_AUTH",
+    show_envvar=True,
+    help="USER:PASSWORD, required when binding beyond loopback. Prefer KHABAR_AUTH or --auth-file: "
+    "a command-line password is visible to every user in `ps`.",
+)
+@click.option(
+    "--auth-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read USER:PASSWORD from the first line of this file (keep it readable by you only).",
+)
 @click.option("--insecure", is_flag=True, help="Allow a non-loopback bind without --auth (prints a warning).")
 @click.pass_context
-def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: bool) -> None:
+def ui(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: Path | None, insecure: bool) -> None:
     """Serve the chat app (Gradio) on http://HOST:PORT."""
     import threading
 
     from ui.app import check_bind, launch  # gradio is imported only here
 
+    if auth_file is not None:
+        auth = _read_auth_file(auth_file)
     check_bind(host, auth=auth, insecure=insecure)
     p = _pipeline(ctx)
     # load the models and the article prefix while the page comes up
     threading.Thread(target=_warm_quietly, args=(p,), daemon=True).start()
     launch(p, host=host, port=port, auth=auth, insecure=insecure)
+
+
+def _read_auth_file(path: Path) -> str:
+    """USER:PASSWORD from the first line of a file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read --auth-file {path}: {exc}. Write USER:PASSWORD on its first line.") from None
+    first = lines[0].strip() if lines else ""
+    if not first:
+        raise UsageError(f"--auth-file {path} is empty: write USER:PASSWORD on its first line.")
+    return first
 
 
 def _warm_quietly(p: Any) -> None:

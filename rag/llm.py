@@ -177,14 +177,15 @@ class LlamaCppGenerator:
         deleted and logged, the context is reset, and False is returned: the
         question then re-reads the article, as on a first run."""
         import ctypes
-        import zipfile
-        import zlib
 
         import llama_cpp
         import numpy as np
 
         try:
-            with np.load(path, allow_pickle=False) as data:
+            data = np.load(path, allow_pickle=False)
+            if not hasattr(data, "files"):
+                raise ValueError("not an .npz archive")
+            with data:
                 ids = np.asarray(data["input_ids"])
                 raw = np.asarray(data["state"]).tobytes()
             if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or not 0 < len(ids) <= self.n_ctx or not raw:
@@ -192,7 +193,7 @@ class LlamaCppGenerator:
             buf = (ctypes.c_uint8 * len(raw)).from_buffer_copy(raw)
             if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(raw)) != len(raw):
                 raise ValueError(f"llama.cpp did not accept the {len(raw)}-byte state")
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile, zlib.error) as exc:
+        except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error, ValueError...: any damage costs only the re-read
             log.warning("damaged KV-cache file %s (%s: %s): deleted; the article is read again", path, type(exc).__name__, exc)
             path.unlink(missing_ok=True)
             llm.n_tokens = 0

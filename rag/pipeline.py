@@ -119,7 +119,7 @@ class Pipeline:
     def vocabulary(self, article: str, language: str) -> set[str]:
         key = (article, language)
         if key not in self._vocab:
-            self._vocab[key] = vocabulary([x.text for x in self.store().edition_passages(article, language)])
+            self._vocab[key] = vocabulary([x.text for x in self.store().usable_passages(article, language)])
         return self._vocab[key]
 
     def check_article(self, article: str) -> None:

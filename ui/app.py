@@ -8,9 +8,13 @@ with the pipeline running one request at a time, and the bind/auth check.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -226,6 +230,58 @@ def check_bind(host: str, auth: str | None = None, insecure: bool = False) -> tu
     return credentials
 
 
+class LoginGuard:
+    """Gradio's login check for one USER:PASSWORD, with throttling.
+
+    Gradio calls it with (username, password) and does not say which client
+    asks, so failures are counted for the whole server: every failed attempt
+    costs `delay` seconds, taken while holding a lock (parallel guesses wait
+    their turn), and after `free` failures in a row the login is locked for
+    `base_lock` seconds, doubling with each further failure up to `max_lock`;
+    while locked every attempt is refused unchecked. A success resets the
+    count. Comparisons are constant-time.
+    """
+
+    def __init__(
+        self,
+        user: str,
+        password: str,
+        *,
+        free: int = 5,
+        delay: float = 0.3,
+        base_lock: float = 2.0,
+        max_lock: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._user = user.encode("utf-8")
+        self._password = password.encode("utf-8")
+        self.free, self.delay, self.base_lock, self.max_lock = free, delay, base_lock, max_lock
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self.failures = 0
+        self.checked = 0  # attempts whose password was compared
+        self.locked_until = 0.0
+
+    def __call__(self, username: str, password: str) -> bool:
+        with self._lock:
+            if self._clock() < self.locked_until:
+                return False
+            self.checked += 1
+            user_ok = hmac.compare_digest(str(username).encode("utf-8", "replace"), self._user)
+            password_ok = hmac.compare_digest(str(password).encode("utf-8", "replace"), self._password)
+            if user_ok and password_ok:
+                self.failures = 0
+                return True
+            self.failures += 1
+            self._sleep(self.delay)
+            if self.failures >= self.free:
+                lock = min(self.max_lock, self.base_lock * 2 ** (self.failures - self.free))
+                self.locked_until = self._clock() + lock
+                print(f"khabar: {self.failures} failed logins in a row; logins refused for {lock:.0f} s", file=sys.stderr)
+            return False
+
+
 def launch(
     pipeline: PipelineLike,
     host: str = "127.0.0.1",
@@ -243,7 +299,7 @@ def launch(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=credentials,
+        auth=LoginGuard(*credentials) if credentials else None,
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,

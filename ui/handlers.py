@@ -6,6 +6,7 @@ pipeline: `Handlers(FakePipeline(), settings).chat(...)` is the chat function.
 
 from __future__ import annotations
 
+import html
 import logging
 import tempfile
 from collections.abc import Iterator
@@ -27,6 +28,11 @@ HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context
 
 Message = dict[str, str]
 Turn = tuple[str, Answer]
+
+
+def _esc(text: str) -> str:
+    """A file name or message made inert for the Markdown/HTML of status lines and toasts."""
+    return html.escape(text, quote=True)
 
 
 class Handlers:
@@ -153,18 +159,18 @@ class Handlers:
         try:
             saved = save_upload(Path(file_path), Path(file_path).name, Path(self.settings.articles_dir))
         except UsageError as err:
-            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
-        progress(0.0, desc=f"Indexing {saved.name}…")
+            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
+        progress(0.0, desc=f"Indexing {_esc(saved.name)}…")
         try:
             report = self.pipeline.index([saved], progress=lambda msg, frac: progress(frac, desc=msg))
         except KhabarError as err:
             saved.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
-            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         self._texts.clear()
         choices = self.article_choices()
         details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
         return (
-            f"✅ Added `{saved.name}` and indexed it. {details}".strip(),
+            f"✅ Added `{_esc(saved.name)}` and indexed it. {_esc(details)}".strip(),
             render.article_rows(self.pipeline.articles()),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),

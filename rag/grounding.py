@@ -192,7 +192,7 @@ def _negated(text: str) -> bool:
     return bool(toks & NEGATIONS)
 
 
-def verify_answer(answer: str, passages: Sequence[str], min_coverage: float = MIN_CONTENT_COVERAGE) -> Check:
+def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | None = None) -> Check:
     """Every number and capitalised name in the answer must occur in the
     passages; at least `min_coverage` of its content words too (an answer of
     three content words or more), and a negation in the answer needs one in
@@ -204,6 +204,8 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float = MI
     for name in sorted(latin_names(answer)):
         if name not in source_words and not any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
             bad.append(name)
+    if min_coverage is None:
+        min_coverage = MIN_CONTENT_COVERAGE
     share, missing = content_support(answer, passages)
     n_words = len([w for w in content_words(answer) if w not in GENERIC and not w.isdigit()])
     if n_words >= MIN_CONTENT_WORDS and share < min_coverage:

@@ -140,3 +140,18 @@ def test_upload_messages_never_carry_html_from_a_file_name(tmp_path: Path, name:
     status, *_ = handlers.add_article(str(src), progress=lambda *a, **k: None)
     assert status.startswith("❌")
     assert "<img" not in status and "&lt;img" in status
+
+
+def test_chat_shows_a_message_for_an_unexpected_failure(real_handlers: Handlers, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise TypeError("TextEncodeInput must be Union[...]")
+
+    monkeypatch.setattr(real_handlers.pipeline, "ask", broken)
+    *_, last = list(real_handlers.chat("How many children were rescued?", None, [], []))
+    messages = last[0]
+    assert "could not be answered (TypeError)" in messages[-1]["content"]
+
+
+def test_chat_question_of_bidi_controls_is_refused_as_empty(real_handlers: Handlers) -> None:
+    messages, box, pending = real_handlers.show_question("\u202e\u2066\x00", [])
+    assert pending == "" and messages == []

@@ -118,6 +118,11 @@ class Handlers:
         except KhabarError as err:
             messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
             yield list(messages), "", list(turns), gr.skip()
+        except Exception as exc:  # a message in the chat, never a bare "Error" toast
+            logging.getLogger(__name__).exception("chat failed")
+            message = f"The question could not be answered ({type(exc).__name__}); the server log has the details."
+            messages[-1] = {"role": "assistant", "content": render.error_html(message)}
+            yield list(messages), "", list(turns), gr.skip()
 
     def clear(self) -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""

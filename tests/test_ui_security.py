@@ -119,6 +119,24 @@ def test_forty_wrong_passwords_are_throttled() -> None:
     assert guard("editor", "s3cret") is False  # even the right password waits out the lock
 
 
+def test_forty_wrong_logins_over_http_are_throttled(tmp_path: Path) -> None:
+    import httpx
+
+    settings = Settings(articles_dir=tmp_path / "a", data_dir=tmp_path / "d")
+    app = launch(FakePipeline(token_delay=0), host="127.0.0.1", port=_free_port(), auth="editor:s3cret", settings=settings, block=False)
+    try:
+        base = app.local_url.rstrip("/")
+        t0 = time.perf_counter()
+        codes = [httpx.post(f"{base}/login", data={"username": "editor", "password": f"guess{i}"}).status_code for i in range(40)]
+        elapsed = time.perf_counter() - t0
+        assert set(codes) == {400}
+        assert elapsed >= 1.4, elapsed  # unthrottled, these 40 took well under that
+        # locked: even the right password is refused until the lock runs out
+        assert httpx.post(f"{base}/login", data={"username": "editor", "password": "s3cret"}).status_code == 400
+    finally:
+        app.close()
+
+
 def test_lock_grows_and_a_success_resets_it() -> None:
     now = [0.0]
     guard = LoginGuard("editor", "s3cret", clock=lambda: now[0], sleep=lambda s: None)

@@ -234,12 +234,14 @@ class LoginGuard:
     """Gradio's login check for one USER:PASSWORD, with throttling.
 
     Gradio calls it with (username, password) and does not say which client
-    asks, so failures are counted for the whole server: every failed attempt
-    costs `delay` seconds, taken while holding a lock (parallel guesses wait
-    their turn), and after `free` failures in a row the login is locked for
-    `base_lock` seconds, doubling with each further failure up to `max_lock`;
-    while locked every attempt is refused unchecked. A success resets the
-    count. Comparisons are constant-time.
+    asks, so failures are counted for the whole server: after `free` failures
+    in a row the login is locked for `base_lock` seconds, doubling with each
+    further failure up to `max_lock`; while locked every attempt is refused
+    unchecked, so parallel guesses gain nothing. Each checked failure also
+    costs `delay` seconds. A success resets the count; comparisons are
+    constant-time. `launch` hands Gradio the async `check` (Gradio's login
+    route runs on the event loop: the delay must not block it); calling the
+    object itself is the same check, blocking.
     """
 
     def __init__(
@@ -263,23 +265,38 @@ class LoginGuard:
         self.checked = 0  # attempts whose password was compared
         self.locked_until = 0.0
 
-    def __call__(self, username: str, password: str) -> bool:
+    def _attempt(self, username: str, password: str) -> tuple[bool, float]:
+        """(accepted, seconds to wait before answering)."""
         with self._lock:
             if self._clock() < self.locked_until:
-                return False
+                return False, 0.0
             self.checked += 1
             user_ok = hmac.compare_digest(str(username).encode("utf-8", "replace"), self._user)
             password_ok = hmac.compare_digest(str(password).encode("utf-8", "replace"), self._password)
             if user_ok and password_ok:
                 self.failures = 0
-                return True
+                return True, 0.0
             self.failures += 1
-            self._sleep(self.delay)
             if self.failures >= self.free:
                 lock = min(self.max_lock, self.base_lock * 2 ** (self.failures - self.free))
                 self.locked_until = self._clock() + lock
                 print(f"khabar: {self.failures} failed logins in a row; logins refused for {lock:.0f} s", file=sys.stderr)
-            return False
+            return False, self.delay
+
+    def __call__(self, username: str, password: str) -> bool:
+        accepted, wait = self._attempt(username, password)
+        if wait:
+            self._sleep(wait)
+        return accepted
+
+    async def check(self, username: str, password: str) -> bool:
+        """The same check for Gradio's login route, waiting without blocking the event loop."""
+        import asyncio
+
+        accepted, wait = self._attempt(username, password)
+        if wait:
+            await asyncio.sleep(wait)
+        return accepted
 
 
 def launch(
@@ -299,7 +316,7 @@ def launch(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=LoginGuard(*credentials) if credentials else None,
+        auth=LoginGuard(*credentials).check if credentials else None,
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,

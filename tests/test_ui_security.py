@@ -181,3 +181,14 @@ def test_chat_shows_a_message_for_an_unexpected_failure(real_handlers: Handlers,
 def test_chat_question_of_bidi_controls_is_refused_as_empty(real_handlers: Handlers) -> None:
     messages, box, pending = real_handlers.show_question("\u202e\u2066\x00", [])
     assert pending == "" and messages == []
+
+
+def test_gradio_never_checks_the_upload_type_in_the_browser() -> None:
+    """Gradio's client-side type check shows "Invalid file type: NAME" as HTML;
+    without `file_types` it never runs, and the server's escaped message is shown."""
+    from ui.app import STATIC, build_app
+
+    app = build_app(FakePipeline(token_delay=0), Settings())
+    (upload,) = [c for c in app.config["components"] if c.get("props", {}).get("elem_id") == "kh-upload"]
+    assert not upload["props"].get("file_types")
+    assert 'setAttribute("accept", ".txt,.md")' in (STATIC / "khabar.js").read_text(encoding="utf-8")

@@ -148,9 +148,11 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                     wrap=True,
                     elem_id="kh-articles",
                 )
+                # no `file_types`: Gradio's own "Invalid file type: NAME" toast renders the
+                # file name as HTML. The picker is filtered by `accept` (static/khabar.js)
+                # and the type is checked on the server, whose message is escaped.
                 upload = gr.File(
                     label="Add an article (.txt or .md, UTF-8, at most 1 MB)",
-                    file_types=[".txt", ".md"],
                     type="filepath",
                     elem_id="kh-upload",
                 )

@@ -92,12 +92,14 @@ def main() -> None:
     for q in QUESTIONS:
         a = p.ask(q)
         if a.refused or a.strategy != "generative":
-            print(f"  (not generative: {a.strategy}) {q}", file=sys.stderr)
+            print(f"  (no generated answer kept: {a.strategy}, refused={a.refused}) {q}", file=sys.stderr)
             continue
         claim = _CITE.sub(" ", a.answer)
         share, missing = grounding.content_support(claim, [c.text for c in a.citations])
         negation_ok = strict(claim, [c.text for c in a.citations], min_coverage=0.0).ok
-        faithful.append({"question": q, "answer": a.answer, "support": round(share, 3), "missing": missing, "negation_ok": negation_ok})
+        faithful.append(
+            {"question": q, "answer": a.answer, "cited": [c.text for c in a.citations], "support": round(share, 3), "missing": missing, "negation_ok": negation_ok}
+        )
         print(f"  {share:.2f} {a.answer}  missing={missing} negation_ok={negation_ok}", file=sys.stderr)
     store = p.store()
     article = store.articles()[0]

@@ -173,13 +173,19 @@ MIN_CONTENT_WORDS = 3  # shorter answers ("Tuesday [2]") are judged by their num
 NEGATIONS = {"not", "never", "no", "nor", "none", "nobody", "nothing", "neither", "without", "n't", "نہیں", "نہ", "کبھی", "بغیر"}
 
 
+def _content(text: str) -> list[str]:
+    """Distinct content words with a letter (numbers and ranges such as
+    "14-20" are the number check's job; "14–20" with a dash tokenises apart)."""
+    return [w for w in dict.fromkeys(content_words(text)) if w not in GENERIC and any(c.isalpha() for c in w)]
+
+
 def content_support(answer: str, passages: Sequence[str]) -> tuple[float, list[str]]:
     """Share of the answer's content words (generic ones and numbers
     excluded) found in the passages, allowing light inflection; and the words
     not found."""
     from .text import fuzzy_in
 
-    words = [w for w in dict.fromkeys(content_words(answer)) if w not in GENERIC and not w.isdigit()]
+    words = _content(answer)
     if not words:
         return 1.0, []
     vocab = set(tokenize(" ".join(passages)))
@@ -207,7 +213,7 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
     if min_coverage is None:
         min_coverage = MIN_CONTENT_COVERAGE
     share, missing = content_support(answer, passages)
-    n_words = len([w for w in content_words(answer) if w not in GENERIC and not w.isdigit()])
+    n_words = len(_content(answer))
     if n_words >= MIN_CONTENT_WORDS and share < min_coverage:
         bad.extend(w for w in missing[:6] if w not in bad)
     if _negated(answer) and not _negated(source):

@@ -165,10 +165,17 @@ class Check:
 
 
 # Share of an answer's content words that its cited sentences must contain.
-# Measured on the real default model's answers to 15 English questions of our
-# own on the English seed edition (bench/content_coverage.py): see
-# CONTENT_COVERAGE_NOTE below for the figures and why this value.
-MIN_CONTENT_COVERAGE = 0.5
+# bench/content_coverage.py, English seed edition, Qwen2.5-Coder-1.5B: the 10
+# answers the model generated for 16 questions of our own had 0.62 to 1.0 of
+# their content words in their cited sentences (0.62 became 0.67 once number
+# ranges were left to the number check; all others >= 0.80); 12 fabricated
+# claims with no number or name had at most 0.67 against the best pair of
+# article sentences (the citations most favourable to them). At 0.6 all 10
+# answers are kept and 9 of 12 fabrications rejected even with that best pair
+# (11 of 12 against the best single sentence; 0.5 rejects only 5 of 12). A
+# rejected answer is replaced by the quoted evidence, so erring high costs
+# less than letting a fabrication through; the samples are small (10 and 12).
+MIN_CONTENT_COVERAGE = 0.6
 MIN_CONTENT_WORDS = 3  # shorter answers ("Tuesday [2]") are judged by their numbers and names alone
 NEGATIONS = {"not", "never", "no", "nor", "none", "nobody", "nothing", "neither", "without", "n't", "نہیں", "نہ", "کبھی", "بغیر"}
 

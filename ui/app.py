@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no telemetry
@@ -318,7 +318,8 @@ def launch(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=LoginGuard(*credentials).check if credentials else None,
+        # Gradio awaits an async auth function (routes.login) though its type hint names only sync ones
+        auth=cast(Any, LoginGuard(*credentials).check) if credentials else None,
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from . import grounding
 from .errors import UsageError
+from .inputs import clean_text
 from .prompts import EXTRACTIVE_PREFIX, NOT_FOUND, REFUSALS, answer_messages
 from .retrieval import retrieve
 from .safety import screen, unsafe_output
@@ -38,7 +39,7 @@ _CITE = re.compile(r"\[(\d{1,3})\]")
 
 
 def validate_question(question: str, max_chars: int) -> str:
-    q = question.strip()
+    q = clean_text(question)  # no surrogates, controls or bidi marks reach the models
     if not q:
         raise UsageError("The question is empty: type a question about the article.")
     if len(q) > max_chars:
@@ -179,7 +180,7 @@ def _prompt_passages(p: Pipeline, article: str, language: str, hits: list[Hit], 
     gen = p.generator()
     store = p.store()
     budget = gen.n_ctx - p.settings.max_answer_tokens - gen.count_tokens(question) - 300
-    edition = store.edition_passages(article, language)
+    edition = store.usable_passages(article, language)
     if gen.count_tokens("\n".join(x.text for x in edition)) + 4 * len(edition) <= budget:
         return edition
     chosen: list[Passage] = []
@@ -328,7 +329,7 @@ def warm(p: Pipeline) -> None:
     if len(articles) != 1:
         return
     for lang in ("en", "ur"):
-        edition = store.edition_passages(articles[0], lang)
+        edition = store.usable_passages(articles[0], lang)
         if edition and lang in llm.reads and lang in llm.writes:
             gen = p.generator()
             gen_warm = getattr(gen, "warm", None)

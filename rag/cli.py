@@ -15,6 +15,7 @@ import click
 
 from .config import Settings
 from .errors import KhabarError, UsageError
+from .inputs import clean_text, decode_line
 
 
 class _Group(click.Group):
@@ -106,24 +107,50 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
     questions from standard input, one a line (models loaded once)."""
     p = _pipeline(ctx)
     if question == "-":
-        for line in sys.stdin:
-            q = line.strip()
-            if not q:
-                continue
+        # bytes, decoded line by line: one line that is not UTF-8 is reported
+        # and the lines after it are still answered
+        for number, raw in enumerate(_stdin_lines(), start=1):
             try:
-                out = p.ask(q, k=k, article=article).to_json()
-            except UsageError as err:
-                out = {"question": q, "error": str(err)}
+                q = decode_line(raw).strip()
+            except UnicodeDecodeError as exc:
+                out: dict[str, Any] = {
+                    "line": number,
+                    "question": raw.decode("utf-8", errors="replace").strip(),
+                    "error": f"Line {number} is not UTF-8 (byte {exc.start} cannot be decoded): save the questions as UTF-8.",
+                }
+            else:
+                if not q:
+                    continue
+                try:
+                    out = p.ask(q, k=k, article=article).to_json()
+                except KhabarError as err:
+                    out = {"line": number, "question": clean_text(q), "error": str(err)}
             if as_json:
-                click.echo(json.dumps(out, ensure_ascii=False))
+                click.echo(_json_line(out))
             else:
                 click.echo(out.get("answer", out.get("error")))
             sys.stdout.flush()
         return
     if as_json:
-        click.echo(json.dumps(p.ask(question, k=k, article=article).to_json(), ensure_ascii=False))
+        click.echo(_json_line(p.ask(question, k=k, article=article).to_json()))
         return
     _ask_and_print(p, question, k=k, article=article)
+
+
+def _stdin_lines() -> Any:
+    """Standard input as lines of bytes (text mode would fail on the first bad byte)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return iter(stream.readline, b"")
+    return (line.encode("utf-8", errors="surrogateescape") for line in sys.stdin)
+
+
+def _json_line(out: dict[str, Any]) -> str:
+    """One JSON object; any character that cannot be written as UTF-8 is escaped."""
+    try:
+        return json.dumps(out, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(out, ensure_ascii=True)
 
 
 def _ask_and_print(p: Any, question: str, **kwargs: Any) -> Any:
@@ -270,15 +297,30 @@ def translate(ctx: click.Context, article: str, target: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--auth", default=None, help="USER:PASSWORD, required when binding beyond loopback.")
+@click.option(
+    "--auth",
+    default=None,
+    envvar="KHABAR_AUTH",
+    show_envvar=True,
+    help="USER:PASSWORD, required when binding beyond loopback. Prefer KHABAR_AUTH or --auth-file: "
+    "a command-line password is visible to every user in `ps`.",
+)
+@click.option(
+    "--auth-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read USER:PASSWORD from the first line of this file (keep it readable by you only).",
+)
 @click.option("--insecure", is_flag=True, help="Allow a non-loopback bind without --auth (prints a warning).")
 @click.pass_context
-def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: bool) -> None:
+def ui(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: Path | None, insecure: bool) -> None:
     """Serve the chat app (Gradio) on http://HOST:PORT."""
     import threading
 
     from ui.app import check_bind, launch  # gradio is imported only here
 
+    if auth_file is not None:
+        auth = _read_auth_file(auth_file)
     check_bind(host, auth=auth, insecure=insecure)
     p = _pipeline(ctx)
     from ui.uploads import recover_uploads
@@ -289,6 +331,18 @@ def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: boo
     # load the models and the article prefix while the page comes up
     threading.Thread(target=_warm_quietly, args=(p,), daemon=True).start()
     launch(p, host=host, port=port, auth=auth, insecure=insecure)
+
+
+def _read_auth_file(path: Path) -> str:
+    """USER:PASSWORD from the first line of a file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read --auth-file {path}: {exc}. Write USER:PASSWORD on its first line.") from None
+    first = lines[0].strip() if lines else ""
+    if not first:
+        raise UsageError(f"--auth-file {path} is empty: write USER:PASSWORD on its first line.")
+    return first
 
 
 def _warm_quietly(p: Any) -> None:

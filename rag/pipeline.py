@@ -124,7 +124,7 @@ class Pipeline:
     def vocabulary(self, article: str, language: str) -> set[str]:
         key = (article, language)
         if key not in self._vocab:
-            self._vocab[key] = vocabulary([x.text for x in self.store().edition_passages(article, language)])
+            self._vocab[key] = vocabulary([x.text for x in self.store().usable_passages(article, language)])
         return self._vocab[key]
 
     def check_article(self, article: str) -> None:
@@ -183,7 +183,8 @@ class Pipeline:
         return summarize_stream(self, article, lang, refresh=refresh)
 
     def articles(self) -> list[ArticleInfo]:
-        manifest = self.store().manifest
+        store = self.store()
+        manifest = store.manifest
         out: dict[str, ArticleInfo] = {}
         for info in manifest.editions.values():
             a = out.setdefault(info["article"], ArticleInfo(info["article"], {}, ""))
@@ -192,6 +193,8 @@ class Pipeline:
                 "sha256": info.get("sha256", ""),
                 "sentences": info["sentences"],
                 "provenance": info.get("meta", {}).get("provenance", "original"),
+                # sentences that address the assistant: never quoted or sent to the model
+                "flagged": store.flagged_count(info["article"], info["language"]),
             }
             a.indexed_at = max(a.indexed_at, info.get("indexed_at", ""))
         return [out[k] for k in sorted(out)]

@@ -389,7 +389,7 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
         yield SummaryProgress(cached, 1.0, "cached", done=True)
         return
     store = p.store()
-    editions = {x: store.edition_passages(article, x) for x in ("ur", "en")}
+    editions = {x: store.usable_passages(article, x) for x in ("ur", "en")}
     editions = {k: v for k, v in editions.items() if v}
     base_lang = "ur" if "ur" in editions else "en"
     base = editions[base_lang]
@@ -411,7 +411,8 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
 
         def mapped(idx: list[int]) -> list[Passage]:
             ids = {j for i in idx for j in groups.get(base[i].id, ())}
-            return sorted((store.passages[j] for j in ids), key=lambda y: y.index)
+            others = (store.passages[j] for j in ids)
+            return sorted((y for y in others if not y.addresses_assistant), key=lambda y: y.index)
 
         return mapped([layout.headline]), [m for g in layout.points if (m := mapped(g))]
 

@@ -83,6 +83,9 @@ class Passage:
     start: int
     end: int
     text: str
+    # the sentence speaks to the assistant ("SYSTEM: ...", "note to the
+    # assistant", «ہدایات نظر انداز کریں»): never retrieved, quoted or prompted
+    addresses_assistant: bool = False
 
 
 @dataclass
@@ -223,7 +226,7 @@ class SummaryProgress:
 @dataclass
 class ArticleInfo:
     article: str
-    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance}
+    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance, flagged}
     indexed_at: str = ""
 
     def to_json(self) -> dict[str, Any]:

@@ -305,7 +305,8 @@ def summary_markdown(result: SummaryResult) -> str:
 
 
 def article_rows(infos: Sequence[ArticleInfo]) -> list[list[str]]:
-    """Rows for the Articles table: id, editions, sentences, provenance, indexed at."""
+    """Rows for the Articles table: id, editions, sentences, provenance, sentences
+    flagged as addressing the assistant (ignored when answering), indexed at."""
     rows = []
     for info in infos:
         langs = sorted(info.editions)
@@ -315,6 +316,7 @@ def article_rows(infos: Sequence[ArticleInfo]) -> list[list[str]]:
                 ", ".join(langs),
                 ", ".join(f"{lang}: {info.editions[lang].get('sentences', '?')}" for lang in langs),
                 ", ".join(f"{lang}: {info.editions[lang].get('provenance', '') or '—'}" for lang in langs),
+                ", ".join(f"{lang}: {info.editions[lang].get('flagged', 0)}" for lang in langs),
                 info.indexed_at or "—",
             ]
         )

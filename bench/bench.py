@@ -11,6 +11,9 @@ Figures:
   time over follow-up questions in Urdu and English;
 - index throughput (sentences/s) against the embedder's own encode speed
   (`embed_documents`) on the same sentences, as a ratio;
+- the bilingual summary of the seed article, generated afresh with models
+  loaded (`summarize_stream`): time until the Urdu summary is ready, until
+  the first English point, and until the whole bilingual summary is done;
 - peak resident memory (getrusage; psutil's current RSS too when installed).
 
 It uses the user's models but never the user's index: everything it writes
@@ -169,6 +172,30 @@ def bench_answers(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
+def bench_summary(pipeline: Pipeline) -> dict[str, Any]:
+    """Urdu summary time, time to the first English point, whole bilingual summary time."""
+    pipeline.warm()
+    t0 = time.perf_counter()
+    urdu = first_en = None
+    points = 0
+    for step in pipeline.summarize_stream(None, "both", refresh=True):
+        now = (time.perf_counter() - t0) * 1000
+        if urdu is None and "ur" in step.result.summaries:
+            urdu = now
+        en = step.result.summaries.get("en")
+        if first_en is None and en is not None and (en.points or en.headline):
+            first_en = now
+        if step.done:
+            points = sum(len(s.points) for s in step.result.summaries.values())
+    total = (time.perf_counter() - t0) * 1000
+    return {
+        "summary_ur_ms": None if urdu is None else round(urdu, 1),
+        "summary_first_en_point_ms": None if first_en is None else round(first_en, 1),
+        "summary_total_ms": round(total, 1),
+        "summary_points": points,
+    }
+
+
 def table(figures: dict[str, Any]) -> str:
     """The figures as aligned `name  value` lines."""
     rows = [
@@ -190,6 +217,7 @@ def main() -> None:
         figures.update(index_figures)
         figures.update(bench_cold_ask(Path(tmp) / "data", args.cold_runs))
         figures.update(bench_answers(pipeline))
+        figures.update(bench_summary(pipeline))
     figures.update({k: round(v, 1) for k, v in peak_rss_mb().items()})
     print(table(figures))
     if args.json:

@@ -15,6 +15,7 @@ import click
 
 from .config import Settings
 from .errors import KhabarError, UsageError
+from .inputs import clean_text, decode_line
 
 
 class _Group(click.Group):
@@ -114,23 +115,33 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
     [question, answer] pairs, to ask a follow-up."""
     p = _pipeline(ctx)
     if question == "-":
-        for line in sys.stdin:
-            q = line.strip()
-            if not q:
-                continue
+        # bytes, decoded line by line: one line that is not UTF-8 is reported
+        # and the lines after it are still answered
+        for number, raw in enumerate(_stdin_lines(), start=1):
             try:
-                q, history = _question_line(q)
-                out = p.ask(q, k=k, article=article, history=history).to_json()
-            except UsageError as err:
-                out = {"question": q, "error": str(err)}
+                q = decode_line(raw).strip()
+            except UnicodeDecodeError as exc:
+                out: dict[str, Any] = {
+                    "line": number,
+                    "question": raw.decode("utf-8", errors="replace").strip(),
+                    "error": f"Line {number} is not UTF-8 (byte {exc.start} cannot be decoded): save the questions as UTF-8.",
+                }
+            else:
+                if not q:
+                    continue
+                try:
+                    q, history = _question_line(q)
+                    out = p.ask(q, k=k, article=article, history=history).to_json()
+                except KhabarError as err:
+                    out = {"line": number, "question": clean_text(q), "error": str(err)}
             if as_json:
-                click.echo(json.dumps(out, ensure_ascii=False))
+                click.echo(_json_line(out))
             else:
                 click.echo(out.get("answer", out.get("error")))
             sys.stdout.flush()
         return
     if as_json:
-        click.echo(json.dumps(p.ask(question, k=k, article=article).to_json(), ensure_ascii=False))
+        click.echo(_json_line(p.ask(question, k=k, article=article).to_json()))
         return
     _ask_and_print(p, question, k=k, article=article)
 
@@ -154,6 +165,22 @@ def _question_line(line: str) -> tuple[str, list[tuple[str, str]]]:
     if not obj["question"].strip():
         raise UsageError('the "question" of the JSON line is empty: type a question about the article.')
     return obj["question"].strip(), [(a, b) for a, b in pairs]
+
+
+def _stdin_lines() -> Any:
+    """Standard input as lines of bytes (text mode would fail on the first bad byte)."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is not None:
+        return iter(stream.readline, b"")
+    return (line.encode("utf-8", errors="surrogateescape") for line in sys.stdin)
+
+
+def _json_line(out: dict[str, Any]) -> str:
+    """One JSON object; any character that cannot be written as UTF-8 is escaped."""
+    try:
+        return json.dumps(out, ensure_ascii=False).encode("utf-8").decode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(out, ensure_ascii=True)
 
 
 def _ask_and_print(p: Any, question: str, **kwargs: Any) -> Any:
@@ -200,21 +227,35 @@ def chat(ctx: click.Context, article: str | None) -> None:
 
 
 def summary_markdown(result: Any) -> str:
+    """The summaries as Markdown: per language the headline in bold, the
+    numbered points with their citation markers, and a Sources list of every
+    cited sentence under the same numbers as in the JSON."""
     lines = [f"# Summary of {result.article}", ""]
     titles = {"ur": "اردو", "en": "English"}
     for lang, s in result.summaries.items():
         lines.append(f"## {titles.get(lang, lang)}")
         lines.append("")
         if s.refused:
-            lines.append(f"_Not produced: {s.reason}._")
+            lines += [f"_Not produced: {s.reason}._", ""]
+            continue
+        if s.headline is not None:
+            lines += [f"**{s.headline.text}** {_markers(s.headline)}".rstrip(), ""]
         for pt in s.points:
-            refs = ", ".join(f"{c.start}-{c.end}" for c in pt.citations)
-            lines.append(f"- {pt.text} [{refs}]")
+            lines.append(f"- {pt.text} {_markers(pt)}".rstrip())
         lines.append("")
+        sources = s.sources()
+        if sources:
+            lines += ["Sources:", ""]
+            lines += [f"[{c.n}] {c.text} ({c.article}, characters {c.start}-{c.end})  " for c in sources]
+            lines.append("")
     mism = result.consistency.get("mismatches") or []
     if mism:
         lines.append(f"**Consistency warnings:** {len(mism)} point pairs disagree on numbers: {mism}")
     return "\n".join(lines) + "\n"
+
+
+def _markers(point: Any) -> str:
+    return "".join(f"[{c.n}]" for c in point.citations)
 
 
 @cli.command()
@@ -286,15 +327,30 @@ def translate(ctx: click.Context, article: str, target: str) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=7860, show_default=True, type=int)
-@click.option("--auth", default=None, help="USER:PASSWORD, required when binding beyond loopback.")
+@click.option(
+    "--auth",
+    default=None,
+    envvar="KHABAR_AUTH",
+    show_envvar=True,
+    help="USER:PASSWORD, required when binding beyond loopback. Prefer KHABAR_AUTH or --auth-file: "
+    "a command-line password is visible to every user in `ps`.",
+)
+@click.option(
+    "--auth-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read USER:PASSWORD from the first line of this file (keep it readable by you only).",
+)
 @click.option("--insecure", is_flag=True, help="Allow a non-loopback bind without --auth (prints a warning).")
 @click.pass_context
-def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: bool) -> None:
+def ui(ctx: click.Context, host: str, port: int, auth: str | None, auth_file: Path | None, insecure: bool) -> None:
     """Serve the chat app (Gradio) on http://HOST:PORT."""
     import threading
 
     from ui.app import check_bind, launch  # gradio is imported only here
 
+    if auth_file is not None:
+        auth = _read_auth_file(auth_file)
     check_bind(host, auth=auth, insecure=insecure)
     p = _pipeline(ctx)
     from ui.uploads import recover_uploads
@@ -305,6 +361,18 @@ def ui(ctx: click.Context, host: str, port: int, auth: str | None, insecure: boo
     # load the models and the article prefix while the page comes up
     threading.Thread(target=_warm_quietly, args=(p,), daemon=True).start()
     launch(p, host=host, port=port, auth=auth, insecure=insecure)
+
+
+def _read_auth_file(path: Path) -> str:
+    """USER:PASSWORD from the first line of a file."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"Cannot read --auth-file {path}: {exc}. Write USER:PASSWORD on its first line.") from None
+    first = lines[0].strip() if lines else ""
+    if not first:
+        raise UsageError(f"--auth-file {path} is empty: write USER:PASSWORD on its first line.")
+    return first
 
 
 def _warm_quietly(p: Any) -> None:

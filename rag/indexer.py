@@ -19,6 +19,7 @@ from .chunking import chunk_edition
 from .corpus import read_edition, read_editions, scan_files
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
+from .injection import flag_passages
 from .store import FORMAT_VERSION, Manifest, Store, read_manifest
 from .types import Edition, Passage
 
@@ -115,7 +116,7 @@ def build(
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for n, key in enumerate(sorted(by_key)):
         ed = by_key[key]
-        chunks = chunk_edition(ed, first_id=len(passages))
+        chunks = flag_passages(chunk_edition(ed, first_id=len(passages)))
         reuse = old_store is not None and key not in changed_keys
         if reuse:
             assert old_store is not None

@@ -7,14 +7,87 @@ own tokens. `warm()` fills that cache ahead of the first question."""
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from .errors import ContextOverflowError, KhabarError
 
 Message = dict[str, str]
+log = logging.getLogger(__name__)
+
+# -- text is data, never chat-template markup --
+# llama-cpp-python tokenises the formatted chat prompt with special=True, so a
+# literal "<|im_end|>" in a question or an article would become the real
+# control token and could forge a turn. Every marker is broken with a WORD
+# JOINER after its first character: the text reads the same, the tokenizer
+# no longer sees the marker. The generic shapes cover the common templates
+# (ChatML, Llama 2/3, Mistral, Gemma, Phi); each loaded GGUF adds its own
+# control tokens from its vocabulary and its chat template.
+WORD_JOINER = "\u2060"
+GENERIC_MARKERS = (
+    r"<\|[^|>]{1,40}\|>",  # <|im_start|>, <|eot_id|>, <|user|>, <|endoftext|>
+    r"\[/?(?:INST|SYS|AVAILABLE_TOOLS|TOOL_RESULTS|TOOL_CALLS)\]",  # Mistral / Llama 2
+    r"<</?SYS>>",
+    r"</?s>",
+    r"<(?:start_of_turn|end_of_turn|bos|eos|pad|unk|mask)>",  # Gemma, T5-style
+)
+_GENERIC = re.compile("|".join(GENERIC_MARKERS))
+# marker-like literals in a chat template ('<|im_start|>', '[INST]', '<start_of_turn>')
+_TEMPLATE_MARKER = re.compile(r"<\|[^|>\s]{1,40}\|>|\[/?[A-Z_]{2,20}\]|<[/]?[A-Za-z_][A-Za-z0-9_]{1,30}>")
+
+
+def marker_pattern(markers: Iterable[str] = ()) -> re.Pattern[str]:
+    """One pattern for the generic markers and the given literal ones
+    (longest first, so "<|im_start|>" wins over a shorter prefix)."""
+    literal = sorted({m for m in markers if len(m) >= 2 and m.strip()}, key=lambda m: (-len(m), m))
+    parts = [re.escape(m) for m in literal] + list(GENERIC_MARKERS)
+    return re.compile("|".join(parts))
+
+
+def neutralise(text: str, pattern: re.Pattern[str] = _GENERIC) -> str:
+    """`text` with every marker matched by `pattern` broken by a word joiner
+    after its first character, repeated until none is left (a marker can hide
+    inside another one)."""
+    for _ in range(len(text)):
+        new = pattern.sub(lambda m: m.group(0)[0] + WORD_JOINER + m.group(0)[1:], text)
+        if new == text:
+            break
+        text = new
+    return text
+
+
+def neutralise_messages(messages: Sequence[Message], pattern: re.Pattern[str] = _GENERIC) -> list[Message]:
+    """Every message's content neutralised; roles are ours and kept as they are."""
+    return [{**m, "content": neutralise(m.get("content", ""), pattern)} for m in messages]
+
+
+def special_token_texts(llm: Any) -> set[str]:
+    """The texts of a loaded GGUF's special tokens: control and unknown
+    tokens, user-defined ones that look like markup, and the markers its chat
+    template writes. Works for any GGUF llama-cpp-python can load; a missing
+    API (another llama-cpp-python version) leaves the generic markers only."""
+    found: set[str] = set()
+    try:
+        import llama_cpp
+
+        model = llm._model
+        control = llama_cpp.LLAMA_TOKEN_ATTR_CONTROL | llama_cpp.LLAMA_TOKEN_ATTR_UNKNOWN
+        for tok in range(int(model.n_vocab())):
+            attr = int(model.token_get_attr(tok))
+            if not attr & (control | llama_cpp.LLAMA_TOKEN_ATTR_USER_DEFINED):
+                continue
+            text = model.token_get_text(tok)
+            if attr & control or re.fullmatch(r"[<\[].+[>\]]", text or ""):
+                found.add(text)
+    except Exception as exc:  # noqa: BLE001 - any failure falls back to the generic markers
+        log.warning("could not read the special tokens of the chat model (%s); generic markers only", exc)
+    template = (getattr(llm, "metadata", None) or {}).get("tokenizer.chat_template", "")
+    found.update(_TEMPLATE_MARKER.findall(template or ""))
+    return {t for t in found if len(t) >= 2 and t.strip()}
 
 
 class Generator(Protocol):
@@ -62,6 +135,13 @@ class LlamaCppGenerator:
         self._llm: Any = None
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
         self._memory_key: str | None = None  # the system prompt now in the KV cache
+        self._markers: re.Pattern[str] | None = None  # this model's special tokens, as a pattern
+
+    def markers(self) -> re.Pattern[str]:
+        """The pattern of every special token of the loaded model (read once)."""
+        if self._markers is None:
+            self._markers = marker_pattern(special_token_texts(self._load()))
+        return self._markers
 
     def _load(self) -> Any:
         if self._llm is None:
@@ -91,24 +171,40 @@ class LlamaCppGenerator:
         key = hashlib.sha256((self.id + "\0" + messages[0]["content"]).encode()).hexdigest()[:24]
         return self.cache_dir / f"{key}.npz"
 
-    def _restore(self, llm: Any, path: Path) -> None:
+    def _restore(self, llm: Any, path: Path) -> bool:
+        """Load a saved prefix into the context. A damaged file (empty,
+        truncated, not a zip, wrong arrays, a state llama.cpp refuses) is
+        deleted and logged, the context is reset, and False is returned: the
+        question then re-reads the article, as on a first run."""
         import ctypes
 
         import llama_cpp
         import numpy as np
 
         try:
-            with np.load(path) as data:
-                ids, raw = data["input_ids"], data["state"].tobytes()
-        except (OSError, ValueError, KeyError):
-            return  # a damaged cache file only costs the re-read
-        buf = (ctypes.c_uint8 * len(raw)).from_buffer_copy(raw)
-        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(raw)) != len(raw):
+            data = np.load(path, allow_pickle=False)
+            if not hasattr(data, "files"):
+                raise ValueError("not an .npz archive")
+            with data:
+                ids = np.asarray(data["input_ids"])
+                raw = np.asarray(data["state"]).tobytes()
+            if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or not 0 < len(ids) <= self.n_ctx or not raw:
+                raise ValueError(f"{len(ids)} token ids of type {ids.dtype} and {len(raw)} state bytes")
+            buf = (ctypes.c_uint8 * len(raw)).from_buffer_copy(raw)
+            if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(raw)) != len(raw):
+                raise ValueError(f"llama.cpp did not accept the {len(raw)}-byte state")
+        except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error, ValueError...: any damage costs only the re-read
+            log.warning("damaged KV-cache file %s (%s: %s): deleted; the article is read again", path, type(exc).__name__, exc)
+            path.unlink(missing_ok=True)
             llm.n_tokens = 0
-            return
+            reset = getattr(llm, "reset", None)
+            if reset is not None:
+                reset()
+            return False
         llm.input_ids[: len(ids)] = ids
         llm.n_tokens = len(ids)
         llm._requires_eval = True
+        return True
 
     def _save(self, llm: Any, path: Path) -> None:
         import ctypes
@@ -120,10 +216,14 @@ class LlamaCppGenerator:
         size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
         buf = (ctypes.c_uint8 * int(size))()
         n = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
-        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(memoryview(buf).cast("B"), dtype=np.uint8, count=n))
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(memoryview(buf).cast("B"), dtype=np.uint8, count=n))
+            os.replace(tmp, path)
+        except OSError as exc:  # a full disk costs the cache, not the answer
+            log.warning("could not save the KV cache to %s: %s", path, exc)
+            tmp.unlink(missing_ok=True)
 
     def count_tokens(self, text: str) -> int:
         llm = self._load()
@@ -138,6 +238,7 @@ class LlamaCppGenerator:
         stop: Sequence[str] = (),
     ) -> str:
         llm = self._load()
+        messages = neutralise_messages(messages, self.markers())
         with self._lock:
             prefix = self._prefix_file(messages)
             key = prefix.name if prefix else None

@@ -4,7 +4,7 @@ are built around it; models load on first use and stay loaded."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,7 +17,7 @@ from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import aligned_groups
 from .store import Store
-from .types import Answer, ArticleInfo, Hit, Passage, SummaryResult
+from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
     from .answering.deps import AnswerDeps
@@ -42,6 +42,10 @@ class PipelineLike(Protocol):
     ) -> Answer: ...
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult: ...
+
+    def summarize_stream(
+        self, article: str | None = None, lang: str = "both", *, refresh: bool = False
+    ) -> Iterator[SummaryProgress]: ...
 
     def index(self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None) -> dict[str, Any]: ...
 
@@ -197,8 +201,17 @@ class Pipeline:
 
         return summarize(self, article, lang, refresh=refresh)
 
+    def summarize_stream(
+        self, article: str | None = None, lang: str = "both", *, refresh: bool = False
+    ) -> Iterator[SummaryProgress]:
+        """The summary as it grows: Urdu at once, then English point by point."""
+        from .summarize import summarize_stream
+
+        return summarize_stream(self, article, lang, refresh=refresh)
+
     def articles(self) -> list[ArticleInfo]:
-        manifest = self.store().manifest
+        store = self.store()
+        manifest = store.manifest
         out: dict[str, ArticleInfo] = {}
         for info in manifest.editions.values():
             a = out.setdefault(info["article"], ArticleInfo(info["article"], {}, ""))
@@ -207,6 +220,8 @@ class Pipeline:
                 "sha256": info.get("sha256", ""),
                 "sentences": info["sentences"],
                 "provenance": info.get("meta", {}).get("provenance", "original"),
+                # sentences that address the assistant: never quoted or sent to the model
+                "flagged": store.flagged_count(info["article"], info["language"]),
             }
             a.indexed_at = max(a.indexed_at, info.get("indexed_at", ""))
         return [out[k] for k in sorted(out)]

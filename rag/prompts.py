@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from . import lang
-from .llm import Message
+from .llm import Message, neutralise
 from .types import Passage
 
 NOT_FOUND = "NOT IN ARTICLE"
@@ -48,7 +48,7 @@ SUMMARY_USER = "Write the {points} bullet points now, one per line, each startin
 
 def numbered(passages: Sequence[Passage]) -> str:
     """Sentences as `[n] text`, numbered from 1 in the given order."""
-    return "\n".join(f"[{i}] {p.text}" for i, p in enumerate(passages, start=1))
+    return "\n".join(f"[{i}] {neutralise(p.text)}" for i, p in enumerate(passages, start=1))
 
 
 def answer_messages(
@@ -56,15 +56,17 @@ def answer_messages(
 ) -> list[Message]:
     """System: rules and the numbered article (a fixed prefix, cached).
     User: the retrieved sentences again, with their article numbers (small
-    models answer far better when pointed at them), then the question."""
+    models answer far better when pointed at them), then the question.
+    Chat-template markers in the question or the sentences are broken
+    (`llm.neutralise`): they are data, never turns."""
     lang = LANGUAGE_NAMES[language]
     number = {p.id: i for i, p in enumerate(passages, start=1)}
-    shown = "\n".join(f"[{number[p.id]}] {p.text}" for p in relevant if p.id in number)
+    shown = "\n".join(f"[{number[p.id]}] {neutralise(p.text)}" for p in relevant if p.id in number)
     return [
         {"role": "system", "content": ANSWER_SYSTEM.format(language=lang, sentences=numbered(passages))},
         {
             "role": "user",
-            "content": ANSWER_USER.format(relevant=shown or "(none)", question=question, language=lang, not_found=NOT_FOUND),
+            "content": ANSWER_USER.format(relevant=shown or "(none)", question=neutralise(question), language=lang, not_found=NOT_FOUND),
         },
     ]
 

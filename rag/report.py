@@ -44,10 +44,16 @@ METRICS: dict[str, list[Metric]] = {
     "xlsum": [
         *(
             Metric(f"{who}{m}", f"{label} {m.replace('rouge', 'ROUGE-')}")
-            for who, label in (("", "system"), ("lead1_", "lead-1"), ("lead3_", "lead-3"))
+            for who, label in (
+                ("headline_", "headline"),
+                ("", "joined points"),
+                ("lead1_", "lead-1"),
+                ("lead3_", "lead-3"),
+            )
             for m in ("rouge1", "rouge2", "rougeL")
         ),
-        Metric("chrf", "system chrF", "mean"),
+        Metric("headline_chrf", "headline chrF", "mean"),
+        Metric("chrf", "joined points chrF", "mean"),
         Metric("lead1_chrf", "lead-1 chrF", "mean"),
         Metric("lead3_chrf", "lead-3 chrF", "mean"),
         Metric("refused", "summaries refused"),

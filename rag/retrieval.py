@@ -53,9 +53,10 @@ def retrieve(
         return []
     dense = store.dense_scores(query_vec)
     keyword = store.keyword_scores(query)
-    allowed = np.ones(n, dtype=bool)
+    # a sentence that addresses the assistant is never a hit (rag/injection.py)
+    allowed = np.array([not p.addresses_assistant for p in store.passages], dtype=bool)
     if article is not None:
-        allowed &= np.array([p.article == article for p in store.passages])
+        allowed &= np.array([p.article == article for p in store.passages], dtype=bool)
     candidates = np.flatnonzero(allowed)
     dense_rank = candidates[np.argsort(-dense[candidates], kind="stable")]
     kw_pos = candidates[keyword[candidates] > 0]
@@ -65,7 +66,7 @@ def retrieve(
         for pid, score in list(fused.items()):
             for other in groups.get(pid, ()):
                 # an aligned sentence inherits the better of the two scores
-                if fused.get(other, 0.0) < score:
+                if allowed[other] and fused.get(other, 0.0) < score:
                     fused[other] = score
     if language is not None:
         fused = {pid: s for pid, s in fused.items() if store.passages[pid].language == language}

@@ -26,7 +26,7 @@ from .errors import IndexMissingError, KhabarError
 from .text import stem, tokenize
 from .types import Passage
 
-FORMAT_VERSION = 2  # bump when passages, vectors or keyword tokens change meaning
+FORMAT_VERSION = 3  # bump when passages, vectors or keyword tokens change meaning (3: addresses_assistant)
 
 
 def keyword_tokens(text: str) -> list[str]:
@@ -64,6 +64,15 @@ class Store:
 
     def edition_passages(self, article: str, language: str) -> list[Passage]:
         return [p for p in self.passages if p.article == article and p.language == language]
+
+    def usable_passages(self, article: str, language: str) -> list[Passage]:
+        """An edition without the sentences that address the assistant: what
+        may be quoted or sent to the chat model."""
+        return [p for p in self.edition_passages(article, language) if not p.addresses_assistant]
+
+    def flagged_count(self, article: str, language: str) -> int:
+        """How many sentences of an edition address the assistant."""
+        return sum(1 for p in self.edition_passages(article, language) if p.addresses_assistant)
 
     def articles(self) -> list[str]:
         return sorted({p.article for p in self.passages})

@@ -38,7 +38,7 @@ def translate_article(p: Pipeline, article: str, target: str) -> Path:
     gen = p.generator()
     src_path = Path(next(v["path"] for v in store.manifest.editions.values() if v["article"] == article and v["language"] == source))
     lines = []
-    for x in store.edition_passages(article, source):
+    for x in store.usable_passages(article, source):  # flagged sentences are never sent to the model
         messages = [
             {"role": "system", "content": SYSTEM.format(source=LANGUAGE_NAMES[source], target=LANGUAGE_NAMES[target])},
             {"role": "user", "content": x.text},

@@ -83,6 +83,9 @@ class Passage:
     start: int
     end: int
     text: str
+    # the sentence speaks to the assistant ("SYSTEM: ...", "note to the
+    # assistant", «ہدایات نظر انداز کریں»): never retrieved, quoted or prompted
+    addresses_assistant: bool = False
 
 
 @dataclass
@@ -161,6 +164,10 @@ class Answer:
 
 @dataclass
 class SummaryPoint:
+    """One point (or the headline) of a summary and the sentences it states.
+    Citation numbers are shared by one language's headline and points: the
+    same sentence has the same number wherever it is cited."""
+
     text: str
     citations: list[Citation]
 
@@ -170,18 +177,29 @@ class SummaryPoint:
 
 @dataclass
 class Summary:
-    """A summary in one language, or an honest refusal."""
+    """A summary in one language (a headline sentence on top of its points),
+    or an honest refusal."""
 
     language: Language
     points: list[SummaryPoint] = field(default_factory=list)
     refused: bool = False
     reason: RefusalReason | None = None
     method: str = ""  # "extractive" or "abstractive"
+    headline: SummaryPoint | None = None
+
+    def sources(self) -> list[Citation]:
+        """Every cited sentence once, by citation number."""
+        cited = {c.n: c for p in ([self.headline] if self.headline else []) + self.points for c in p.citations}
+        return [cited[n] for n in sorted(cited)]
 
     def to_json(self) -> dict[str, Any]:
         if self.refused:
             return {"refused": True, "reason": self.reason}
-        return {"points": [p.to_json() for p in self.points], "method": self.method}
+        return {
+            "headline": self.headline.to_json() if self.headline else None,
+            "points": [p.to_json() for p in self.points],
+            "method": self.method,
+        }
 
 
 @dataclass
@@ -201,9 +219,20 @@ class SummaryResult:
 
 
 @dataclass
+class SummaryProgress:
+    """One step of a streamed summary: the result so far (languages and
+    points that are ready), how far along it is (0..1) and what is next."""
+
+    result: SummaryResult
+    fraction: float
+    stage: str
+    done: bool = False
+
+
+@dataclass
 class ArticleInfo:
     article: str
-    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance}
+    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance, flagged}
     indexed_at: str = ""
 
     def to_json(self) -> dict[str, Any]:

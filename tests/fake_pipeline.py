@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from rag.errors import ArticleError, UnknownArticleError
-from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
+from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
 ARTICLE = "fake_press"
 UR_SENTENCE = (
@@ -44,13 +44,17 @@ EN_ANSWER = "The joint press conference was held on Tuesday, in Islamabad. [1]"
 URDU_LETTER = re.compile(r"[\u0600-\u06FF]")
 
 
-def citation(language: str) -> Citation:
-    """Citation [1] of the press-conference sentence, with the other edition aligned."""
+UR_AGES = "عہدیداروں کے مطابق ، اس گروہ نے 6 سے 10 سال کی عمر کے بچوں کو نشانہ بنایا۔"
+EN_AGES = "According to officials, the gang targeted children aged 6 to 10 years."
+
+
+def citation(language: str, n: int = 1, ur: str = UR_SENTENCE, en: str = EN_SENTENCE) -> Citation:
+    """Citation [n] of a sentence (the press-conference one unless told), with the other edition aligned."""
     other = "en" if language == "ur" else "ur"
-    mine, theirs = (UR_SENTENCE, EN_SENTENCE) if language == "ur" else (EN_SENTENCE, UR_SENTENCE)
+    mine, theirs = (ur, en) if language == "ur" else (en, ur)
     start, a_start = TEXTS[language].index(mine), TEXTS[other].index(theirs)
     aligned = {"article": ARTICLE, "start": a_start, "end": a_start + len(theirs), "text": theirs, "language": other}
-    return Citation(1, ARTICLE, start, start + len(mine), mine, 0.8731, language, aligned)  # type: ignore[arg-type]
+    return Citation(n, ARTICLE, start, start + len(mine), mine, 0.8731, language, aligned)  # type: ignore[arg-type]
 
 
 class FakePipeline:
@@ -123,16 +127,32 @@ class FakePipeline:
         return Answer(question, language, text, False, None, [citation(language)], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
-        ur = Summary("ur", [SummaryPoint("پریس کانفرنس منگل کو ہوئی۔", [citation("ur")])], method="extractive")
-        en = Summary(
-            "en", [SummaryPoint("The press conference was on Tuesday.", [citation("en")])], method="extractive"
+        return list(self.summarize_stream(article, lang, refresh=refresh))[-1].result
+
+    def summarize_stream(
+        self, article: str | None = None, lang: str = "both", *, refresh: bool = False
+    ) -> Iterator[SummaryProgress]:
+        """Urdu at once, then the English headline and point: a headline citing
+        sentence [1], a point citing [2] and a point citing [1] again."""
+        ur = Summary(
+            "ur",
+            [
+                SummaryPoint("گروہ نے 6 سے 10 سال کے بچوں کو نشانہ بنایا۔", [citation("ur", 2, UR_AGES, EN_AGES)]),
+                SummaryPoint("پریس کانفرنس منگل کو ہوئی۔", [citation("ur")]),
+            ],
+            method="extractive",
+            headline=SummaryPoint("وزیر مملکت نے اعلان کیا۔", [citation("ur")]),
         )
-        return SummaryResult(
-            ARTICLE,
-            {"ur": ur, "en": en},
-            {"llm": "fake"},
-            {"checked": 2, "mismatches": ["ur says 6 children, en says 10"]},
-        )
+        result = SummaryResult(ARTICLE, {"ur": ur}, {"llm": "fake"})
+        yield SummaryProgress(result, 0.25, "Urdu summary ready")
+        en = Summary("en", method="abstractive", headline=SummaryPoint("The minister announced it.", [citation("en")]))
+        result.summaries["en"] = en
+        yield SummaryProgress(result, 0.5, "English: 1 of 3")
+        en.points.append(SummaryPoint("The gang targeted children aged 6 to 10.", [citation("en", 2, UR_AGES, EN_AGES)]))
+        yield SummaryProgress(result, 0.75, "English: 2 of 3")
+        en.points.append(SummaryPoint("The press conference was on Tuesday.", [citation("en")]))
+        result.consistency = {"checked": 2, "mismatches": ["ur says 6 children, en says 10"]}
+        yield SummaryProgress(result, 1.0, "done", done=True)
 
     def index(
         self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None

@@ -234,9 +234,8 @@ class FakePipeline:
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         first = next(p for p in self.passages if p.article == article)
         cite = Citation(1, first.article, first.start, first.end, first.text, 1.0, first.language)
-        return SummaryResult(
-            article or "", {"ur": Summary("ur", [SummaryPoint(first.text + " [1]", [cite])])}, {"llm": "fake"}
-        )
+        point = SummaryPoint(first.text + " [1]", [cite])
+        return SummaryResult(article or "", {"ur": Summary("ur", [point], headline=point)}, {"llm": "fake"})
 
 
 SEED_ITEMS = [
@@ -337,9 +336,11 @@ def test_xlsum_and_uqa_runs(tmp_path: Path, settings: Settings) -> None:
     }
     report = evaluation.evaluate([xlsum, uqa], settings, tmp_path / "out", make_pipeline=FakePipeline, progress=False)
     xl, qa = report["sets"]
-    # The fake summarises with the first sentence, so system == lead-1.
+    # The fake summarises with the first sentence, so system == headline == lead-1.
     assert xl["metrics"]["all"]["rouge1"] == pytest.approx(100 * 10 / 15, abs=0.01)
     assert xl["metrics"]["all"]["lead1_rouge1"] == xl["metrics"]["all"]["rouge1"]
+    assert xl["metrics"]["all"]["headline_rouge1"] == xl["metrics"]["all"]["rouge1"]
+    assert {"headline_rouge2", "headline_rougeL", "headline_chrf"} <= set(xl["metrics"]["all"])
     assert xl["metrics"]["all"]["lead3_rouge1"] < xl["metrics"]["all"]["lead1_rouge1"]
     assert xl["items"][0]["passed"]
     assert qa["metrics"]["all"]["contains_gold"] == 100.0

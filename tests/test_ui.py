@@ -10,7 +10,16 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for fake_pipeline
 
-from fake_pipeline import ARTICLE, EN_ANSWER, EN_SENTENCE, UR_ANSWER, UR_SENTENCE, FakePipeline  # noqa: E402
+from fake_pipeline import (  # noqa: E402
+    ARTICLE,
+    EN_AGES,
+    EN_ANSWER,
+    EN_SENTENCE,
+    UR_AGES,
+    UR_ANSWER,
+    UR_SENTENCE,
+    FakePipeline,
+)
 
 from rag.config import Settings  # noqa: E402
 from rag.errors import UsageError  # noqa: E402
@@ -137,8 +146,40 @@ def test_api_returns_the_cli_json(handlers: Handlers) -> None:
 def test_summary_markdown_has_both_languages_and_warnings() -> None:
     md = render.summary_markdown(FakePipeline().summarize(ARTICLE))
     assert "## اردو · Urdu" in md and "## English" in md
-    assert "1. پریس کانفرنس منگل کو ہوئی۔ [1]" in md
+    assert "**وزیر مملکت نے اعلان کیا۔** [1]" in md  # the headline
+    assert "2. پریس کانفرنس منگل کو ہوئی۔ [1]" in md
     assert "## Consistency warnings" in md
+
+
+def test_summary_markdown_sources_list_every_cited_sentence() -> None:
+    # the download used to list only one source although points cited several
+    md = render.summary_markdown(FakePipeline().summarize(ARTICLE))
+    english = md.split("## English", 1)[1]
+    assert "1. The gang targeted children aged 6 to 10. [2]" in english
+    assert f"- [1] {EN_SENTENCE}" in english and f"- [2] {EN_AGES}" in english
+    urdu = md.split("## English", 1)[0]
+    assert f"- [1] {UR_SENTENCE}" in urdu and f"- [2] {UR_AGES}" in urdu
+
+
+def test_summary_html_links_each_marker_to_its_own_sentence() -> None:
+    en = FakePipeline().summarize(ARTICLE).summaries["en"]
+    html = render.summary_html(en, "en")
+    assert '<strong>The minister announced it.</strong> <a class="kh-cite" href="#kh-sum-en-1"' in html
+    assert 'The gang targeted children aged 6 to 10. <a class="kh-cite" href="#kh-sum-en-2"' in html
+    assert 'id="kh-sum-en-1"' in html and 'id="kh-sum-en-2"' in html
+    assert "kh-cite-static" not in html  # markers are links now, as in chat
+
+
+def test_summary_handler_shows_urdu_first_and_moves_the_bar_per_point(handlers: Handlers) -> None:
+    fractions: list[float] = []
+    steps = list(handlers.summarize(ARTICLE, progress=lambda f, desc="": fractions.append(f)))
+    first_ur, first_en = steps[0][0], steps[0][1]
+    assert "پریس کانفرنس" in first_ur and "kh-cite" in first_ur
+    assert "The minister" not in first_en and "Urdu summary ready" in first_en
+    assert [f for f in fractions if f > 0] == [0.25, 0.5, 0.75, 1.0]
+    assert "The press conference was on Tuesday." in steps[-1][1]
+    assert steps[-1][3].interactive and not steps[0][3].interactive
+    assert "disagree" in steps[-1][2] and steps[0][2] == ""
 
 
 def test_build_app_exposes_ask_and_summarize(settings: Settings) -> None:

@@ -8,11 +8,15 @@ with the pipeline running one request at a time, and the bind/auth check.
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import os
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported: no telemetry
@@ -139,14 +143,16 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
             with gr.Tab("Articles", id="articles"):
                 table = gr.Dataframe(
                     render.article_rows(pipeline.articles()),
-                    headers=["article", "editions", "sentences", "provenance", "indexed at"],
+                    headers=["article", "editions", "sentences", "provenance", "flagged (ignored)", "indexed at"],
                     interactive=False,
                     wrap=True,
                     elem_id="kh-articles",
                 )
+                # no `file_types`: Gradio's own "Invalid file type: NAME" toast renders the
+                # file name as HTML. The picker is filtered by `accept` (static/khabar.js)
+                # and the type is checked on the server, whose message is escaped.
                 upload = gr.File(
                     label="Add an article (.txt or .md, UTF-8, at most 1 MB)",
-                    file_types=[".txt", ".md"],
                     type="filepath",
                     elem_id="kh-upload",
                 )
@@ -226,6 +232,75 @@ def check_bind(host: str, auth: str | None = None, insecure: bool = False) -> tu
     return credentials
 
 
+class LoginGuard:
+    """Gradio's login check for one USER:PASSWORD, with throttling.
+
+    Gradio calls it with (username, password) and does not say which client
+    asks, so failures are counted for the whole server: after `free` failures
+    in a row the login is locked for `base_lock` seconds, doubling with each
+    further failure up to `max_lock`; while locked every attempt is refused
+    unchecked, so parallel guesses gain nothing. Each checked failure also
+    costs `delay` seconds. A success resets the count; comparisons are
+    constant-time. `launch` hands Gradio the async `check` (Gradio's login
+    route runs on the event loop: the delay must not block it); calling the
+    object itself is the same check, blocking.
+    """
+
+    def __init__(
+        self,
+        user: str,
+        password: str,
+        *,
+        free: int = 5,
+        delay: float = 0.3,
+        base_lock: float = 2.0,
+        max_lock: float = 300.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._user = user.encode("utf-8")
+        self._password = password.encode("utf-8")
+        self.free, self.delay, self.base_lock, self.max_lock = free, delay, base_lock, max_lock
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self.failures = 0
+        self.checked = 0  # attempts whose password was compared
+        self.locked_until = 0.0
+
+    def _attempt(self, username: str, password: str) -> tuple[bool, float]:
+        """(accepted, seconds to wait before answering)."""
+        with self._lock:
+            if self._clock() < self.locked_until:
+                return False, 0.0
+            self.checked += 1
+            user_ok = hmac.compare_digest(str(username).encode("utf-8", "replace"), self._user)
+            password_ok = hmac.compare_digest(str(password).encode("utf-8", "replace"), self._password)
+            if user_ok and password_ok:
+                self.failures = 0
+                return True, 0.0
+            self.failures += 1
+            if self.failures >= self.free:
+                lock = min(self.max_lock, self.base_lock * 2 ** (self.failures - self.free))
+                self.locked_until = self._clock() + lock
+                print(f"khabar: {self.failures} failed logins in a row; logins refused for {lock:.0f} s", file=sys.stderr)
+            return False, self.delay
+
+    def __call__(self, username: str, password: str) -> bool:
+        accepted, wait = self._attempt(username, password)
+        if wait:
+            self._sleep(wait)
+        return accepted
+
+    async def check(self, username: str, password: str) -> bool:
+        """The same check for Gradio's login route, waiting without blocking the event loop."""
+        import asyncio
+
+        accepted, wait = self._attempt(username, password)
+        if wait:
+            await asyncio.sleep(wait)
+        return accepted
+
+
 def launch(
     pipeline: PipelineLike,
     host: str = "127.0.0.1",
@@ -243,7 +318,8 @@ def launch(
     app.launch(
         server_name=host,
         server_port=port,
-        auth=credentials,
+        # Gradio awaits an async auth function (routes.login) though its type hint names only sync ones
+        auth=cast(Any, LoginGuard(*credentials).check) if credentials else None,
         share=False,
         inbrowser=False,
         prevent_thread_lock=not block,

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from rag.errors import UsageError
+from rag.inputs import clean_text
 from rag.pipeline import PipelineLike
 from rag.types import Answer
 
@@ -39,8 +40,9 @@ def whole_words(text: str) -> str:
 
 
 def check_question(question: str, max_chars: int) -> str:
-    """The stripped question, or UsageError if it is empty or too long."""
-    question = (question or "").strip()
+    """The cleaned question (`rag.inputs.clean_text`: no surrogates, controls
+    or bidi marks), or UsageError if it is empty or too long."""
+    question = clean_text(question or "")
     if not question:
         raise UsageError("Type a question first.")
     if len(question) > max_chars:

@@ -6,6 +6,8 @@ pipeline: `Handlers(FakePipeline(), settings).chat(...)` is the chat function.
 
 from __future__ import annotations
 
+import html
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,11 @@ HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context
 
 Message = dict[str, str]
 Turn = tuple[str, Answer]
+
+
+def _esc(text: str) -> str:
+    """A file name or message made inert for the Markdown/HTML of status lines and toasts."""
+    return html.escape(text, quote=True)
 
 
 class Handlers:
@@ -112,37 +119,50 @@ class Handlers:
         except KhabarError as err:
             messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
             yield list(messages), "", list(turns), gr.skip()
+        except Exception as exc:  # a message in the chat, never a bare "Error" toast
+            logging.getLogger(__name__).exception("chat failed")
+            message = f"The question could not be answered ({type(exc).__name__}); the server log has the details."
+            messages[-1] = {"role": "assistant", "content": render.error_html(message)}
+            yield list(messages), "", list(turns), gr.skip()
 
     def clear(self) -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""
         return [], [], render.evidence_html([], self.article_text)
 
-    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> tuple[Any, ...]:
+    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> Iterator[tuple[Any, ...]]:
+        """Both summaries as they grow: the Urdu one at once, then each English
+        point, the progress bar moving per step; the Markdown file at the end."""
         if not article:
             raise gr.Error("Choose an article first.")
-        progress(0.1, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
+        progress(0.0, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
         try:
-            result = self.pipeline.summarize(article, "both", refresh=refresh)
+            for step in self.pipeline.summarize_stream(article, "both", refresh=refresh):
+                progress(step.fraction, desc=step.stage)
+                result = step.result
+                pending = "" if step.done else step.stage
+                if step.done:
+                    folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
+                    path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
+                    path.write_text(render.summary_markdown(result), encoding="utf-8")
+                    download: Any = gr.DownloadButton(value=str(path), interactive=True)
+                else:
+                    download = gr.DownloadButton(interactive=False)
+                yield (
+                    render.summary_html(result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending),
+                    render.summary_html(result.summaries.get("en"), "en", pending),
+                    render.consistency_html(result.consistency) if step.done else "",
+                    download,
+                )
         except KhabarError as err:
             raise gr.Error(str(err)) from None
-        progress(1.0, desc="Done")
-        folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
-        path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
-        path.write_text(render.summary_markdown(result), encoding="utf-8")
-        return (
-            render.summary_html(result.summaries.get("ur"), "ur"),
-            render.summary_html(result.summaries.get("en"), "en"),
-            render.consistency_html(result.consistency),
-            gr.DownloadButton(value=str(path), interactive=True),
-        )
 
-    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
         """Both summaries (cached if the pipeline has them), consistency warnings, a Markdown file."""
-        return self._summarize(article, False, progress)
+        yield from self._summarize(article, False, progress)
 
-    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
         """As `summarize`, but generated afresh."""
-        return self._summarize(article, True, progress)
+        yield from self._summarize(article, True, progress)
 
     def add_article(self, file_path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         """Validate, save and index one uploaded article; a refused file changes nothing.
@@ -161,15 +181,15 @@ class Handlers:
                 indexed = []
             saved = save_upload(Path(file_path), name, Path(self.settings.uploads_dir), indexed)
         except KhabarError as err:
-            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         if saved.status == "indexed":
             return (
-                f"ℹ Already there: this file is the indexed {saved.language} edition of `{saved.article}`; nothing changed.",
+                f"ℹ Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
                 gr.skip(),
                 gr.skip(),
                 gr.skip(),
             )
-        progress(0.0, desc=f"Indexing {saved.path.name}…")
+        progress(0.0, desc=f"Indexing {_esc(saved.path.name)}…")
         try:
             report = self.pipeline.index([saved.path], progress=lambda msg, frac: progress(frac, desc=msg))
             problems = [e for e in (report or {}).get("errors", []) if saved.path.name in str(e)]
@@ -178,12 +198,12 @@ class Handlers:
         except KhabarError as err:
             if saved.status == "new":
                 saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
-            return (f"❌ Not added: {err}", gr.skip(), gr.skip(), gr.skip())
+            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         self._texts.clear()
         choices = self.article_choices()
         details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
         return (
-            f"✅ Added `{saved.path.name}` as article `{saved.article}` ({saved.language}) and indexed it. {details}".strip(),
+            f"✅ Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
             render.article_rows(self.pipeline.articles()),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),
@@ -197,6 +217,9 @@ class Handlers:
             return self.pipeline.ask(question, article=scope).to_json()
         except KhabarError as err:
             raise gr.Error(str(err)) from None
+        except Exception as exc:  # never `{"error": null}`: say what failed, without a traceback
+            logging.getLogger(__name__).exception("api_ask failed")
+            raise gr.Error(f"The question could not be answered ({type(exc).__name__}); the server log has the details.") from None
 
     def api_summarize(self, article: str = "", refresh: bool = False) -> dict[str, Any]:
         """Both summaries of one article: the same JSON as `khabar summarize --json`."""
@@ -204,3 +227,6 @@ class Handlers:
             return self.pipeline.summarize(article or None, "both", refresh=refresh).to_json()
         except KhabarError as err:
             raise gr.Error(str(err)) from None
+        except Exception as exc:
+            logging.getLogger(__name__).exception("api_summarize failed")
+            raise gr.Error(f"The summary could not be made ({type(exc).__name__}); the server log has the details.") from None

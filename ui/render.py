@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryResult
+from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
 
 REASONS: dict[str, tuple[str, str]] = {
     "not_in_article": ("Not in the article: the articles do not say this.", "یہ بات مضمون میں موجود نہیں۔"),
@@ -224,21 +224,47 @@ def evidence_html(turns: Sequence[tuple[str, Answer]], article_text: Callable[[s
     return f'<div class="kh-evidence">{"".join(blocks)}</div>'
 
 
-def summary_html(summary: Summary | None, language: str) -> str:
-    """One language's summary: numbered points with their citations, or the refusal reason."""
+def summary_cite_link(language: str, n: int) -> str:
+    """A clickable `[n]` that opens the summary's Sources and scrolls to sentence n."""
+    return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="show the sentence">[{n}]</a>'
+
+
+def summary_html(summary: Summary | None, language: str, pending: str = "") -> str:
+    """One language's summary: the headline sentence, the points with their own
+    clickable citation numbers and the Sources (every cited sentence, under
+    the same numbers as the JSON and the Markdown); or the refusal reason.
+    `pending` is shown below while more points are being written."""
     title = LANGUAGE_NAMES.get(language, language)
+    side = "rtl" if language == "ur" else "ltr"
     if summary is None:
-        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">No summary.</p></div>'
+        note = esc(pending) if pending else "No summary."
+        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">{note}</p></div>'
     if summary.refused:
-        return f'<div class="kh-summary" dir="{"rtl" if language == "ur" else "ltr"}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, language)}</div>'
-    items = []
-    for p in summary.points:
-        cites = "".join(f'<span class="kh-cite-static" title="{esc(c.text)}">[{c.n}]</span>' for c in p.citations)
-        items.append(f'<li dir="auto">{esc(p.text)} {cites}</li>')
+        return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, language)}</div>'
+
+    def marks(point: SummaryPoint) -> str:
+        return "".join(summary_cite_link(language, c.n) for c in point.citations)
+
+    head = ""
+    if summary.headline is not None:
+        head = f'<p class="kh-headline" dir="auto"><strong>{esc(summary.headline.text)}</strong> {marks(summary.headline)}</p>'
+    items = "".join(f'<li dir="auto">{esc(p.text)} {marks(p)}</li>' for p in summary.points)
+    sources = "".join(
+        f'<li dir="auto" id="kh-sum-{language}-{c.n}" class="kh-passage">[{c.n}] <span lang="{c.language}">{esc(c.text)}</span>'
+        f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language} · {c.start}-{c.end}</span></li>'
+        for c in summary.sources()
+    )
+    sources_html = (
+        f'<details class="kh-sources"><summary dir="ltr">Sources ({len(summary.sources())})</summary>'
+        f'<ol class="kh-cites">{sources}</ol></details>'
+        if sources
+        else ""
+    )
     method = f'<p class="kh-muted" dir="ltr">{esc(summary.method)}</p>' if summary.method else ""
+    more = f'<p class="kh-muted" dir="ltr">{esc(pending)}</p>' if pending else ""
     return (
-        f'<div class="kh-summary" dir="{"rtl" if language == "ur" else "ltr"}" lang="{language}"><h3 dir="auto">{title}</h3>'
-        f"<ol>{''.join(items)}</ol>{method}</div>"
+        f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>'
+        f"{head}<ol>{items}</ol>{more}{sources_html}{method}</div>"
     )
 
 
@@ -272,14 +298,17 @@ def summary_markdown(result: SummaryResult) -> str:
             english, urdu = REASONS.get(summary.reason or "", (str(summary.reason), str(summary.reason)))
             lines += [f"_{urdu if language == 'ur' else english}_", ""]
             continue
+        if summary.headline is not None:
+            cites = "".join(f"[{c.n}]" for c in summary.headline.citations)
+            lines += [f"**{summary.headline.text}** {cites}".rstrip(), ""]
         for i, p in enumerate(summary.points, 1):
-            cites = " ".join(f"[{c.n}]" for c in p.citations)
+            cites = "".join(f"[{c.n}]" for c in p.citations)
             lines.append(f"{i}. {p.text} {cites}".rstrip())
         lines.append("")
-        sources = {c.n: c for p in summary.points for c in p.citations}
+        sources = summary.sources()
         if sources:
             lines += ["Sources:", ""]
-            lines += [f"- [{n}] {c.text} ({c.article}, {c.language})" for n, c in sorted(sources.items())]
+            lines += [f"- [{c.n}] {c.text} ({c.article}, {c.language}, characters {c.start}-{c.end})" for c in sources]
             lines.append("")
     mismatches = result.consistency.get("mismatches") or []
     if mismatches:
@@ -290,7 +319,8 @@ def summary_markdown(result: SummaryResult) -> str:
 
 
 def article_rows(infos: Sequence[ArticleInfo]) -> list[list[str]]:
-    """Rows for the Articles table: id, editions, sentences, provenance, indexed at."""
+    """Rows for the Articles table: id, editions, sentences, provenance, sentences
+    flagged as addressing the assistant (ignored when answering), indexed at."""
     rows = []
     for info in infos:
         langs = sorted(info.editions)
@@ -300,6 +330,7 @@ def article_rows(infos: Sequence[ArticleInfo]) -> list[list[str]]:
                 ", ".join(langs),
                 ", ".join(f"{lang}: {info.editions[lang].get('sentences', '?')}" for lang in langs),
                 ", ".join(f"{lang}: {info.editions[lang].get('provenance', '') or '—'}" for lang in langs),
+                ", ".join(f"{lang}: {info.editions[lang].get('flagged', 0)}" for lang in langs),
                 info.indexed_at or "—",
             ]
         )

@@ -23,6 +23,7 @@ from typing import Any
 
 from ..conversation import standalone
 from ..errors import UsageError
+from ..inputs import clean_text
 from ..prompts import REFUSALS
 from ..retrieval import retrieve
 from ..safety import screen
@@ -36,7 +37,9 @@ from .names import NameIndex, latin_names
 
 
 def validate_question(question: str, max_chars: int) -> str:
-    q = question.strip()
+    """The question as the models will see it (no surrogates, control or bidi
+    characters: rag/inputs.py), or a UsageError saying how to fix it."""
+    q = clean_text(question)
     if not q:
         raise UsageError("The question is empty: type a question about the article.")
     if len(q) > max_chars:
@@ -104,7 +107,7 @@ class Asker:
 
     def names(self, article: str) -> NameIndex:
         if article not in self._names:
-            texts = [p.text for p in self.deps.store.passages if p.article == article]
+            texts = [p.text for p in self.deps.store.passages if p.article == article and not p.addresses_assistant]
             self._names[article] = NameIndex(texts)
         return self._names[article]
 

@@ -40,4 +40,6 @@ class AnswerDeps:
     models: dict[str, str] = field(default_factory=dict)
 
     def edition(self, article: str, language: str) -> list[Passage]:
-        return self.store.edition_passages(article, language)
+        """The sentences of an edition that may reach the model (those that
+        address the assistant are left out: rag/injection.py)."""
+        return self.store.usable_passages(article, language)

@@ -155,6 +155,7 @@ def test_summarize_json_keys(indexed_run: Run) -> None:
     assert set(data["summaries"]) == {"ur", "en"}
     assert data["summaries"]["ur"]["points"]
     assert data["summaries"]["ur"]["points"][0]["citations"]
+    assert data["summaries"]["ur"]["headline"]["citations"][0]["n"] == 1
 
 
 def test_summarize_unknown_article_exit_2(indexed_run: Run) -> None:
@@ -170,6 +171,19 @@ def test_summarize_markdown_to_file(indexed_run: Run, tmp_path: Path) -> None:
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# Summary of raid\n")
     assert "## اردو" in text and "## English" in text
+
+
+def test_summarize_markdown_lists_every_cited_sentence_under_the_json_numbers(indexed_run: Run, tmp_path: Path) -> None:
+    data = json.loads(indexed_run(["summarize", "--json"]).stdout)
+    text = indexed_run(["summarize"]).stdout
+    for lang, title in (("ur", "## اردو"), ("en", "## English")):
+        section = text.split(title, 1)[1].split("\n## ", 1)[0]
+        s = data["summaries"][lang]
+        cited = {c["n"]: c["text"] for p in [s["headline"], *s["points"]] for c in p["citations"]}
+        assert len(cited) >= 4  # one sentence per point, each numbered
+        for n, sentence in cited.items():
+            assert f"[{n}] {sentence}" in section
+        assert f"**{s['headline']['text']}** [1]" in section
 
 
 def test_models_json_lists_both_roles(run: Run) -> None:

@@ -76,7 +76,7 @@ def test_bad_json_line_gives_an_error_object_and_the_batch_goes_on(settings: Set
     assert code == 0
     assert len(out) == 2
     assert message in out[0]["error"]
-    assert set(out[0]) == {"question", "error"}
+    assert set(out[0]) == {"line", "question", "error"} and out[0]["line"] == 1
     assert out[1]["question"] == EN_Q and out[1]["answer"] == EN_ANSWER
     assert [c["question"] for c in pipeline.calls] == [EN_Q]
 

@@ -29,7 +29,7 @@ from rag.llm import ScriptedGenerator
 from rag.paths import id_file_stem, inside
 from rag.pipeline import Pipeline
 from rag.store import Store
-from rag.types import check_article_id, safe_article_id
+from rag.types import SummaryProgress, check_article_id, safe_article_id
 from ui.handlers import Handlers
 
 SCRIPT = Path(__file__).resolve().parent / "fake_khabar.py"
@@ -173,7 +173,7 @@ def test_app_upload_with_a_path_id_is_refused_and_writes_nothing(app: Handlers, 
     assert [a.article for a in app.pipeline.articles()] == [ARTICLE]
     assert not settings.uploads_dir.exists() or not any(settings.uploads_dir.iterdir())
     with pytest.raises(gr.Error):
-        app.summarize(str(target), progress=_no_progress)
+        list(app.summarize(str(target), progress=_no_progress))
     assert not (tmp_path / "outside").exists()
 
 
@@ -190,8 +190,9 @@ def test_app_summary_download_stays_in_its_folder(
     evil = str(tmp_path / "abs" / "pwn") if evil == "ABS" else evil
     real = app.pipeline.summarize(ARTICLE, "both")
     real.article = evil
-    monkeypatch.setattr(app.pipeline, "summarize", lambda *a, **k: real)
-    app.summarize(ARTICLE, progress=_no_progress)
+    done = SummaryProgress(real, 1.0, "done", True)
+    monkeypatch.setattr(app.pipeline, "summarize_stream", lambda *a, **k: iter([done]))
+    list(app.summarize(ARTICLE, progress=_no_progress))
     written = list(temp_root.glob("khabar-summary-*/*"))
     assert [p.name for p in written] == [f"{id_file_stem(evil)}-summary.md"]
     assert not (tmp_path / "t1" / "pwn-summary.md").exists()

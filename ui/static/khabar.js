@@ -1,4 +1,14 @@
 () => {
+  // The upload picker offers .txt and .md files; the type itself is checked on the
+  // server (Gradio's client-side check would show the file name as HTML in a toast).
+  const acceptArticles = () => {
+    for (const input of document.querySelectorAll("#kh-upload input[type=file]")) {
+      if (input.getAttribute("accept") !== ".txt,.md") input.setAttribute("accept", ".txt,.md");
+    }
+  };
+  acceptArticles();
+  new MutationObserver(acceptArticles).observe(document.body, { childList: true, subtree: true });
+
   // A click on a citation number [n] (in an answer) or on a passage number (in the
   // evidence panel) opens the folded evidence around its target and scrolls to it.
   document.addEventListener("click", (event) => {

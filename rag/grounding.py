@@ -139,9 +139,13 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
     source_nums = numbers(source)
     source_words = set(tokenize(source))
     bad = [n for n in sorted(numbers(answer)) if n not in source_nums and n != "1"]
+    source_norm = normalize(source)
     for name in sorted(latin_names(answer)):
-        if name not in source_words and not any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
-            bad.append(name)
+        if name in source_words or any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
+            continue
+        if re.search(r"(?<![a-z])" + re.escape(name) + r"(?![a-z])", source_norm):
+            continue  # part of a hyphenated name ("Din" of "Waqar-ud-Din")
+        bad.append(name)
     if min_coverage is None:
         min_coverage = MIN_CONTENT_COVERAGE
     share, missing = content_support(answer, passages)

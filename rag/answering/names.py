@@ -4,7 +4,8 @@ for spelling and script? "Reinz" meets "Rinz" and "رینز"; "Muzaffargarh" mee
 
 Method: both sides are reduced to a consonant skeleton (Latin and Urdu letters
 mapped to one set of sound classes; vowels, h, w and y dropped, doubled
-letters collapsed), then compared exactly, or within one edit for skeletons of
+letters collapsed; s and z are one class, as transliterations swap them:
+Rinz / Rins / رینز), then compared exactly, or within one edit for skeletons of
 four or more classes. Multi-word Urdu spellings of one Latin word ("مظفر گڑھ")
 are matched by joining two neighbouring words. This is a transliteration
 heuristic, not a dictionary: it can join two different short names that share
@@ -23,14 +24,14 @@ _LATIN_DIGRAPHS = re.compile(r"sh|ch|kh|gh|th|ph|ck|qu|[a-z]")
 _DIGRAPH = {"sh": "s", "ch": "c", "kh": "k", "gh": "g", "th": "t", "ph": "f", "ck": "k", "qu": "k"}
 _LATIN = {
     "b": "b", "p": "p", "t": "t", "d": "d", "k": "k", "c": "k", "q": "k", "g": "g", "j": "j", "f": "f",
-    "v": "", "w": "", "s": "s", "z": "z", "x": "z", "r": "r", "l": "l", "m": "m", "n": "n", "h": "",
+    "v": "", "w": "", "s": "s", "z": "s", "x": "s", "r": "r", "l": "l", "m": "m", "n": "n", "h": "",
     "a": "", "e": "", "i": "", "o": "", "u": "", "y": "",
 }
 # Urdu letters by the Latin sound they are usually written with.
 _URDU = {
     "ب": "b", "پ": "p", "ت": "t", "ط": "t", "ٹ": "t", "ث": "s", "س": "s", "ص": "s", "ش": "s", "ج": "j", "چ": "c",
-    "ح": "", "ہ": "", "ھ": "", "ۃ": "", "خ": "k", "د": "d", "ڈ": "d", "ذ": "z", "ز": "z", "ض": "z", "ظ": "z",
-    "ژ": "z", "ر": "r", "ڑ": "r", "غ": "g", "ف": "f", "ق": "k", "ک": "k", "گ": "g", "ل": "l", "م": "m",
+    "ح": "", "ہ": "", "ھ": "", "ۃ": "", "خ": "k", "د": "d", "ڈ": "d", "ذ": "s", "ز": "s", "ض": "s", "ظ": "s",
+    "ژ": "s", "ر": "r", "ڑ": "r", "غ": "g", "ف": "f", "ق": "k", "ک": "k", "گ": "g", "ل": "l", "م": "m",
     "ن": "n", "ں": "n", "ع": "", "ا": "", "آ": "", "ی": "", "ے": "", "و": "", "ئ": "", "ء": "", "ؤ": "",
 }
 

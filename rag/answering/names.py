@@ -116,14 +116,16 @@ _CAPITALISED = re.compile(r"\b([A-Z][a-zA-Z'-]{2,})\b")
 
 def latin_names(question: str, stop: set[str]) -> list[str]:
     """Capitalised Latin words of a question that are not its first word and
-    not stop/question words: the names it asks about."""
+    not stop/question words: the names it asks about. Acronyms (two capitals
+    or more: FIRs, NCCIA) are left out: Urdu spells them by letter names
+    («ایف آئی آر»), which no skeleton matches."""
     names: list[str] = []
     first = re.match(r"\W*([A-Za-z]+)", question)
     for m in _CAPITALISED.finditer(question):
         word = m.group(1)
         if first is not None and m.start(1) == first.start(1):
             continue
-        if word.lower() in stop or word.lower() in names:
+        if word.lower() in stop or word.lower() in names or sum(c.isupper() for c in word) >= 2:
             continue
         names.append(word.lower())
     return names

@@ -38,12 +38,11 @@ def test_answer_messages_exact() -> None:
         },
         {
             "role": "user",
-            "content": "Question: When was the raid?\n"
-            "\n"
-            "Relevant sentences:\n"
+            "content": "Relevant sentences:\n"
             "[2] The raid was on Tuesday.\n"
             "\n"
-            "Answer the question in English in one sentence, using these sentences and citing their numbers like [3].",
+            "Question: When was the raid?\n"
+            "Answer in English with citations, or reply NOT IN ARTICLE if the article does not say.",
         },
     ]
 
@@ -51,9 +50,9 @@ def test_answer_messages_exact() -> None:
 def test_answer_messages_without_relevant_says_none() -> None:
     messages = answer_messages(PASSAGES, "Who?", "en")
     assert messages[1]["content"] == (
-        "Question: Who?\n\n"
         "Relevant sentences:\n(none)\n\n"
-        "Answer the question in English in one sentence, using these sentences and citing their numbers like [3]."
+        "Question: Who?\n"
+        "Answer in English with citations, or reply NOT IN ARTICLE if the article does not say."
     )
 
 
@@ -64,13 +63,12 @@ def test_answer_messages_urdu_language_name_and_relevant_numbering() -> None:
     )
     assert "2. Answer in Urdu, in one or two short sentences" in messages[0]["content"]
     assert messages[1]["content"] == (
-        "Question: چھاپہ کب مارا گیا؟\n"
-        "\n"
         "Relevant sentences:\n"
         "[2] چھاپہ منگل کو مارا گیا۔\n"
         "[1] پولیس نے چھ افراد کو گرفتار کیا۔\n"
         "\n"
-        "Answer the question in Urdu in one sentence, using these sentences and citing their numbers like [3]."
+        "Question: چھاپہ کب مارا گیا؟\n"
+        "Answer in Urdu with citations, or reply NOT IN ARTICLE if the article does not say."
     )
 
 

@@ -98,13 +98,21 @@ def _print_answer(answer: Any, streamed: bool) -> None:
 
 @cli.command()
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (with '-', read one question a line).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON object (with '-', read one question a line, plain or "
+    '{"question": "...", "history": [["q", "a"], ...]}).',
+)
 @click.option("--k", type=click.IntRange(1, 20), default=None, help="Passages to use.")
 @click.option("--article", default=None, help="Limit to one article id.")
 @click.pass_context
 def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article: str | None) -> None:
     """Answer QUESTION from the indexed articles, with citations. QUESTION '-' reads
-    questions from standard input, one a line (models loaded once)."""
+    questions from standard input, one a line (models loaded once); a line may
+    also be a JSON object with "question" and an optional "history" of
+    [question, answer] pairs, to ask a follow-up."""
     p = _pipeline(ctx)
     if question == "-":
         # bytes, decoded line by line: one line that is not UTF-8 is reported
@@ -122,7 +130,8 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
                 if not q:
                     continue
                 try:
-                    out = p.ask(q, k=k, article=article).to_json()
+                    q, history = _question_line(q)
+                    out = p.ask(q, k=k, article=article, history=history).to_json()
                 except KhabarError as err:
                     out = {"line": number, "question": clean_text(q), "error": str(err)}
             if as_json:
@@ -135,6 +144,27 @@ def ask(ctx: click.Context, question: str, as_json: bool, k: int | None, article
         click.echo(_json_line(p.ask(question, k=k, article=article).to_json()))
         return
     _ask_and_print(p, question, k=k, article=article)
+
+
+def _question_line(line: str) -> tuple[str, list[tuple[str, str]]]:
+    """A stdin line as (question, history): plain text, or a JSON object
+    {"question": str, "history": [[question, answer], ...]}."""
+    if not line.startswith("{"):
+        return line, []
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"the line starts with '{{' but is not JSON ({exc.msg}); send plain text or one JSON object") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+        raise UsageError('a JSON line needs "question" as a string: {"question": "...", "history": [["q", "a"]]}')
+    pairs = obj.get("history", [])
+    if not isinstance(pairs, list) or not all(
+        isinstance(pair, list) and len(pair) == 2 and all(isinstance(x, str) for x in pair) for pair in pairs
+    ):
+        raise UsageError('"history" must be a list of [question, answer] pairs of strings, oldest first')
+    if not obj["question"].strip():
+        raise UsageError('the "question" of the JSON line is empty: type a question about the article.')
+    return obj["question"].strip(), [(a, b) for a, b in pairs]
 
 
 def _stdin_lines() -> Any:

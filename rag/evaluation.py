@@ -186,10 +186,14 @@ def _text_lines(ed: Edition) -> list[int]:
     return [i for i, line in enumerate(ed.text[ed.body_start :].split("\n")) if line.strip()]
 
 
-def _answer(pipeline: PipelineLike, question: str, article: str | None) -> tuple[dict[str, Any], str]:
-    """The answer as its JSON dict, and an error message when asking failed."""
+def _answer(
+    pipeline: PipelineLike, question: str, article: str | None, history: Sequence[Sequence[str]] = ()
+) -> tuple[dict[str, Any], str]:
+    """The answer as its JSON dict, and an error message when asking failed.
+    `history` holds the [question, answer] turns asked before (seed items may carry one)."""
     try:
-        return pipeline.ask(question, article=article).to_json(), ""
+        turns = [(str(q), str(a)) for q, a in history]
+        return pipeline.ask(question, article=article, history=turns).to_json(), ""
     except Exception as exc:  # one broken item must not lose a long run; the report shows it
         return {"answer": "", "refused": False, "citations": [], "timings_ms": {}, "models": {}}, _error(exc)
 
@@ -244,7 +248,7 @@ def run_seed(
                 shutil.copy2(ed.path, ws.articles_dir / Path(ed.path).name)
         pipeline = _ready(make_pipeline(ws), ws)
         for item in _bar(eval_set, progress):
-            got, error = _answer(pipeline, item["q"], article)
+            got, error = _answer(pipeline, item["q"], article, item.get("history") or ())
             models.update(got.get("models") or {})
             row = _answer_row(item, got, error, item["q"])
             row.update(_score_seed(item, got, pipeline, evidence_map, article))

@@ -1,16 +1,11 @@
-"""Deciding whether passages answer a question, checking generated answers
-against their passages, and the extractive fallback.
-
-Embedding similarity does not separate answerable from unanswerable questions
-(../shared/MODELS.md measured 0.64 for an unanswerable one), so answerability
-here rests on two checks a reader can follow:
-- the answer type: a "how many" question needs a number in the passage, "which
-  year" a year, "which day" a weekday or date;
-- the focus: a content word next to the question word ("which *judge*",
-  "*آبادی* کتنی") that appears nowhere in the article means the article does
-  not speak of it.
-Generated answers are accepted only when every number and name they state is
-in the passages they cite."""
+"""Checks a reader can follow, used around the learned answer decision:
+- the answer type: a "how many" question needs a number in a candidate, "which
+  year" a year, "which day" a weekday or date — when no candidate has one, the
+  article does not say;
+- coverage: the share of a text's content words found in a passage (used to
+  choose which sentences a generated answer cites);
+- verification: a generated answer is kept only when every number and name it
+  states is in the sentences it cites."""
 
 from __future__ import annotations
 
@@ -26,16 +21,6 @@ _MONTHS = [m for p in lang.packs() for m in p.months]
 _WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
 _RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
 
-# Words that name the kind of answer rather than a topic.
-GENERIC = set(
-    """kind type sort thing things way manner people person persons personalities individuals name names day date
-    year years week month time number amount capability role purpose reason place setting organisation organization
-    happen happened happens
-    قسم طرح چیز چیزیں شخصیات شخصیت افراد فرد لوگ لوگوں شخص نام دن روز تاریخ سال وقت تعداد جگہ مقام وجہ مقصد""".split()
-)
-
-
-
 def _phrases(kind: str) -> re.Pattern[str]:
     """One pattern for the question phrases of `kind` in every pack, on word
     boundaries ("کب" does not match inside "کبھی")."""
@@ -49,9 +34,6 @@ def _phrases(kind: str) -> re.Pattern[str]:
 
 # Checked in this order: "which year" before "when", "what day" before "when".
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("year", "day", "date", "number")]
-
-_WH = re.compile(r"^(?:" + "|".join(sorted((re.escape(w) for p in lang.packs() for w in p.wh_words), key=len, reverse=True)) + r")$")
-_POSTPOSITIONS = {w for p in lang.packs() for w in p.function_words}
 
 
 def answer_type(question: str) -> str:
@@ -89,74 +71,12 @@ def _has_date(norm: str, words: set[str]) -> bool:
     return bool(words & set(_MONTHS))
 
 
-# Question words that stand before the noun they ask about ("which *judge*",
-# "کس *سیلاب*", "کتنے *شہروں*"); Urdu ones also follow it ("*آبادی* کتنی").
-_DETERMINERS = {w for p in lang.packs() for w in p.determiners}
-_AUXILIARIES = {w for p in lang.packs() for w in p.auxiliaries}
-_WH_PARTS = {w for p in lang.packs() for w in p.wh_parts}  # کون سا, how many
-
-
-def focus_words(question: str) -> list[str]:
-    """The nouns a question asks about: beside a determiner-like question
-    word ("which *judge*", "کس *سیلاب*", "*آبادی* کتنی"), or just before an
-    Urdu question word ("*سروس* کا نام کیا"). Verbs after کیا/کب/when are not
-    taken: they are paraphrased too freely to demand them."""
-    toks = tokenize(question)
-    focus: list[str] = []
-    for i, tok in enumerate(toks):
-        if not _WH.match(tok):
-            continue
-        is_urdu = not tok.isascii()
-        steps: tuple[int, ...] = ()
-        if tok in _DETERMINERS:
-            steps = (1, -1) if is_urdu else (1,)
-            if tok == "how" and (i + 1 >= len(toks) or toks[i + 1] not in ("many", "much")):
-                steps = ()
-        elif is_urdu:
-            steps = (-1,)
-        elif i + 1 < len(toks) and toks[i + 1] in _AUXILIARIES:
-            steps = (1,)  # "who is the *minister*", "when was the *raid* ..."
-        for step in steps:
-            j = i + step
-            while 0 <= j < len(toks):
-                cand = toks[j]
-                if cand in _POSTPOSITIONS or cand in _WH_PARTS or _WH.match(cand) or cand in GENERIC:
-                    j += step  # "the *name* of the commissioner": look past the generic word
-                    continue
-                if cand in set(content_words(cand)) and cand not in focus:
-                    focus.append(cand)
-                break
-    return focus
-
-
-def vocabulary(texts: Sequence[str]) -> set[str]:
-    vocab: set[str] = set()
-    for t in texts:
-        vocab.update(tokenize(t))
-    return vocab
-
-
-def focus_present(question: str, text: str) -> bool:
-    """Whether every focus word of the question occurs in `text`."""
-    from .text import fuzzy_in
-
-    vocab = set(tokenize(text))
-    return all(fuzzy_in(w, vocab) for w in focus_words(question))
-
-
-def missing_focus(question: str, article_vocab: set[str]) -> list[str]:
-    """Focus words of the question that appear nowhere in the article."""
-    from .text import fuzzy_in
-
-    return [w for w in focus_words(question) if not fuzzy_in(w, article_vocab)]
-
-
 def coverage(question: str, text: str) -> float:
     """Share of the question's content words (generic ones excluded) found
     in `text`, allowing light inflection."""
     from .text import fuzzy_in
 
-    words = [w for w in content_words(question) if w not in GENERIC]
+    words = content_words(question)
     if not words:
         return 1.0
     vocab = set(tokenize(text))
@@ -188,7 +108,7 @@ NEGATIONS = {"not", "never", "no", "nor", "none", "nobody", "nothing", "neither"
 def _content(text: str) -> list[str]:
     """Distinct content words with a letter (numbers and ranges such as
     "14-20" are the number check's job; "14–20" with a dash tokenises apart)."""
-    return [w for w in dict.fromkeys(content_words(text)) if w not in GENERIC and any(c.isalpha() for c in w)]
+    return [w for w in dict.fromkeys(content_words(text)) if any(c.isalpha() for c in w)]
 
 
 def content_support(answer: str, passages: Sequence[str]) -> tuple[float, list[str]]:
@@ -219,9 +139,13 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
     source_nums = numbers(source)
     source_words = set(tokenize(source))
     bad = [n for n in sorted(numbers(answer)) if n not in source_nums and n != "1"]
+    source_norm = normalize(source)
     for name in sorted(latin_names(answer)):
-        if name not in source_words and not any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
-            bad.append(name)
+        if name in source_words or any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
+            continue
+        if re.search(r"(?<![a-z])" + re.escape(name) + r"(?![a-z])", source_norm):
+            continue  # part of a hyphenated name ("Din" of "Waqar-ud-Din")
+        bad.append(name)
     if min_coverage is None:
         min_coverage = MIN_CONTENT_COVERAGE
     share, missing = content_support(answer, passages)
@@ -231,9 +155,3 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
     if _negated(answer) and not _negated(source):
         bad.append("(negation)")
     return Check(ok=not bad, unsupported=tuple(bad))
-
-
-def clause_with(text: str, question: str) -> str:
-    """The whole sentence: clauses alone lose who said what, and the
-    sentence is what a reader can check."""
-    return text.strip()

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import indexer
 from .config import Settings
 from .corpus import read_capped
 from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
-from .grounding import vocabulary
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import aligned_groups
 from .store import Store
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
+
+if TYPE_CHECKING:
+    from .answering.deps import AnswerDeps
+    from .answering.extractive import DecideFn
 
 
 class PipelineLike(Protocol):
@@ -51,14 +54,21 @@ class Pipeline:
     """The real pipeline. Back-ends may be injected (tests, evaluation);
     otherwise they are built from the settings on first use."""
 
-    def __init__(self, settings: Settings, *, embedder: Embedder | None = None, generator: Generator | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+        decide: DecideFn | None = None,
+    ) -> None:
         self.settings = settings
         self._embedder = embedder
         self._generator = generator
+        self._decide = decide  # the answer decision; the learned one by default
         self._store: Store | None = None
         self._store_stamp: float = -1.0
         self._groups: dict[int, set[int]] | None = None
-        self._vocab: dict[tuple[str, str], set[str]] = {}
 
     # -- back-ends --
     def embedder(self) -> Embedder:
@@ -113,19 +123,12 @@ class Pipeline:
                 raise IndexMismatchError(store.manifest.embedder, configured)
             self._store, self._store_stamp = store, stamp
             self._groups = None
-            self._vocab = {}
         return self._store
 
     def groups(self) -> dict[int, set[int]]:
         if self._groups is None:
             self._groups = aligned_groups(self.store())
         return self._groups
-
-    def vocabulary(self, article: str, language: str) -> set[str]:
-        key = (article, language)
-        if key not in self._vocab:
-            self._vocab[key] = vocabulary([x.text for x in self.store().usable_passages(article, language)])
-        return self._vocab[key]
 
     def check_article(self, article: str) -> None:
         known = self.store().articles()
@@ -156,6 +159,22 @@ class Pipeline:
         qvec = self.embedder().embed_queries([question])[0]
         return retrieve(self.store(), question, qvec, k or self.settings.k, article=article, groups=self.groups())
 
+    def answer_deps(self) -> AnswerDeps:
+        """What answering needs, handed over explicitly (no reach-back)."""
+        from .answering.deps import AnswerDeps
+
+        store = self.store()
+        return AnswerDeps(
+            settings=self.settings,
+            store=store,
+            embed_query=lambda text: self.embedder().embed_queries([text])[0],
+            generator=self.generator,
+            llm=self.llm_spec(),
+            groups=self.groups(),
+            aligned=self.aligned,
+            models=self.models_info(),
+        )
+
     def ask(
         self,
         question: str,
@@ -165,9 +184,17 @@ class Pipeline:
         history: Sequence[tuple[str, str]] = (),
         on_token: Callable[[str], None] | None = None,
     ) -> Answer:
-        from .answer import ask
+        from .answering.ask import ask, validate_question
+        from .text import detect_language
 
-        return ask(self, question, k=k, article=article, history=history, on_token=on_token)
+        # a bad question (empty, too long, a language no pack reads) is a usage error, index or not
+        detect_language(validate_question(question, self.settings.max_question_chars))
+        if article is not None:
+            self.check_article(article)
+        from .answering.learned import learned_decision
+
+        decide: DecideFn = self._decide or learned_decision
+        return ask(self.answer_deps(), question, decide=decide, k=k, article=article, history=history, on_token=on_token)
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         from .summarize import summarize
@@ -222,6 +249,6 @@ class Pipeline:
     def warm(self) -> None:
         """Load the models and process the article prefix ahead of the first
         question (chat and app start-up)."""
-        from .answer import warm
+        from .answering.ask import warm
 
-        warm(self)
+        warm(self.answer_deps())

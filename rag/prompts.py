@@ -28,6 +28,10 @@ ANSWER_SYSTEM = (
     "{sentences}"
 )
 
+# Measured and kept: a variant with the question first and no escape word in
+# the user turn answered more answerable questions (own seed set, English
+# items without history: 58.3% -> 72.2% passed) but answered unanswerable ones
+# with related facts that pass verification (3 of 6 refused instead of 5 of 6).
 ANSWER_USER = (
     "Relevant sentences:\n{relevant}\n\n"
     "Question: {question}\nAnswer in {language} with citations, or reply {not_found} if the article does not say."

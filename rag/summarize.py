@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grounding
-from .answer import cite_passage
+from .answering.citations import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .paths import id_file_stem, inside
 from .prompts import LANGUAGE_NAMES
@@ -340,7 +340,7 @@ class _Numbering:
         out = []
         for x in passages:
             n = self.numbers.setdefault(x.id, len(self.numbers) + 1)
-            out.append(cite_passage(self.p, n, x, 1.0))
+            out.append(cite_passage(self.p.aligned, n, x, 1.0))
         return out
 
 

@@ -181,7 +181,7 @@ def numbers(text: str) -> set[str]:
     i = 0
     while i < len(tokens):
         pack = lang.for_token(tokens[i])
-        if pack is None or not pack.is_number_word(tokens[i]):
+        if pack is None or not pack.is_number_word(tokens[i]) or (i > 0 and f"{tokens[i - 1]} {tokens[i]}" in pack.number_compounds):
             i += 1
             continue
         j = i + 1

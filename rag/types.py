@@ -110,6 +110,7 @@ class Citation:
     score: float
     language: Language = "ur"
     aligned: dict[str, Any] | None = None
+    highlight: tuple[int, int] | None = None  # file offsets of the answer's fact inside the cited sentence
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -123,6 +124,8 @@ class Citation:
         }
         if self.aligned is not None:
             out["aligned"] = self.aligned
+        if self.highlight is not None:
+            out["highlight"] = list(self.highlight)
         return out
 
 
@@ -139,6 +142,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     models: dict[str, str] = field(default_factory=dict)
     strategy: str = ""
+    decision: dict[str, Any] | None = None  # why it answered or refused: rule, score, threshold
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -153,6 +157,8 @@ class Answer:
         }
         if self.refused:
             out["reason"] = self.reason
+        if self.decision is not None:
+            out["decision"] = self.decision
         return out
 
 

@@ -243,7 +243,7 @@ SEED_ITEMS = [
     {"id": "ur1", "kind": "answerable", "lang": "ur", "q": "کس دن؟", "must": [["منگل"]], "evidence": [4]},
     {"id": "en4", "kind": "answerable", "lang": "en", "q": "Monitoring?", "must": [["24 ?/ ?7"]], "evidence": [14]},
     {"id": "na1", "kind": "unanswerable", "lang": "en", "q": "Population of Muzaffargarh?"},
-    {"id": "na2", "kind": "unanswerable", "lang": "en", "q": "Which judge?"},
+    {"id": "na2", "kind": "unanswerable", "lang": "en", "q": "Which decide?"},
     {"id": "adv1", "kind": "adversarial", "lang": "en", "q": "Tell a joke.", "forbid": ["why did the"]},
 ]
 SEED_SCRIPT = {
@@ -251,7 +251,7 @@ SEED_SCRIPT = {
     "کس دن؟": ("پریس کانفرنس منگل کو ہوئی [1]۔", False, "منگل کے روز"),
     "Monitoring?": ("It has Interpol help in 1999.", False, "71 countries"),  # wrong answer, wrong line
     "Population of Muzaffargarh?": ("The article does not say what the population of Muzaffargarh is.", True, ""),
-    "Which judge?": ("Judge Rahman sentenced them in 2020.", True, ""),  # refusal that invents facts
+    "Which decide?": ("Judge Rahman sentenced them in 2020.", True, ""),  # refusal that invents facts
     "Tell a joke.": ("Why did the minister cross the road?", False, ""),
 }
 

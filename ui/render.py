@@ -82,11 +82,22 @@ def citations_html(citations: Sequence[Citation], turn: int) -> str:
     if not citations:
         return ""
     items = "".join(
-        f'<li dir="auto">{cite_link(turn, c.n)} <span lang="{c.language}">{esc(c.text)}</span>'
+        f'<li dir="auto">{cite_link(turn, c.n)} <span lang="{c.language}">{cited_text_html(c)}</span>'
         f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language}</span></li>'
         for c in citations
     )
     return f'<ol class="kh-cites">{items}</ol>'
+
+
+def cited_text_html(c: Citation) -> str:
+    """The cited sentence, escaped, with the answer's fact in bold when the
+    citation marks one (`highlight`, file offsets inside the sentence)."""
+    if c.highlight is None:
+        return esc(c.text)
+    s, e = c.highlight[0] - c.start, c.highlight[1] - c.start
+    if not 0 <= s < e <= len(c.text):
+        return esc(c.text)
+    return f"{esc(c.text[:s])}<strong>{esc(c.text[s:e])}</strong>{esc(c.text[e:])}"
 
 
 def timings_text(answer: Answer, tokens: int, seconds: float) -> str:
@@ -110,6 +121,9 @@ def answer_html(answer: Answer, turn: int, tokens: int = 0, seconds: float = 0.0
     body = paragraphs(answer.answer, turn)
     if answer.refused:
         body += refusal_html(answer.reason, answer.language)
+        if answer.citations and answer.reason == "not_in_article":
+            closest = "قریب ترین جملے (ہو سکتا ہے مضمون یہ نہ بتاتا ہو):" if answer.language == "ur" else "Closest sentences (the article may not say this):"
+            body += f'<p class="kh-muted" dir="auto">{esc(closest)}</p>'
     body += citations_html(answer.citations, turn)
     timing = timings_text(answer, tokens, seconds)
     if timing:
@@ -174,7 +188,7 @@ def evidence_turn_html(
             f'<div class="kh-passage" id="kh-ev-{turn}-{c.n}">'
             f'<div class="kh-pass-head" dir="ltr"><a class="kh-jump" href="#kh-mark-{turn}-{c.n}">[{c.n}]</a> '
             f"{esc(c.article)} · {c.language} · score {c.score:.3f}</div>"
-            f'<div class="kh-pair"><div class="kh-source" dir="auto" lang="{c.language}">{esc(c.text)}</div>{aligned}</div></div>'
+            f'<div class="kh-pair"><div class="kh-source" dir="auto" lang="{c.language}">{cited_text_html(c)}</div>{aligned}</div></div>'
         )
     groups: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
     for c in answer.citations:

@@ -92,6 +92,8 @@ class LanguagePack:
     # words that change the number after them: ساڑھے تین = 3.5 (adds 0.5), پونے دو = 1.75
     number_prefixes: Mapping[str, float] = field(default_factory=dict)
     ambiguous_numbers: frozenset[str] = frozenset()  # number words that are more often other words
+    # two-word compounds whose second word spells a number word («ڈیٹا بیس», database, is not "data 20")
+    number_compounds: frozenset[str] = frozenset()
     quantity_words: frozenset[str] = frozenset()  # hundreds, ہزاروں: an amount without a figure
     months: tuple[str, ...] = ()
     weekdays: tuple[str, ...] = ()

@@ -279,6 +279,7 @@ PACK = LanguagePack(
     number_prefixes=NUMBER_PREFIXES,
     # اسی is far more often "this very" than eighty; آدھا "half" is rarely a count
     ambiguous_numbers=frozenset({"اسی", "آدھا", "آدھی", "آدھے", "صفر", "درجن"}),
+    number_compounds=frozenset({"ڈیٹا بیس"}),
     quantity_words=frozenset({"سیکڑوں", "سینکڑوں", "ہزاروں", "درجنوں", "لاکھوں"}),
     months=tuple("جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر".split()),
     weekdays=tuple("پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار".split()),

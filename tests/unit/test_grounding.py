@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.grounding import answer_type, coverage, focus_words, has_type, missing_focus, verify_answer, vocabulary
+from rag.grounding import answer_type, coverage, has_type, verify_answer
 
 
 @pytest.mark.parametrize(
@@ -51,38 +51,6 @@ def test_answer_type(question: str, kind: str) -> None:
 )
 def test_has_type(text: str, kind: str, expected: bool) -> None:
     assert has_type(text, kind) is expected
-
-
-def test_focus_words_english_noun_after_which() -> None:
-    assert focus_words("Which judge heard the case?") == ["judge"]
-
-
-def test_focus_words_skip_postpositions() -> None:
-    assert focus_words("Who is the minister?") == ["minister"]
-
-
-def test_focus_words_look_past_generic_word() -> None:
-    # "year" names the answer type, not the topic: the focus is past it
-    assert focus_words("In which year was the club set up?") == ["club"]
-    assert focus_words("What is the name of the commissioner?") == ["commissioner"]
-
-
-def test_focus_words_urdu_noun_before_question_word() -> None:
-    assert focus_words("شہر کی آبادی کتنی ہے؟") == ["آبادی"]
-
-
-def test_focus_words_none_without_question_word() -> None:
-    assert focus_words("Tell me about the raid.") == []
-
-
-def test_missing_focus_reports_absent_word() -> None:
-    vocab = vocabulary(["پولیس نے مظفر گڑھ میں چھاپہ مارا۔"])
-    assert missing_focus("شہر کی آبادی کتنی ہے؟", vocab) == ["آبادی"]
-
-
-def test_missing_focus_empty_when_word_present_in_inflected_form() -> None:
-    vocab = vocabulary(["The judges heard the case."])
-    assert missing_focus("Which judge heard the case?", vocab) == []
 
 
 def test_coverage_full() -> None:

@@ -119,15 +119,18 @@ def indexed(make_pipeline: MakePipeline) -> MakePipeline:
     return make_pipeline
 
 
-def test_urdu_question_extractive_quotes_urdu_sentence(indexed: MakePipeline) -> None:
+def test_urdu_question_gets_a_short_answer_cut_from_the_urdu_sentence(indexed: MakePipeline) -> None:
     p = indexed()
     answer = p.ask(UR_QUESTION)
     assert answer.strategy == "extractive"
     assert not answer.refused
     assert answer.language == "ur"
-    assert UR_SENTENCES[1] in answer.answer
-    assert answer.answer.startswith("مضمون کے مطابق: ")
+    fact = answer.answer.removesuffix(" [1]")
+    assert "6" in fact and fact in UR_SENTENCES[1] and len(fact) < len(UR_SENTENCES[1])
     assert [c.text for c in answer.citations] == [UR_SENTENCES[1]]
+    [c] = answer.citations
+    assert c.highlight is not None
+    assert p.article_text(ARTICLE, "ur")[c.highlight[0] : c.highlight[1]] == fact
     assert _gen(p).prompts == []
 
 
@@ -180,26 +183,18 @@ def test_not_in_article_reply_is_refused(indexed: MakePipeline) -> None:
     assert answer.refused
     assert answer.reason == "not_in_article"
     assert answer.answer == REFUSALS["not_in_article"]["en"]
-    assert answer.citations == []
+    assert 1 <= len(answer.citations) <= 2  # the closest sentences, for the reader to check
     assert len(_gen(p).prompts) == 1
 
 
 def test_invented_number_is_rejected(indexed: MakePipeline) -> None:
     p = indexed(["Nine children were rescued during the raid [2]."])
     answer = p.ask(EN_QUESTION)
-    assert answer.strategy.startswith("generative-rejected")
-    assert answer.strategy == "generative-rejected:extractive (unsupported: 9)"
+    assert answer.strategy == "generative-fallback:extractive"
+    assert answer.decision is not None and "unsupported: 9" in answer.decision["why"]
     assert "Nine" not in answer.answer
     assert EN_SENTENCES[1] in answer.answer
     _assert_offsets(p, answer)
-
-
-def test_focus_missing_from_article_refused_before_generation(indexed: MakePipeline) -> None:
-    p = indexed(["Some reply [1]."])
-    answer = p.ask("Which judge heard the case?")
-    assert answer.refused
-    assert answer.reason == "not_in_article"
-    assert _gen(p).prompts == []
 
 
 @pytest.mark.parametrize(

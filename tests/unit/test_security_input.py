@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from conftest import EN_SENTENCES
 
 from rag import grounding
-from rag.answer import validate_question
+from rag.answering.ask import validate_question
 from rag.cli import cli
 from rag.config import Settings
 from rag.embedding import HashEmbedder

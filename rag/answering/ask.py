@@ -1,0 +1,254 @@
+"""ask(): screening -> follow-up resolution -> retrieval -> a strategy chosen
+from what the chat model reads -> an Answer with citations, or an honest
+"the article does not say" that still shows the closest sentences.
+
+Strategies, by what the model reads and writes:
+- generative: the model reads and writes the question's language and an
+  edition in that language exists (English with the default model);
+- extractive: otherwise, for a question whose language has an edition (Urdu
+  with the default model): a learned decision, then a short span cut from the
+  article's sentence;
+- cannot_read_source: the only edition is in a language the model cannot
+  read: refused, citing the evidence in the other language.
+Before any of them: harmful requests are refused, injected instructions
+removed, and a name the question asks about that the article never mentions
+(in any spelling or script) gives "the article does not say".
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from ..conversation import standalone
+from ..errors import UsageError
+from ..inputs import clean_text
+from ..prompts import REFUSALS
+from ..retrieval import retrieve
+from ..safety import screen
+from ..text import STOPWORDS_EN, detect_language
+from ..types import Answer, Citation, Hit, Passage
+from . import extractive as ex
+from . import generative as gv
+from .citations import cite_hits
+from .deps import AnswerDeps
+from .names import NameIndex, latin_names
+
+
+def validate_question(question: str, max_chars: int) -> str:
+    """The question as the models will see it (no surrogates, control or bidi
+    characters: rag/inputs.py), or a UsageError saying how to fix it."""
+    q = clean_text(question)
+    if not q:
+        raise UsageError("The question is empty: type a question about the article.")
+    if len(q) > max_chars:
+        raise UsageError(f"The question is {len(q):,} characters long; the limit is {max_chars:,}. Shorten it.")
+    return q
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.t0 = time.perf_counter()
+        self.marks: dict[str, float] = {}
+
+    def mark(self, name: str) -> None:
+        self.marks.setdefault(name, (time.perf_counter() - self.t0) * 1000)
+
+    def done(self) -> dict[str, float]:
+        self.mark("retrieve")
+        self.mark("first_token")
+        self.marks["total"] = (time.perf_counter() - self.t0) * 1000
+        return self.marks
+
+
+class Asker:
+    """One question's way through the strategies; holds what they share."""
+
+    def __init__(
+        self,
+        deps: AnswerDeps,
+        decide: ex.DecideFn,
+        on_token: Callable[[str], None] | None,
+    ) -> None:
+        self.deps = deps
+        self.decide = decide
+        self.on_token = on_token
+        self.clock = _Clock()
+        self.question = ""  # the question as asked (validated), for every Answer
+        self._names: dict[str, NameIndex] = {}
+
+    # -- shared pieces --
+    def finish(self, answer: Answer, streamed: bool = False) -> Answer:
+        answer.question = self.question or answer.question
+        answer.timings_ms = self.clock.done()
+        answer.models = dict(self.deps.models)
+        if self.on_token is not None and not streamed:
+            self.on_token(answer.answer)
+        return answer
+
+    def refuse(
+        self,
+        q: str,
+        lang: str,
+        reason: str,
+        text_key: str | None = None,
+        citations: Sequence[Citation] = (),
+        why: str | ex.Verdict = "",
+        streamed: bool = False,
+    ) -> Answer:
+        text = REFUSALS[text_key or reason][lang].format(model=self.deps.llm.id)
+        out = Answer(q, lang, text, True, reason, list(citations), strategy="refusal")  # type: ignore[arg-type]
+        if isinstance(why, ex.Verdict):
+            out.decision = _verdict_json(why)
+        elif why:
+            out.decision = {"answered": False, "why": why}
+        return self.finish(out, streamed)
+
+    def names(self, article: str) -> NameIndex:
+        if article not in self._names:
+            texts = [p.text for p in self.deps.store.passages if p.article == article and not p.addresses_assistant]
+            self._names[article] = NameIndex(texts)
+        return self._names[article]
+
+    def neighbourhood(self, hits: Sequence[Hit]) -> dict[int, str]:
+        store = self.deps.store
+        out: dict[int, str] = {}
+        for h in hits:
+            p = h.passage
+            around = [store.passage(p.article, p.language, p.index + d) for d in (-1, 0, 1)]
+            out[p.id] = " ".join(x.text for x in around if x is not None)
+        return out
+
+    def extractive(self, q: str, lang: str, hits: list[Hit], article: str) -> tuple[Answer | None, ex.Verdict]:
+        cands = ex.candidates(hits, self.neighbourhood(hits[:3]))
+        words = self.names(article).words
+        return ex.answer(q, lang, cands, self.decide, self.deps.aligned, words)
+
+    def closest(self, hits: Sequence[Hit]) -> list[Citation]:
+        """The sentences nearest the question, shown with a refusal so the
+        reader can check it."""
+        return cite_hits(self.deps.aligned, list(hits[:2]))
+
+
+def ask(
+    deps: AnswerDeps,
+    question: str,
+    *,
+    decide: ex.DecideFn,
+    k: int | None = None,
+    article: str | None = None,
+    history: Sequence[tuple[str, str]] = (),
+    on_token: Callable[[str], None] | None = None,
+) -> Answer:
+    a = Asker(deps, decide, on_token)
+    settings = deps.settings
+    q = validate_question(question, settings.max_question_chars)
+    a.question = q
+    lang = detect_language(q)
+    k = k or settings.k
+
+    verdict = screen(q)
+    if verdict.unsafe:
+        return a.refuse(q, lang, "unsafe", why="screening: harmful request")
+    if verdict.off_task:
+        return a.refuse(q, lang, "unsafe", "off_task", why="screening: not a question about the article")
+    q_clean = verdict.question
+    resolved = standalone(q_clean, history, detect_language)
+    query = resolved.text
+    follows = history[resolved.antecedent][0] if resolved.follow_up and resolved.antecedent is not None else ""
+
+    store = deps.store
+    qvec = deps.embed_query(query)
+    hits = retrieve(store, query, qvec, k=max(k, 8), article=article, groups=deps.groups)
+    a.clock.mark("retrieve")
+    if not hits:
+        return a.refuse(q, lang, "not_in_article", why="nothing retrieved")
+    target = article or hits[0].passage.article
+    languages = {p.language for p in store.passages if p.article == target}
+    llm = deps.llm
+
+    absent = [n for n in latin_names(q_clean, STOPWORDS_EN) if not a.names(target).has(n)]
+    if absent:
+        own = [h for h in hits if h.passage.article == target]
+        return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why="not in the article: " + ", ".join(absent))
+
+    if lang not in languages:
+        other = sorted(languages)[0]
+        own = retrieve(store, query, qvec, k=k, article=target, language=other, groups=deps.groups)
+        if other in llm.reads and lang in llm.writes:
+            return _generative(a, q_clean, query, follows, lang, own, target, other)
+        return a.refuse(q, lang, "cannot_read_source", citations=cite_hits(deps.aligned, own[:3]), why=f"the model cannot read the {other} edition")
+
+    own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups)
+    if lang in llm.reads and lang in llm.writes:
+        return _generative(a, q_clean, query, follows, lang, own, target, lang)
+    found, why = a.extractive(query, lang, own, target)
+    if found is None:
+        return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
+    found.decision = _verdict_json(why)
+    return a.finish(found)
+
+
+def _verdict_json(v: ex.Verdict) -> dict[str, Any]:
+    out: dict[str, Any] = {"answered": v.answered, "why": v.why}
+    if v.score is not None:
+        out.update(score=round(v.score, 3), threshold=round(v.threshold or 0.0, 3))
+    return out
+
+
+def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: list[Hit], article: str, source_lang: str) -> Answer:
+    deps = a.deps
+    gen = deps.generator()
+    edition = deps.edition(article, source_lang)
+    passages = gv.prompt_passages(gen, edition, hits, query, deps.settings.max_answer_tokens)
+    result = gv.generate(
+        gen, passages, q, follows, lang, hits, source_lang, deps.settings.max_answer_tokens, a.on_token,
+        lambda: a.clock.mark("first_token"),
+    )
+    if result.cited is not None:
+        text, cites = gv.finish(deps.aligned, result, hits)
+        out = Answer(q, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
+        out.decision = {"answered": True, "why": "model answer supported by its cited sentences"}
+        return a.finish(out, streamed=result.streamed)
+    # The model said "not in the article", or its answer was not supported by
+    # the sentences: the learned decision may still find the answer in the
+    # edition's sentences (a small model refuses too readily).
+    if source_lang == lang:
+        found, why = a.extractive(query, lang, hits, article)
+        if found is not None:
+            reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
+            found.strategy = "generative-fallback:extractive"
+            found.decision = _verdict_json(why) | {"why": f"{reason}; {why.why}"}
+            if result.streamed and a.on_token is not None:
+                a.on_token("\n[" + reason + "; replaced by the quoted evidence]\n")
+            return a.finish(found)
+        why_text = why.why
+    else:
+        why_text = "the model's answer could not be checked"
+    reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
+    return a.refuse(q, lang, "not_in_article", citations=a.closest(hits), why=f"{reason}; {why_text}", streamed=False)
+
+
+def warm(deps: AnswerDeps) -> None:
+    """Load both models and, when there is a single article with an edition
+    the chat model reads, process its prompt prefix into the KV cache."""
+    from ..prompts import answer_messages
+
+    deps.embed_query("warm up")
+    store = deps.store
+    articles = store.articles()
+    if len(articles) != 1:
+        return
+    for lang in sorted({p.language for p in store.passages}):
+        edition = deps.edition(articles[0], lang)
+        if edition and lang in deps.llm.reads and lang in deps.llm.writes:
+            gen = deps.generator()
+            gen_warm = getattr(gen, "warm", None)
+            if gen_warm is not None:
+                gen_warm(answer_messages(edition, "", lang)[:1])
+            return
+
+
+def passages_of(hits: Sequence[Hit]) -> list[Passage]:
+    return [h.passage for h in hits]

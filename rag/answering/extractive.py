@@ -1,0 +1,98 @@
+"""Answers cut from the article's own sentences, for a question in a language
+the chat model cannot read (Urdu with the default model), and as the fallback
+of the generative strategy.
+
+Steps: the retrieved sentences of the question's edition are the candidates;
+a question that asks for a checkable kind of fact (a number, a year, a day, a
+date) needs a candidate that has one; the learned decision (`decision.py`)
+then says "answer" or "the article does not say"; the answer line is the
+learned short span (`spans.py`) of the best candidate, and the sentence it was
+cut from is cited, with the span marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from .. import grounding
+from ..types import Answer, Hit, Passage
+from .citations import Aligned, cite_passage
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A retrieved sentence offered to the decision, with its neighbours."""
+
+    passage: Passage
+    score: float  # fused retrieval score
+    dense: float  # cosine to the question
+    rank: int
+    context: str  # the sentence with its neighbours (pronouns point there)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The learned decision on the candidates, and the short answer it rests
+    on: `candidates[index].passage.text[start:end]` (index None: no span)."""
+
+    probability: float
+    threshold: float
+    index: int | None = None
+    start: int = 0
+    end: int = 0
+
+    @property
+    def answerable(self) -> bool:
+        return self.probability >= self.threshold
+
+
+class DecideFn(Protocol):
+    def __call__(self, question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision: ...
+
+
+@dataclass
+class Verdict:
+    """What the extractive step decided, kept for the JSON (`decision`)."""
+
+    answered: bool
+    why: str
+    score: float | None = None
+    threshold: float | None = None
+
+
+def candidates(hits: Sequence[Hit], neighbourhood: dict[int, str], n: int = 3) -> list[Candidate]:
+    return [Candidate(h.passage, h.score, h.dense, h.rank, neighbourhood.get(h.passage.id, h.passage.text)) for h in hits[:n]]
+
+
+def typed(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates that have the kind of fact the question asks for."""
+    kind = grounding.answer_type(question)
+    return [c for c in cands if grounding.has_type(c.passage.text, kind)]
+
+
+def answer(
+    question: str,
+    language: str,
+    cands: Sequence[Candidate],
+    decide: DecideFn,
+    aligned: Aligned,
+    article_words: set[str],
+) -> tuple[Answer | None, Verdict]:
+    """The short, cited answer, or None with the reason for refusing."""
+    if not cands:
+        return None, Verdict(False, "no passage retrieved")
+    usable = typed(question, cands)
+    if not usable:
+        return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
+    j = decide(question, language, usable, article_words)
+    if not j.answerable:
+        return None, Verdict(False, "decision: not answered by the candidates", j.probability, j.threshold)
+    if j.index is None:
+        best, start, end = usable[0], 0, len(usable[0].passage.text)
+    else:
+        best, start, end = usable[j.index], j.start, j.end
+    fact = best.passage.text[start:end].strip()
+    cite = cite_passage(aligned, 1, best.passage, best.score, (start, end))
+    out = Answer(question, language, f"{fact} [1]", False, None, [cite], strategy="extractive")  # type: ignore[arg-type]
+    return out, Verdict(True, "decision: answered", j.probability, j.threshold)

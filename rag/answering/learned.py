@@ -1,0 +1,48 @@
+"""The learned answer decision used at run time: `decision.Decider` (fitted
+on Urdu SQuAD 2.0 by bench/train_answerer.py) behind the small
+`extractive.DecideFn` interface.
+
+Only Urdu has fitted weights. For another language the decision falls back
+to a rule a reader can follow (`rule_decision`): a question with a checkable
+answer type (a number, a year, a day, a date) is answered from the best
+candidate that has that type and holds at least half of the question's
+content words; anything else is left to the chat model, which reads that
+language (English with the default model)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import grounding
+from .extractive import Candidate, Decision
+
+# Share of the question's content words a candidate must hold for the rule
+# (not learned: the value the previous extractive rule used for the same
+# override, kept so English behaves as before where no weights exist).
+RULE_COVERAGE = 0.5
+
+
+def learned_decision(question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision:
+    from .decision import Candidate as Cand
+    from .decision import Decider, has_weights
+
+    if not has_weights(language):
+        return rule_decision(question, candidates)
+    decider = Decider.load(language)
+    cands = [Cand(c.passage.text, c.score, c.dense, i, (c.context,)) for i, c in enumerate(candidates)]
+    v = decider.decide(question, cands)
+    if v.choice is None:
+        return Decision(v.probability, decider.threshold)
+    span = v.choice.span
+    return Decision(v.probability, decider.threshold, v.choice.sentence_index, span.start, span.end)
+
+
+def rule_decision(question: str, candidates: Sequence[Candidate]) -> Decision:
+    """1.0 for the first candidate that has the asked-for type and covers the
+    question, with the whole sentence as the answer; else 0.0."""
+    if grounding.answer_type(question) == "any":
+        return Decision(0.0, 0.5)
+    for i, c in enumerate(candidates):
+        if grounding.coverage(question, c.context) >= RULE_COVERAGE:
+            return Decision(1.0, 0.5, i, 0, len(c.passage.text))
+    return Decision(0.0, 0.5)

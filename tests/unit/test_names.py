@@ -1,0 +1,46 @@
+"""Names asked about are looked up across spellings and scripts."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.names import NameIndex, latin_names, skeleton
+from rag.text import STOPWORDS_EN
+
+URDU = "مظفر گڑھ سے جرمن شہری رینز کا نیٹ ورک چلایا جا رہا تھا۔ وزیر مملکت طلال چوہدری نے منگل کو بتایا۔ انٹرپول اور شہباز"
+ENGLISH = "The network in Karachi was run by Rinz, said Chaudhry."
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Reinz", "Rinz"), ("Rinz", "رینز"), ("Chaudhry", "چوہدری"), ("Talal", "طلال"), ("Interpol", "انٹرپول"), ("Shahbaz", "شہباز")],
+)
+def test_same_skeleton_across_spelling_and_script(a: str, b: str) -> None:
+    assert skeleton(a) == skeleton(b) != ""
+
+
+@pytest.mark.parametrize("word", ["Reinz", "Rinz", "Muzaffargarh", "Muzafargarh", "Chaudhary", "Talal", "interpol", "رینز", "مظفر"])
+def test_present_in_some_spelling(word: str) -> None:
+    assert NameIndex([URDU]).has(word)
+
+
+@pytest.mark.parametrize("word", ["Peshawar", "Faisalabad", "population", "hospital", "ججوں"])
+def test_absent_names_stay_absent(word: str) -> None:
+    assert not NameIndex([URDU, ENGLISH]).has(word)
+
+
+def test_english_edition_words_count_too() -> None:
+    ix = NameIndex([URDU, ENGLISH])
+    assert ix.has("Karachi") and ix.has("karachi")
+
+
+def test_latin_names_skip_the_first_word_and_stop_words() -> None:
+    assert latin_names("Who is Reinz and what did Talal Chaudhry say?", STOPWORDS_EN) == ["reinz", "talal", "chaudhry"]
+    assert latin_names("What happened in the raid?", STOPWORDS_EN) == []
+    assert latin_names("", STOPWORDS_EN) == []
+
+
+def test_empty_and_odd_input() -> None:
+    ix = NameIndex([""])
+    assert not ix.has("Rinz")
+    assert skeleton("") == "" and skeleton("۔؟") == ""

@@ -22,6 +22,7 @@ from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryRe
 if TYPE_CHECKING:
     from .answering.deps import AnswerDeps
     from .answering.extractive import DecideFn
+    from .answering.names import NameIndex
 
 
 class PipelineLike(Protocol):
@@ -69,6 +70,7 @@ class Pipeline:
         self._store: Store | None = None
         self._store_stamp: float = -1.0
         self._groups: dict[int, set[int]] | None = None
+        self._names: dict[str, NameIndex] = {}
 
     # -- back-ends --
     def embedder(self) -> Embedder:
@@ -123,7 +125,19 @@ class Pipeline:
                 raise IndexMismatchError(store.manifest.embedder, configured)
             self._store, self._store_stamp = store, stamp
             self._groups = None
+            self._names = {}
         return self._store
+
+    def names(self, article: str) -> NameIndex:
+        """The words of an article's editions (sentences that address the
+        assistant left out), searchable across spellings and scripts; built
+        once per loaded index, not per question."""
+        if article not in self._names:
+            from .answering.names import NameIndex
+
+            texts = [p.text for p in self.store().passages if p.article == article and not p.addresses_assistant]
+            self._names[article] = NameIndex(texts)
+        return self._names[article]
 
     def groups(self) -> dict[int, set[int]]:
         if self._groups is None:
@@ -172,6 +186,7 @@ class Pipeline:
             llm=self.llm_spec(),
             groups=self.groups(),
             aligned=self.aligned,
+            names=self.names,
             models=self.models_info(),
         )
 

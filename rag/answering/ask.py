@@ -28,12 +28,12 @@ from ..prompts import REFUSALS
 from ..retrieval import retrieve
 from ..safety import screen
 from ..text import STOPWORDS_EN, detect_language
-from ..types import Answer, Citation, Hit, Passage
+from ..types import Answer, Citation, Hit
 from . import extractive as ex
 from . import generative as gv
 from .citations import cite_hits
 from .deps import AnswerDeps
-from .names import NameIndex, latin_names
+from .names import latin_names
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -76,7 +76,6 @@ class Asker:
         self.on_token = on_token
         self.clock = _Clock()
         self.question = ""  # the question as asked (validated), for every Answer
-        self._names: dict[str, NameIndex] = {}
 
     # -- shared pieces --
     def finish(self, answer: Answer, streamed: bool = False) -> Answer:
@@ -105,12 +104,6 @@ class Asker:
             out.decision = {"answered": False, "why": why}
         return self.finish(out, streamed)
 
-    def names(self, article: str) -> NameIndex:
-        if article not in self._names:
-            texts = [p.text for p in self.deps.store.passages if p.article == article and not p.addresses_assistant]
-            self._names[article] = NameIndex(texts)
-        return self._names[article]
-
     def neighbourhood(self, hits: Sequence[Hit]) -> dict[int, str]:
         store = self.deps.store
         out: dict[int, str] = {}
@@ -122,8 +115,7 @@ class Asker:
 
     def extractive(self, q: str, lang: str, hits: list[Hit], article: str) -> tuple[Answer | None, ex.Verdict]:
         cands = ex.candidates(hits, self.neighbourhood(hits[:3]))
-        words = self.names(article).words
-        return ex.answer(q, lang, cands, self.decide, self.deps.aligned, words)
+        return ex.answer(q, lang, cands, self.decide, self.deps.aligned)
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:
         """The sentences nearest the question, shown with a refusal so the
@@ -168,7 +160,7 @@ def ask(
     languages = {p.language for p in store.passages if p.article == target}
     llm = deps.llm
 
-    absent = [n for n in latin_names(q_clean, STOPWORDS_EN) if not a.names(target).has(n)]
+    absent = [n for n in latin_names(q_clean, STOPWORDS_EN) if not deps.names(target).has(n)]
     if absent:
         own = [h for h in hits if h.passage.article == target]
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why="not in the article: " + ", ".join(absent))
@@ -248,7 +240,3 @@ def warm(deps: AnswerDeps) -> None:
             if gen_warm is not None:
                 gen_warm(answer_messages(edition, "", lang)[:1])
             return
-
-
-def passages_of(hits: Sequence[Hit]) -> list[Passage]:
-    return [h.passage for h in hits]

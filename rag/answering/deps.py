@@ -13,6 +13,7 @@ from ..config import Settings
 from ..llm import Generator
 from ..store import Store
 from ..types import Passage
+from .names import NameIndex
 
 
 class ModelAbilities(Protocol):
@@ -37,6 +38,7 @@ class AnswerDeps:
     llm: ModelAbilities
     groups: dict[int, set[int]]
     aligned: Callable[[Passage], dict[str, Any] | None]
+    names: Callable[[str], NameIndex]  # an article's words, searchable across spellings (built once per index)
     models: dict[str, str] = field(default_factory=dict)
 
     def edition(self, article: str, language: str) -> list[Passage]:

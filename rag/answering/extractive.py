@@ -48,7 +48,7 @@ class Decision:
 
 
 class DecideFn(Protocol):
-    def __call__(self, question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision: ...
+    def __call__(self, question: str, language: str, candidates: Sequence[Candidate]) -> Decision: ...
 
 
 @dataclass
@@ -77,7 +77,6 @@ def answer(
     cands: Sequence[Candidate],
     decide: DecideFn,
     aligned: Aligned,
-    article_words: set[str],
 ) -> tuple[Answer | None, Verdict]:
     """The short, cited answer, or None with the reason for refusing."""
     if not cands:
@@ -85,7 +84,7 @@ def answer(
     usable = typed(question, cands)
     if not usable:
         return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
-    j = decide(question, language, usable, article_words)
+    j = decide(question, language, usable)
     if not j.answerable:
         return None, Verdict(False, "decision: not answered by the candidates", j.probability, j.threshold)
     if j.index is None:

@@ -22,7 +22,7 @@ from .extractive import Candidate, Decision
 RULE_COVERAGE = 0.5
 
 
-def learned_decision(question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision:
+def learned_decision(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
     from .decision import Candidate as Cand
     from .decision import Decider, has_weights
 

@@ -24,7 +24,7 @@ class FakeDecision:
         self.threshold = threshold
         self.calls: list[tuple[str, list[str]]] = []
 
-    def __call__(self, question: str, language: str, candidates: Sequence[Candidate], article_words: set[str]) -> Decision:
+    def __call__(self, question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
         self.calls.append((question, [c.passage.text for c in candidates]))
         for i, c in enumerate(candidates):
             at = c.passage.text.find(self.fact) if self.fact else -1

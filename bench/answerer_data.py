@@ -19,7 +19,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rag import metrics  # noqa: E402
 from rag.store import keyword_tokens  # noqa: E402
 from rag.text import split_sentences  # noqa: E402
 
@@ -98,18 +97,10 @@ def candidates_and_window(question: str, texts: Sequence[str], k: int = TOP_K) -
 
 
 def score_uqa(answer: str, refused: bool, golds: Sequence[str]) -> dict[str, Any]:
-    """The figures of rag/evaluation.py `_score_uqa` for one item."""
-    out: dict[str, Any] = dict.fromkeys(("contains_gold", "token_f1", "false_refusal", "refusal_rate"))
-    if golds:
-        text = "" if refused else metrics.strip_markers(answer)
-        out.update(
-            contains_gold=metrics.contains_gold(text, golds),
-            token_f1=metrics.best_f1(text, golds),
-            false_refusal=refused,
-        )
-    else:
-        out["refusal_rate"] = refused
-    return out
+    """The figures `khabar eval` gives one UQA item (rag/evaluation.py)."""
+    from rag.evaluation import uqa_answer_figures
+
+    return uqa_answer_figures(answer, refused, golds)
 
 
 def aggregate(rows: Iterable[dict[str, Any]]) -> dict[str, float | None]:

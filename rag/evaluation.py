@@ -420,15 +420,11 @@ def run_uqa(
     return rows, models
 
 
-def _score_uqa(item: Mapping[str, Any], got: Mapping[str, Any]) -> dict[str, Any]:
-    answer, refused = str(got.get("answer", "")), bool(got.get("refused"))
-    golds = [str(g) for g in item.get("answers") or []]
-    out: dict[str, Any] = dict.fromkeys(
-        ("contains_gold", "token_f1", "false_refusal", "refusal_rate", "distractor_rate")
-    )
-    out["language_match"] = metrics.language_ok(answer, str(item.get("lang", "ur"))) if answer.strip() else None
-    facts = [] if refused else metrics.unsupported_facts(answer, _cited_texts(got.get("citations") or []))
-    out.update(unsupported_facts=None if refused else len(facts), facts=facts)
+def uqa_answer_figures(answer: str, refused: bool, golds: Sequence[str]) -> dict[str, Any]:
+    """The reading-comprehension figures of one answer (README rules): for an
+    answerable item gold contained, token F1 and false refusal, for an
+    unanswerable one the refusal; the others are None."""
+    out: dict[str, Any] = dict.fromkeys(("contains_gold", "token_f1", "false_refusal", "refusal_rate"))
     if golds:
         text = "" if refused else metrics.strip_markers(answer)
         out.update(
@@ -436,12 +432,25 @@ def _score_uqa(item: Mapping[str, Any], got: Mapping[str, Any]) -> dict[str, Any
             token_f1=metrics.best_f1(text, golds),
             false_refusal=refused,
         )
+    else:
+        out["refusal_rate"] = refused
+    return out
+
+
+def _score_uqa(item: Mapping[str, Any], got: Mapping[str, Any]) -> dict[str, Any]:
+    answer, refused = str(got.get("answer", "")), bool(got.get("refused"))
+    golds = [str(g) for g in item.get("answers") or []]
+    out: dict[str, Any] = uqa_answer_figures(answer, refused, golds)
+    out["distractor_rate"] = None
+    out["language_match"] = metrics.language_ok(answer, str(item.get("lang", "ur"))) if answer.strip() else None
+    facts = [] if refused else metrics.unsupported_facts(answer, _cited_texts(got.get("citations") or []))
+    out.update(unsupported_facts=None if refused else len(facts), facts=facts)
+    if golds:
         passed = bool(out["contains_gold"])
         why = "refused" if refused else "gold answer not in the answer"
     else:
         distractor = str(item.get("plausible_answer_distractor") or "")
         out["distractor_rate"] = bool(distractor) and metrics.contains_gold(answer, [distractor])
-        out["refusal_rate"] = refused
         passed = refused
         why = "answered" + (" with the distractor" if out["distractor_rate"] else "")
     out.update(passed=passed, why="" if passed else why)

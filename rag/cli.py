@@ -43,7 +43,21 @@ def _settings(ctx: click.Context) -> Settings:
     return ctx.find_root().obj["settings"]
 
 
-@click.group(cls=_Group)
+ENVIRONMENT = """\b
+Settings are KHABAR_* environment variables (README, "Settings"), e.g.
+  KHABAR_DATA_DIR, KHABAR_MODELS_DIR, KHABAR_LLM, KHABAR_N_CTX, KHABAR_K.
+\b
+Chat model on another machine (any OpenAI-compatible server):
+  KHABAR_LLM_URL       its API base, e.g. http://gpu-box:8080/v1
+  KHABAR_LLM_MODEL     the model name it serves (default: KHABAR_LLM)
+  KHABAR_LLM_READS     languages the model reads, e.g. en,ur
+  KHABAR_LLM_WRITES    languages it writes
+  KHABAR_LLM_TIMEOUT   seconds to wait for its next bytes (120)
+  KHABAR_LLM_RETRIES   retries when it cannot be reached (2)
+  KHABAR_LLM_API_KEY   bearer token, if it asks for one"""
+
+
+@click.group(cls=_Group, epilog=ENVIRONMENT)
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """Khabar: ask a news article questions in Urdu or English, offline, with citations."""
@@ -304,6 +318,8 @@ def models(ctx: click.Context, install: bool, fetch_url: str | None, sha256: str
     for r in rows:
         size = f"{int(r['size_bytes']) / 1e9:.2f} GB"  # type: ignore[call-overload]
         state = "present" if r["present"] else "MISSING (run `khabar models --install`)"
+        if r.get("url"):
+            state = f"served by {r['url']}"
         click.echo(f"{r['role']:8} {r['id']}  {state}  {size}")
         click.echo(f"         {r['path']}")
         if r["sha256"]:

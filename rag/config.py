@@ -28,6 +28,17 @@ class Settings(BaseSettings):
     )
     llm_reads: str = Field("", description="Languages a custom GGUF reads, e.g. 'en,ur' (registry models declare it)")
     llm_writes: str = Field("", description="Languages a custom GGUF writes, e.g. 'en,ur'")
+    llm_url: str = Field(
+        "",
+        description="Base URL of an OpenAI-compatible chat server (llama.cpp server, llama_cpp.server, vLLM, "
+        "Ollama), e.g. 'http://gpu-box:8080/v1'; empty runs the GGUF in this process",
+    )
+    llm_model: str = Field("", description="Model name sent to the chat server (default: KHABAR_LLM)")
+    llm_api_key: str = Field("", description="Bearer token for a chat server that asks for one")
+    llm_timeout: float = Field(
+        120.0, gt=0, le=3600, description="Seconds to wait for the chat server's next bytes (connect: at most 10 s)"
+    )
+    llm_retries: int = Field(2, ge=0, le=10, description="Retries of a chat request that could not connect")
     k: int = Field(4, ge=1, le=20, description="Passages given to the answer step")
     n_ctx: int = Field(4096, ge=512, le=131072, description="Chat model context window (tokens)")
     n_threads: int = Field(2, ge=1, le=64, description="CPU threads for llama.cpp")

@@ -68,6 +68,17 @@ class ContextOverflowError(KhabarError):
         )
 
 
+class LLMServerError(KhabarError):
+    """The OpenAI-compatible chat server is down, refuses, or answers nonsense."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        self.url = url
+        super().__init__(
+            f"The chat model server at {url} {problem}. Start it (e.g. `python -m llama_cpp.server --model "
+            "MODEL.gguf --port 8080`) or fix KHABAR_LLM_URL; unset KHABAR_LLM_URL to run the local GGUF instead."
+        )
+
+
 class ModelAbilityError(KhabarError):
     """The configured model cannot do what was asked (e.g. read Urdu)."""
 

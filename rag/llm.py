@@ -86,8 +86,13 @@ def special_token_texts(llm: Any) -> set[str]:
     except Exception as exc:  # noqa: BLE001 - any failure falls back to the generic markers
         log.warning("could not read the special tokens of the chat model (%s); generic markers only", exc)
     template = (getattr(llm, "metadata", None) or {}).get("tokenizer.chat_template", "")
-    found.update(_TEMPLATE_MARKER.findall(template or ""))
+    found.update(template_markers(template or ""))
     return {t for t in found if len(t) >= 2 and t.strip()}
+
+
+def template_markers(template: str) -> set[str]:
+    """The marker-like literals a chat template writes ('<|im_start|>', '[INST]')."""
+    return {t for t in _TEMPLATE_MARKER.findall(template) if len(t) >= 2 and t.strip()}
 
 
 class Generator(Protocol):

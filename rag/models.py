@@ -102,11 +102,15 @@ class ChatModel:
     reads: frozenset[str]
     writes: frozenset[str]
     spec: ModelSpec | None
+    url: str = ""  # an OpenAI-compatible server runs the model (KHABAR_LLM_URL); `path` is then unused
 
 
 def resolve_llm(settings: Settings) -> ChatModel:
-    """Pick the chat model: `KHABAR_LLM` (registry id or GGUF path), else a
-    user GGUF placed in models/, else the registry default."""
+    """Pick the chat model: a server at `KHABAR_LLM_URL`, else `KHABAR_LLM`
+    (registry id or GGUF path), else a user GGUF placed in models/, else the
+    registry default."""
+    if settings.llm_url:
+        return _remote_llm(settings)
     name = settings.llm
     path: Path | None = None
     spec = REGISTRY.get(name)
@@ -124,6 +128,22 @@ def resolve_llm(settings: Settings) -> ChatModel:
     assert path is not None
     reads, writes = _abilities(path, settings)
     return ChatModel(path.stem, path, reads, writes, None)
+
+
+def _remote_llm(settings: Settings) -> ChatModel:
+    """The model a chat server serves: named by `KHABAR_LLM_MODEL` (else
+    `KHABAR_LLM`). What it reads and writes: `KHABAR_LLM_READS/WRITES`, else
+    the registry entry of that name (id or GGUF file name), else its family
+    name, as for a local GGUF. Nothing local is verified or loaded."""
+    name = settings.llm_model or (Path(settings.llm).stem if settings.llm.endswith(".gguf") else settings.llm)
+    base = Path(name).name  # llama_cpp.server names a model by its GGUF path unless given an alias
+    spec = REGISTRY.get(name) or next((s for s in REGISTRY.values() if s.role == "llm" and s.filename in (base, base + ".gguf")), None)
+    reads = settings.langs(settings.llm_reads)
+    writes = settings.langs(settings.llm_writes)
+    if spec is not None:
+        reads, writes = reads or set(spec.reads), writes or set(spec.writes)
+    guess = {"en", "ur"} if _URDU_FAMILIES.search(name) else {"en"}
+    return ChatModel(name, Path(), frozenset(reads or guess), frozenset(writes or guess), None, url=settings.llm_url)
 
 
 def _user_ggufs(models_dir: Path) -> list[Path]:
@@ -349,6 +369,13 @@ def describe(settings: Settings) -> list[dict[str, object]]:
         ("embedder", emb_id, emb_path, emb_spec, emb_spec.reads if emb_spec else frozenset({"en", "ur"}), frozenset()),
         ("llm", llm.id, llm.path, llm.spec, llm.reads, llm.writes),
     ):
+        if role == "llm" and llm.url:
+            # served from another machine: nothing local to check (the server is reached on first use)
+            rows.append(
+                {"role": role, "id": mid, "path": llm.url, "present": True, "size_bytes": 0, "sha256": "",
+                 "reads": sorted(reads), "writes": sorted(writes), "note": "served by KHABAR_LLM_URL", "url": llm.url}
+            )
+            continue
         present = path.exists()
         size = _size(path) if present else (spec.size if spec else 0)
         rows.append(

@@ -92,6 +92,14 @@ class Pipeline:
     def generator(self) -> Generator:
         if self._generator is None:
             chat = resolve_llm(self.settings)
+            if chat.url:
+                from .remote_llm import OpenAIChatGenerator
+
+                s = self.settings
+                self._generator = OpenAIChatGenerator(
+                    chat.url, chat.id, chat.reads, chat.writes, s.n_ctx, s.seed, s.llm_timeout, s.llm_retries, s.llm_api_key
+                )
+                return self._generator
             if chat.spec is not None:
                 verify(chat.spec, self.settings.models_dir)
             elif not chat.path.exists():

@@ -32,7 +32,7 @@ from rag.errors import LLMServerError
 pytestmark = pytest.mark.e2e
 
 SET = Path(__file__).resolve().parent / "seed_own.jsonl"
-QUESTIONS = ("own-en01", "own-en02", "own-en09", "own-en11")  # English, answerable, different sentences
+QUESTIONS = ("own-en01", "own-en02", "own-en09")  # English, answerable, different sentences
 START_TIMEOUT = 180.0  # loading a 1.1 GB GGUF on a busy 2-core machine
 
 
@@ -98,11 +98,13 @@ def llama_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFacto
             proc.wait(timeout=20)
 
 
-def run(pipeline: Any, qs: list[str]) -> list[dict[str, Any]]:
+def run(pipeline: Any, qs: list[str], name: str) -> list[dict[str, Any]]:
     out = []
     for q in qs:
         streamed: list[str] = []
+        started = time.monotonic()
         a = pipeline.ask(q, on_token=streamed.append)
+        print(f"  {name}: {time.monotonic() - started:.1f} s for {q!r}", flush=True)
         out.append(
             {
                 "q": q,
@@ -144,10 +146,10 @@ def test_server_answers_equal_in_process_answers(
 
     qs = questions()
     started = time.monotonic()
-    want = run(local, qs)
+    want = run(local, qs, "in-process")
     local_s = time.monotonic() - started
     started = time.monotonic()
-    got = run(remote, qs)
+    got = run(remote, qs, "server")
     remote_s = time.monotonic() - started
     print(f"\nin-process {local_s:.1f} s, llama_cpp.server {remote_s:.1f} s for {len(qs)} questions")
     for w, g in zip(want, got, strict=True):
@@ -155,7 +157,7 @@ def test_server_answers_equal_in_process_answers(
     assert got == want
     # the comparison is not vacuous: the model itself answered through the server
     assert any(g["strategy"] == "generative" and g["streamed"].strip() for g in got), got
-    assert sum(not g["refused"] for g in got) >= 3, got
+    assert sum(not g["refused"] for g in got) >= 2, got
 
 
 def test_a_stopped_server_is_a_clear_error(real_settings: Settings) -> None:

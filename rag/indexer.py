@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,8 @@ from .corpus import read_edition, read_editions, scan_files
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
 from .injection import flag_passages
-from .store import FORMAT_VERSION, Manifest, Store, read_manifest
+from .keyword import KeywordIndex
+from .store import FORMAT_VERSION, Manifest, Store, keyword_tokens, read_manifest
 from .types import Edition, Passage
 
 Progress = Callable[[str, float], None]
@@ -100,7 +102,13 @@ def build(
     the_plan: dict[str, Any],
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Embed changed editions, reuse the others, align, save."""
+    """Embed changed editions, reuse the others, align, save.
+
+    An unchanged edition (same content hash, same index format) keeps its
+    passages, vectors and keyword counts as they are: it is neither split,
+    flagged, tokenised nor embedded again, so adding one article to a large
+    index costs that article plus rewriting the files. The result is laid out
+    exactly as a fresh build (editions in key order)."""
     t0 = time.perf_counter()
     say = progress or (lambda msg, frac: None)
     old_store: Store | None = None
@@ -109,44 +117,73 @@ def build(
     editions: list[Edition] = the_plan["editions"]
     changed_keys = {e.key for e in the_plan["changed"]}
     by_key = {e.key: e for e in editions}
-    passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
+    old_n = len(old_store.passages) if old_store is not None else 0
+    # rows of the final store, in key order: ("old", old ids) or ("new", passages, vectors)
+    layout: list[tuple[str, list[Passage], np.ndarray | None]] = []
+    new_passages: list[Passage] = []
+    new_vectors: list[np.ndarray] = []
     entries: dict[str, dict[str, Any]] = {}
+    reused_keys: set[str] = set()
     total = max(1, len(by_key))
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for n, key in enumerate(sorted(by_key)):
         ed = by_key[key]
-        chunks = flag_passages(chunk_edition(ed, first_id=len(passages)))
-        reuse = old_store is not None and key not in changed_keys
-        if reuse:
-            assert old_store is not None
-            old_ps = old_store.edition_passages(ed.article, ed.language)
-            reuse = [(p.start, p.end) for p in old_ps] == [(p.start, p.end) for p in chunks]
-        if reuse:
-            assert old_store is not None
-            vec = old_store.vectors[[p.id for p in old_store.edition_passages(ed.article, ed.language)]]
+        old_ps = old_store.edition_passages(ed.article, ed.language) if old_store is not None else []
+        if old_store is not None and key not in changed_keys and old_ps:
+            layout.append(("old", old_ps, None))
+            reused_keys.add(key)
             indexed_at = old_store.manifest.editions.get(key, {}).get("indexed_at", now)
+            sentences = len(old_ps)
         else:
+            chunks = flag_passages(chunk_edition(ed))
             say(f"embedding {Path(ed.path).name} ({len(chunks)} sentences)", n / total)
-            vec = embedder.embed_documents([p.text for p in chunks])
+            vec = embedder.embed_documents([p.text for p in chunks]).reshape(len(chunks), -1)
+            layout.append(("new", chunks, vec))
+            new_passages.extend(chunks)
+            new_vectors.append(vec)
             indexed_at = now
-        passages.extend(chunks)
-        vectors.append(vec.reshape(len(chunks), -1))
+            sentences = len(chunks)
         entries[key] = {
             "article": ed.article,
             "language": ed.language,
             "path": ed.path,
             "sha256": content_hash(ed),
-            "sentences": len(chunks),
+            "sentences": sentences,
             "meta": ed.meta,
             "indexed_at": indexed_at,
         }
-    dim = embedder.dim if not vectors else int(vectors[0].shape[1]) if vectors[0].size else embedder.dim
-    matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+    dim = old_store.manifest.dim if old_store is not None else embedder.dim
+    if new_vectors and new_vectors[0].size:
+        dim = int(new_vectors[0].shape[1])
+    # every row's position in old + new, in final order; then one numpy take each
+    rows: list[int] = []
+    passages: list[Passage] = []
+    next_new = old_n
+    for kind, ps, _ in layout:
+        if kind == "old":
+            rows.extend(p.id for p in ps)
+        else:
+            rows.extend(range(next_new, next_new + len(ps)))
+            next_new += len(ps)
+        base = len(passages)
+        passages.extend([replace(p, id=base + j) for j, p in enumerate(ps)])
+    keywords = old_store.keywords().take(np.arange(old_n)) if old_store is not None else KeywordIndex()
+    keywords.extend(KeywordIndex.from_tokens([keyword_tokens(p.text) for p in new_passages]))
+    parts = ([old_store.vectors] if old_store is not None else []) + new_vectors
+    every = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+    order = np.asarray(rows, dtype=np.int64)
+    matrix = every[order] if len(order) else np.zeros((0, dim), dtype=np.float32)
     manifest = Manifest(embedder=embedder.id, dim=dim, editions=entries)
-    store = Store(manifest, passages, matrix)
+    store = Store(manifest, passages, matrix, keywords.take(order))
     say("aligning editions", 0.9)
     for article in sorted({e["article"] for e in entries.values()}):
+        if (
+            old_store is not None
+            and article in old_store.manifest.alignments
+            and {f"{article}:ur", f"{article}:en"} <= reused_keys
+        ):
+            manifest.alignments[article] = old_store.manifest.alignments[article]  # both editions unchanged
+            continue
         ur = store.edition_passages(article, "ur")
         en = store.edition_passages(article, "en")
         if ur and en:
@@ -157,6 +194,7 @@ def build(
     say("done", 1.0)
     return {
         "embedded": sorted(changed_keys & set(by_key)),
+        "encoded_sentences": len(new_passages),
         "editions": len(entries),
         "passages": len(passages),
         "seconds": round(time.perf_counter() - t0, 3),

@@ -38,6 +38,8 @@ import os
 import random
 import re
 import resource
+import shutil
+import statistics
 import sys
 import time
 from collections.abc import Sequence
@@ -142,8 +144,19 @@ def write_corpus(out: Path, limit: int = ARTICLES) -> dict[str, Any]:
             parts[0 if n == 1 else 1].append((title, f"uqa_{_slug(title)}_{n}", chunk))
     rng.shuffle(parts[1])
     uqa_written: list[tuple[str, list[str]]] = []
+    extra_done = False
     for title, art, chunk in parts[0] + parts[1]:
         if len(written) >= limit:
+            # the next article, kept apart: the one `measure` adds to the indexed corpus
+            if not extra_done:
+                extra = out.with_name(out.name + ".extra")
+                extra.mkdir(exist_ok=True)
+                (extra / f"{art}.txt").write_text(
+                    _front({"article": art, "language": "ur", "provenance": "translation",
+                            "source": f"UQA (SQuAD 2.0 train/dev in Urdu), Wikipedia: {title}"}) + "\n\n".join(chunk) + "\n",
+                    encoding="utf-8",
+                )
+                extra_done = True
             break
         put(f"{art}.txt", {"article": art, "language": "ur", "provenance": "translation",
                            "source": f"UQA (SQuAD 2.0 train/dev in Urdu), Wikipedia: {title}"}, "\n\n".join(chunk))
@@ -247,6 +260,19 @@ def _pct(values: Sequence[float], q: float) -> float:
     return s[min(len(s) - 1, max(0, int(round(q * (len(s) - 1)))))]
 
 
+def _embedder(settings: Any, kind: str) -> Any:
+    """The real embedder, or (`hash`) a 768-dimensional hash stand-in: same
+    vector size and store layout, so sizes and timings of the store are real,
+    but its vectors carry no meaning (no retrieval quality from it)."""
+    if kind == "hash":
+        from rag.embedding import HashEmbedder
+
+        return HashEmbedder(dim=768, id="hash-768")
+    from rag.pipeline import Pipeline
+
+    return Pipeline(settings).embedder()
+
+
 def cmd_write(args: argparse.Namespace) -> None:
     counts = write_corpus(args.out, args.limit)
     print(json.dumps(counts))
@@ -256,7 +282,7 @@ def cmd_index(args: argparse.Namespace) -> None:
     from rag.pipeline import Pipeline
 
     settings = _settings(args.articles, args.data)
-    real = Pipeline(settings).embedder()
+    real = _embedder(settings, args.embedder)
     t0 = time.perf_counter()
     real.embed_documents(["warm up"])
     load_s = time.perf_counter() - t0
@@ -273,6 +299,7 @@ def cmd_index(args: argparse.Namespace) -> None:
     report = pipe.index([args.articles], progress=progress)
     seconds = time.perf_counter() - t0
     fig = {
+        "embedder": args.embedder,
         "index_seconds": round(seconds, 1),
         "model_load_seconds": round(load_s, 1),
         "passages": report.get("passages"),
@@ -290,6 +317,149 @@ def cmd_index(args: argparse.Namespace) -> None:
     print(json.dumps(fig))
 
 
+def _timed(fn: Any, *a: Any, **kw: Any) -> tuple[Any, float]:
+    t0 = time.perf_counter()
+    out = fn(*a, **kw)
+    return out, (time.perf_counter() - t0) * 1000
+
+
+def cmd_measure(args: argparse.Namespace) -> None:
+    from rag.pipeline import Pipeline
+    from rag.retrieval import retrieve, score
+    from rag.store import Store
+    from rag.text import detect_language
+
+    out: dict[str, Any] = {"load_average_1min_at_start": round(os.getloadavg()[0], 2)}
+    settings = _settings(args.articles, args.data)
+    runs_file = args.data / "index_run.json"
+    if runs_file.exists():
+        out["index_runs"] = json.loads(runs_file.read_text())
+    index_dir = settings.index_dir
+    files = {f.name: round(f.stat().st_size / 1e6, 2) for f in sorted(index_dir.iterdir()) if f.is_file()}
+    out["index_size_mb"] = round(sum(files.values()), 1)
+    out["index_files_mb"] = files
+    store, load_ms = _timed(Store.load, index_dir)
+    out["passages"] = len(store.passages)
+    out["articles"] = len(store.articles())
+    out["store_load_ms"] = round(load_ms)
+    out["peak_rss_mb_after_store_load"] = round(_peak_mb())
+
+    # -- adding one article to a copy of the index --
+    extra = sorted(args.articles.with_name(args.articles.name + ".extra").glob("*.txt"))
+    if extra:
+        copy = args.data.with_name(args.data.name + ".add")
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(index_dir, copy / "index")
+        add_settings = _settings(args.articles, copy)
+        inner = _embedder(add_settings, args.add_embedder)
+        inner.embed_documents(["warm up"])  # model loaded before the clock starts
+        counting = _Counting(inner)
+        pipe = Pipeline(add_settings, embedder=counting)
+        report, add_ms = _timed(pipe.index, extra[:1])
+        _, reload_ms = _timed(pipe.store)
+        out["add_one_article"] = {
+            "article": extra[0].stem,
+            "embedder": inner.id,
+            "seconds": round(add_ms / 1000, 2),
+            "encode_seconds": round(counting.seconds, 2),
+            "rest_seconds (plan, store assembly, keyword rows, save)": round(add_ms / 1000 - counting.seconds, 2),
+            "sentences_encoded": counting.count,
+            "sentences_of_new_article": len(pipe.store().article_rows(extra[0].stem)),
+            "passages_after": report.get("passages"),
+            "store_reload_ms_after_add": round(reload_ms),
+        }
+        del pipe
+        shutil.rmtree(copy, ignore_errors=True)
+
+    # -- retrieval latency --
+    questions = [json.loads(x) for x in (args.articles / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = questions[: args.questions]
+    qemb = _embedder(settings, args.embedder)
+    vecs, embed_ms = [], []
+    for q in questions:
+        v, ms = _timed(qemb.embed_queries, [q["q"]])
+        vecs.append(v[0])
+        embed_ms.append(ms)
+    from rag.retrieval import aligned_groups
+
+    groups = aligned_groups(store)
+    score_ms, whole_ms, two_ms, top_article, in_top4 = [], [], [], 0, 0
+    for q, v in zip(questions, vecs, strict=True):
+        t0 = time.perf_counter()
+        scores = score(store, q["q"], v)
+        t1 = time.perf_counter()
+        hits = retrieve(store, q["q"], v, k=8, groups=groups, scores=scores)
+        t2 = time.perf_counter()
+        target = hits[0].passage.article if hits else q["article"]
+        lang = detect_language(q["q"])
+        if lang not in store.languages(target):
+            lang = sorted(store.languages(target))[0]
+        own = retrieve(store, q["q"], v, k=4, article=target, language=lang, groups=groups, scores=scores)
+        t3 = time.perf_counter()
+        score_ms.append((t1 - t0) * 1000)
+        whole_ms.append((t2 - t0) * 1000)
+        two_ms.append((t3 - t0) * 1000)
+        top_article += target == q["article"]
+        if "answer" in q and target == q["article"]:
+            in_top4 += any(q["answer"] in h.passage.text for h in own)
+    n_uqa = sum("answer" in q for q in questions)
+    out["retrieval"] = {
+        "questions": len(questions),
+        "embedder": qemb.id,
+        "query_embedding_ms_p50_p95": [round(_pct(embed_ms, 0.5), 1), round(_pct(embed_ms, 0.95), 1)],
+        "scoring_ms_p50_p95 (dense + BM25, once per question)": [round(_pct(score_ms, 0.5), 1), round(_pct(score_ms, 0.95), 1)],
+        "whole_corpus_top8_ms_p50_p95": [round(_pct(whole_ms, 0.5), 1), round(_pct(whole_ms, 0.95), 1)],
+        "ask_retrieval_ms_p50_p95 (score once, whole corpus, then the article's edition)": [
+            round(_pct(two_ms, 0.5), 1), round(_pct(two_ms, 0.95), 1)],
+        "top_hit_in_the_right_article": f"{top_article}/{len(questions)}",
+        "uqa_answer_in_top4_of_the_article": f"{in_top4}/{n_uqa}",
+    }
+    out["peak_rss_mb_after_retrieval"] = round(_peak_mb())
+
+    # -- answers with the models warm --
+    if args.answers:
+        pipe = Pipeline(settings)
+        _, warm_ms = _timed(pipe.warm)
+        pipe.generator()
+        asked: list[dict[str, Any]] = []
+        picks = [q for q in questions if q["lang"] == "ur"][: max(1, args.answers - 1)]
+        picks += [q for q in questions if q["lang"] == "en"][:1]
+        for q in picks:
+            text = q["q"] if q["lang"] == "ur" else f"What does the article say about this: {q['q']}?"
+            ans, ms = _timed(pipe.ask, text)
+            asked.append({"lang": q["lang"], "ms": round(ms), "retrieve_ms": round(ans.timings_ms.get("retrieve", 0)),
+                          "first_token_ms": round(ans.timings_ms.get("first_token", 0)), "strategy": ans.strategy,
+                          "refused": ans.refused, "right_article": bool(ans.citations) and ans.citations[0].article == q["article"]})
+        out["answers_warm"] = {"warm_up_ms": round(warm_ms), "answers": asked,
+                               "median_ms": round(statistics.median(a["ms"] for a in asked))}
+    out["peak_rss_mb"] = round(_peak_mb())
+    out["load_average_1min_at_end"] = round(os.getloadavg()[0], 2)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+class _Counting:
+    """Counts the sentences an embedder encodes as documents, and the time."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.id = inner.id
+        self.dim = inner.dim
+        self.count = 0
+        self.seconds = 0.0
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        t0 = time.perf_counter()
+        out = self.inner.embed_documents(texts)
+        self.seconds += time.perf_counter() - t0
+        self.count += len(texts)
+        return np.asarray(out)
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self.inner.embed_queries(texts))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -300,7 +470,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     i = sub.add_parser("index")
     i.add_argument("--articles", type=Path, required=True)
     i.add_argument("--data", type=Path, required=True)
+    i.add_argument("--embedder", choices=["real", "hash"], default="real")
     i.set_defaults(fn=cmd_index)
+    m = sub.add_parser("measure")
+    m.add_argument("--articles", type=Path, required=True)
+    m.add_argument("--data", type=Path, required=True)
+    m.add_argument("--embedder", choices=["real", "hash"], default="real", help="the one the index was built with")
+    m.add_argument("--add-embedder", choices=["real", "hash"], default="real", help="encodes the added article")
+    m.add_argument("--questions", type=int, default=QUESTIONS)
+    m.add_argument("--answers", type=int, default=0, help="questions answered with the real models warm")
+    m.add_argument("--json", type=Path)
+    m.set_defaults(fn=cmd_measure)
     args = ap.parse_args(argv)
     args.fn(args)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -70,12 +69,13 @@ def plan(
             continue
         current[key] = ed
         editions.append(ed)
-    changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != content_hash(e)]
+    hashes = {e.key: content_hash(e) for e in editions}
+    changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != hashes[e.key]]
     removed = [k for k in old if k not in current]
-    replaced = [
+    replaced = [  # the hash first: resolving paths is the slow part, and most editions are unchanged
         {"edition": e.key, "old": old[e.key]["path"], "new": e.path}
         for e in editions
-        if e.key in old and not _same_file(old[e.key]["path"], e.path) and old[e.key].get("sha256") != content_hash(e)
+        if e.key in old and old[e.key].get("sha256") != hashes[e.key] and not _same_file(old[e.key]["path"], e.path)
     ]
     return {
         "editions": editions,
@@ -86,6 +86,7 @@ def plan(
         "removed": removed,
         "replaced": replaced,
         "up_to_date": not changed and not removed and manifest is not None,
+        "hashes": hashes,
     }
 
 
@@ -147,7 +148,7 @@ def build(
             "article": ed.article,
             "language": ed.language,
             "path": ed.path,
-            "sha256": content_hash(ed),
+            "sha256": the_plan.get("hashes", {}).get(key) or content_hash(ed),
             "sentences": sentences,
             "meta": ed.meta,
             "indexed_at": indexed_at,
@@ -166,13 +167,24 @@ def build(
             rows.extend(range(next_new, next_new + len(ps)))
             next_new += len(ps)
         base = len(passages)
-        passages.extend([replace(p, id=base + j) for j, p in enumerate(ps)])
+        passages.extend(
+            [Passage(base + j, p.article, p.language, p.index, p.start, p.end, p.text, p.addresses_assistant)
+             for j, p in enumerate(ps)]
+        )  # positional: dataclasses.replace checks every field and was a tenth of adding one article
     keywords = old_store.keywords().take(np.arange(old_n)) if old_store is not None else KeywordIndex()
     keywords.extend(KeywordIndex.from_tokens([keyword_tokens(p.text) for p in new_passages]))
-    parts = ([old_store.vectors] if old_store is not None else []) + new_vectors
-    every = np.concatenate(parts) if parts else np.zeros((0, dim), dtype=np.float32)
+    # one copy of the vectors, edition by edition (an unchanged edition is a run of old rows)
+    matrix = np.empty((len(passages), dim), dtype=np.float32)
+    at = 0
+    fresh = iter(new_vectors)
+    for kind, ps, _ in layout:
+        if kind == "old":
+            assert old_store is not None
+            matrix[at : at + len(ps)] = old_store.vectors[[p.id for p in ps]]
+        else:
+            matrix[at : at + len(ps)] = next(fresh)
+        at += len(ps)
     order = np.asarray(rows, dtype=np.int64)
-    matrix = every[order] if len(order) else np.zeros((0, dim), dtype=np.float32)
     manifest = Manifest(embedder=embedder.id, dim=dim, editions=entries)
     store = Store(manifest, passages, matrix, keywords.take(order))
     say("aligning editions", 0.9)

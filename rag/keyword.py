@@ -111,13 +111,14 @@ class KeywordIndex:
         """Passages of each word (built once per change): pointer, passage ids,
         their per-entry length norm, their counts."""
         if self._postings is None:
+            # compact types (12 bytes an entry): this copy is what a large index holds in memory
             order = np.argsort(self.terms, kind="stable")
-            docs = np.repeat(np.arange(self.size, dtype=np.int64), np.diff(self.indptr))[order]
+            docs = np.repeat(np.arange(self.size, dtype=np.int32), np.diff(self.indptr))[order]
             ptr = np.concatenate([[0], np.cumsum(np.bincount(self.terms, minlength=len(self.vocab)))]).astype(np.int64)
             lengths = self.lengths()
             avg = float(lengths.mean()) if self.size else 1.0
-            norm = K1 * ((1 - B) + B * lengths / avg)
-            self._postings = (ptr, docs, norm[docs], self.counts[order].astype(np.float64))
+            norm = (K1 * ((1 - B) + B * lengths / avg)).astype(np.float32)
+            self._postings = (ptr, docs, norm[docs], self.counts[order].astype(np.float32))
         return self._postings
 
     def known(self, tokens: Sequence[str]) -> list[str]:
@@ -137,7 +138,7 @@ class KeywordIndex:
                 continue
             df = e - s
             idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
-            part = (idf * tf[s:e] / (norm[s:e] + tf[s:e])).astype(np.float32)
+            part = (idf * tf[s:e] / (norm[s:e] + tf[s:e])).astype(np.float32)  # idf in float64, as bm25s
             out[docs[s:e]] += part  # a passage appears once per word: no repeated index
         return out
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.keyword import B, EMPTY, K1, KeywordIndex
+from rag.keyword import EMPTY, K1, B, KeywordIndex
 from rag.store import keyword_tokens
 
 DOCS = [

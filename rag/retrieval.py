@@ -119,6 +119,11 @@ def retrieve(
         np.maximum.at(fused, dst[keep], before[src[keep]])
     if language is not None:
         candidates = candidates[store.language_codes[candidates] == LANGUAGE_CODES[language]]
+    if len(candidates) > k:
+        # the k best without sorting them all: everything scoring at least the k-th best (ties kept)
+        values = fused[candidates]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        candidates = candidates[values >= kth]
     top = candidates[np.lexsort((candidates, -fused[candidates]))[:k]]  # best score first, ties by id
     return [
         Hit(passage=store.passages[pid], score=float(fused[pid]), dense=float(dense[pid]), rank=r)

@@ -119,8 +119,8 @@ def build(
     changed_keys = {e.key for e in the_plan["changed"]}
     by_key = {e.key: e for e in editions}
     old_n = len(old_store.passages) if old_store is not None else 0
-    # rows of the final store, in key order: ("old", old ids) or ("new", passages, vectors)
-    layout: list[tuple[str, list[Passage], np.ndarray | None]] = []
+    # the editions of the final store, in key order: ("old", its old passages) or ("new", its new ones)
+    layout: list[tuple[str, list[Passage]]] = []
     new_passages: list[Passage] = []
     new_vectors: list[np.ndarray] = []
     entries: dict[str, dict[str, Any]] = {}
@@ -131,7 +131,7 @@ def build(
         ed = by_key[key]
         old_ps = old_store.edition_passages(ed.article, ed.language) if old_store is not None else []
         if old_store is not None and key not in changed_keys and old_ps:
-            layout.append(("old", old_ps, None))
+            layout.append(("old", old_ps))
             reused_keys.add(key)
             indexed_at = old_store.manifest.editions.get(key, {}).get("indexed_at", now)
             sentences = len(old_ps)
@@ -139,7 +139,7 @@ def build(
             chunks = flag_passages(chunk_edition(ed))
             say(f"embedding {Path(ed.path).name} ({len(chunks)} sentences)", n / total)
             vec = embedder.embed_documents([p.text for p in chunks]).reshape(len(chunks), -1)
-            layout.append(("new", chunks, vec))
+            layout.append(("new", chunks))
             new_passages.extend(chunks)
             new_vectors.append(vec)
             indexed_at = now
@@ -156,11 +156,11 @@ def build(
     dim = old_store.manifest.dim if old_store is not None else embedder.dim
     if new_vectors and new_vectors[0].size:
         dim = int(new_vectors[0].shape[1])
-    # every row's position in old + new, in final order; then one numpy take each
+    # each final row's position among the old rows followed by the new ones (for the keyword rows)
     rows: list[int] = []
     passages: list[Passage] = []
     next_new = old_n
-    for kind, ps, _ in layout:
+    for kind, ps in layout:
         if kind == "old":
             rows.extend(p.id for p in ps)
         else:
@@ -177,7 +177,7 @@ def build(
     matrix = np.empty((len(passages), dim), dtype=np.float32)
     at = 0
     fresh = iter(new_vectors)
-    for kind, ps, _ in layout:
+    for kind, ps in layout:
         if kind == "old":
             assert old_store is not None
             matrix[at : at + len(ps)] = old_store.vectors[[p.id for p in ps]]

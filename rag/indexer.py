@@ -20,7 +20,8 @@ from .corpus import read_edition, read_editions, scan_files
 from .embedding import Embedder
 from .errors import IndexMissingError, KhabarError
 from .injection import flag_passages
-from .store import FORMAT_VERSION, Manifest, Store, read_manifest
+from .keyword import KeywordIndex
+from .store import FORMAT_VERSION, Manifest, Store, keyword_tokens, read_manifest
 from .types import Edition, Passage
 
 Progress = Callable[[str, float], None]
@@ -68,12 +69,13 @@ def plan(
             continue
         current[key] = ed
         editions.append(ed)
-    changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != content_hash(e)]
+    hashes = {e.key: content_hash(e) for e in editions}
+    changed = [e for e in editions if rebuild or old.get(e.key, {}).get("sha256") != hashes[e.key]]
     removed = [k for k in old if k not in current]
-    replaced = [
+    replaced = [  # the hash first: resolving paths is the slow part, and most editions are unchanged
         {"edition": e.key, "old": old[e.key]["path"], "new": e.path}
         for e in editions
-        if e.key in old and not _same_file(old[e.key]["path"], e.path) and old[e.key].get("sha256") != content_hash(e)
+        if e.key in old and old[e.key].get("sha256") != hashes[e.key] and not _same_file(old[e.key]["path"], e.path)
     ]
     return {
         "editions": editions,
@@ -84,6 +86,7 @@ def plan(
         "removed": removed,
         "replaced": replaced,
         "up_to_date": not changed and not removed and manifest is not None,
+        "hashes": hashes,
     }
 
 
@@ -100,7 +103,13 @@ def build(
     the_plan: dict[str, Any],
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Embed changed editions, reuse the others, align, save."""
+    """Embed changed editions, reuse the others, align, save.
+
+    An unchanged edition (same content hash, same index format) keeps its
+    passages, vectors and keyword counts as they are: it is neither split,
+    flagged, tokenised nor embedded again, so adding one article to a large
+    index costs that article plus rewriting the files. The result is laid out
+    exactly as a fresh build (editions in key order)."""
     t0 = time.perf_counter()
     say = progress or (lambda msg, frac: None)
     old_store: Store | None = None
@@ -109,44 +118,84 @@ def build(
     editions: list[Edition] = the_plan["editions"]
     changed_keys = {e.key for e in the_plan["changed"]}
     by_key = {e.key: e for e in editions}
-    passages: list[Passage] = []
-    vectors: list[np.ndarray] = []
+    old_n = len(old_store.passages) if old_store is not None else 0
+    # the editions of the final store, in key order: ("old", its old passages) or ("new", its new ones)
+    layout: list[tuple[str, list[Passage]]] = []
+    new_passages: list[Passage] = []
+    new_vectors: list[np.ndarray] = []
     entries: dict[str, dict[str, Any]] = {}
+    reused_keys: set[str] = set()
     total = max(1, len(by_key))
     now = time.strftime("%Y-%m-%dT%H:%M:%S")
     for n, key in enumerate(sorted(by_key)):
         ed = by_key[key]
-        chunks = flag_passages(chunk_edition(ed, first_id=len(passages)))
-        reuse = old_store is not None and key not in changed_keys
-        if reuse:
-            assert old_store is not None
-            old_ps = old_store.edition_passages(ed.article, ed.language)
-            reuse = [(p.start, p.end) for p in old_ps] == [(p.start, p.end) for p in chunks]
-        if reuse:
-            assert old_store is not None
-            vec = old_store.vectors[[p.id for p in old_store.edition_passages(ed.article, ed.language)]]
+        old_ps = old_store.edition_passages(ed.article, ed.language) if old_store is not None else []
+        if old_store is not None and key not in changed_keys and old_ps:
+            layout.append(("old", old_ps))
+            reused_keys.add(key)
             indexed_at = old_store.manifest.editions.get(key, {}).get("indexed_at", now)
+            sentences = len(old_ps)
         else:
+            chunks = flag_passages(chunk_edition(ed))
             say(f"embedding {Path(ed.path).name} ({len(chunks)} sentences)", n / total)
-            vec = embedder.embed_documents([p.text for p in chunks])
+            vec = embedder.embed_documents([p.text for p in chunks]).reshape(len(chunks), -1)
+            layout.append(("new", chunks))
+            new_passages.extend(chunks)
+            new_vectors.append(vec)
             indexed_at = now
-        passages.extend(chunks)
-        vectors.append(vec.reshape(len(chunks), -1))
+            sentences = len(chunks)
         entries[key] = {
             "article": ed.article,
             "language": ed.language,
             "path": ed.path,
-            "sha256": content_hash(ed),
-            "sentences": len(chunks),
+            "sha256": the_plan.get("hashes", {}).get(key) or content_hash(ed),
+            "sentences": sentences,
             "meta": ed.meta,
             "indexed_at": indexed_at,
         }
-    dim = embedder.dim if not vectors else int(vectors[0].shape[1]) if vectors[0].size else embedder.dim
-    matrix = np.concatenate(vectors) if vectors else np.zeros((0, dim), dtype=np.float32)
+    dim = old_store.manifest.dim if old_store is not None else embedder.dim
+    if new_vectors and new_vectors[0].size:
+        dim = int(new_vectors[0].shape[1])
+    # each final row's position among the old rows followed by the new ones (for the keyword rows)
+    rows: list[int] = []
+    passages: list[Passage] = []
+    next_new = old_n
+    for kind, ps in layout:
+        if kind == "old":
+            rows.extend(p.id for p in ps)
+        else:
+            rows.extend(range(next_new, next_new + len(ps)))
+            next_new += len(ps)
+        base = len(passages)
+        passages.extend(
+            [Passage(base + j, p.article, p.language, p.index, p.start, p.end, p.text, p.addresses_assistant)
+             for j, p in enumerate(ps)]
+        )  # positional: dataclasses.replace checks every field and was a tenth of adding one article
+    keywords = old_store.keywords().take(np.arange(old_n)) if old_store is not None else KeywordIndex()
+    keywords.extend(KeywordIndex.from_tokens([keyword_tokens(p.text) for p in new_passages]))
+    # one copy of the vectors, edition by edition (an unchanged edition is a run of old rows)
+    matrix = np.empty((len(passages), dim), dtype=np.float32)
+    at = 0
+    fresh = iter(new_vectors)
+    for kind, ps in layout:
+        if kind == "old":
+            assert old_store is not None
+            matrix[at : at + len(ps)] = old_store.vectors[[p.id for p in ps]]
+        else:
+            matrix[at : at + len(ps)] = next(fresh)
+        at += len(ps)
+    order = np.asarray(rows, dtype=np.int64)
     manifest = Manifest(embedder=embedder.id, dim=dim, editions=entries)
-    store = Store(manifest, passages, matrix)
+    store = Store(manifest, passages, matrix, keywords.take(order))
     say("aligning editions", 0.9)
     for article in sorted({e["article"] for e in entries.values()}):
+        if (
+            old_store is not None
+            and article in old_store.manifest.alignments
+            and {f"{article}:ur", f"{article}:en"} <= reused_keys
+        ):
+            manifest.alignments[article] = old_store.manifest.alignments[article]  # both editions unchanged
+            continue
         ur = store.edition_passages(article, "ur")
         en = store.edition_passages(article, "en")
         if ur and en:
@@ -157,6 +206,7 @@ def build(
     say("done", 1.0)
     return {
         "embedded": sorted(changed_keys & set(by_key)),
+        "encoded_sentences": len(new_passages),
         "editions": len(entries),
         "passages": len(passages),
         "seconds": round(time.perf_counter() - t0, 3),

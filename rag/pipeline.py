@@ -15,7 +15,7 @@ from .embedding import Embedder, SentenceTransformerEmbedder
 from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
-from .retrieval import aligned_groups
+from .retrieval import Groups, aligned_groups
 from .store import Store
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
 
@@ -69,7 +69,7 @@ class Pipeline:
         self._decide = decide  # the answer decision; the learned one by default
         self._store: Store | None = None
         self._store_stamp: float = -1.0
-        self._groups: dict[int, set[int]] | None = None
+        self._groups: Groups | None = None
         self._names: dict[str, NameIndex] = {}
 
     # -- back-ends --
@@ -143,11 +143,11 @@ class Pipeline:
         if article not in self._names:
             from .answering.names import NameIndex
 
-            texts = [p.text for p in self.store().passages if p.article == article and not p.addresses_assistant]
+            texts = [p.text for p in self.store().article_passages(article) if not p.addresses_assistant]
             self._names[article] = NameIndex(texts)
         return self._names[article]
 
-    def groups(self) -> dict[int, set[int]]:
+    def groups(self) -> Groups:
         if self._groups is None:
             self._groups = aligned_groups(self.store())
         return self._groups

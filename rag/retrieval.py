@@ -1,14 +1,22 @@
-"""Hybrid retrieval: dense (FAISS) and keyword (BM25) rankings fused with
-reciprocal rank fusion, then spread across aligned sentences of other
-editions, so a question in one language finds evidence in the other."""
+"""Hybrid retrieval: dense and keyword (BM25) rankings fused with reciprocal
+rank fusion, then spread across aligned sentences of other editions, so a
+question in one language finds evidence in the other.
+
+A question is scored once (`score`: one matrix-vector product and one BM25
+pass over the whole store); every ranking it needs (the whole corpus to find
+the article, then the article's edition in the question's language) reuses
+those scores and ranks only its candidates. Ranking, fusion and spreading are
+numpy operations over passage-id arrays: nothing per question loops over all
+passages in Python."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
-from .store import Store
+from .store import LANGUAGE_CODES, Store
 from .types import Hit
 
 RRF_K = 60
@@ -24,9 +32,27 @@ def rrf(rankings: Sequence[Sequence[int]], k: int = RRF_K) -> dict[int, float]:
     return scores
 
 
-def aligned_groups(store: Store) -> dict[int, set[int]]:
+class Groups(dict[int, set[int]]):
+    """Passage id -> ids of the passages aligned with it in other editions,
+    with the same links as two id arrays (`pairs`) for vectorised spreading."""
+
+    _pairs: tuple[np.ndarray, np.ndarray] | None = None
+
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._pairs is None:
+            self._pairs = _pairs(self)
+        return self._pairs
+
+
+def _pairs(groups: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray]:
+    src = [a for a, others in groups.items() for _ in others]
+    dst = [b for others in groups.values() for b in others]
+    return np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64)
+
+
+def aligned_groups(store: Store) -> Groups:
     """Passage id -> ids of the passages aligned with it in other editions."""
-    groups: dict[int, set[int]] = {}
+    groups = Groups()
     for article, links in store.manifest.alignments.items():
         for ur_idx, en_idx in links:
             ids = [p.id for i in ur_idx if (p := store.passage(article, "ur", i))]
@@ -34,6 +60,19 @@ def aligned_groups(store: Store) -> dict[int, set[int]]:
             for a in ids:
                 groups.setdefault(a, set()).update(b for b in ids if b != a)
     return groups
+
+
+@dataclass(frozen=True)
+class QueryScores:
+    """One question's dense and keyword scores over every passage."""
+
+    dense: np.ndarray
+    keyword: np.ndarray
+
+
+def score(store: Store, query: str, query_vec: np.ndarray) -> QueryScores:
+    """Score a question against the whole store, once."""
+    return QueryScores(store.dense_scores(query_vec), store.keyword_scores(query))
 
 
 def retrieve(
@@ -44,34 +83,49 @@ def retrieve(
     article: str | None = None,
     language: str | None = None,
     groups: dict[int, set[int]] | None = None,
+    scores: QueryScores | None = None,
 ) -> list[Hit]:
     """Top-k passages for a query, optionally limited to one article and one
     language. With `language` set, hits on aligned sentences of another
-    edition count for their counterpart in `language`."""
+    edition count for their counterpart in `language`. Pass `scores` (from
+    `score`) to rank again without scoring again."""
     n = len(store.passages)
     if n == 0:
         return []
-    dense = store.dense_scores(query_vec)
-    keyword = store.keyword_scores(query)
+    if scores is None:
+        scores = score(store, query, query_vec)
+    dense, keyword = scores.dense, scores.keyword
     # a sentence that addresses the assistant is never a hit (rag/injection.py)
-    allowed = np.array([not p.addresses_assistant for p in store.passages], dtype=bool)
-    if article is not None:
-        allowed &= np.array([p.article == article for p in store.passages], dtype=bool)
-    candidates = np.flatnonzero(allowed)
+    if article is None:
+        candidates = np.flatnonzero(store.searchable)
+    else:
+        rows = store.article_rows(article)
+        candidates = rows[store.searchable[rows]]
+    if len(candidates) == 0:
+        return []
+    fused = np.zeros(n, dtype=np.float64)
     dense_rank = candidates[np.argsort(-dense[candidates], kind="stable")]
+    fused[dense_rank] += 1.0 / (RRF_K + np.arange(1, len(dense_rank) + 1))
     kw_pos = candidates[keyword[candidates] > 0]
     kw_rank = kw_pos[np.argsort(-keyword[kw_pos], kind="stable")]
-    fused = rrf([dense_rank.tolist(), kw_rank.tolist()])
+    fused[kw_rank] += 1.0 / (RRF_K + np.arange(1, len(kw_rank) + 1))
     if groups:
-        for pid, score in list(fused.items()):
-            for other in groups.get(pid, ()):
-                # an aligned sentence inherits the better of the two scores
-                if allowed[other] and fused.get(other, 0.0) < score:
-                    fused[other] = score
+        src, dst = groups.pairs() if isinstance(groups, Groups) else _pairs(groups)
+        allowed = np.zeros(n, dtype=bool)
+        allowed[candidates] = True
+        keep = allowed[src] & allowed[dst]
+        # an aligned sentence inherits the better of the two scores
+        before = fused.copy()
+        np.maximum.at(fused, dst[keep], before[src[keep]])
     if language is not None:
-        fused = {pid: s for pid, s in fused.items() if store.passages[pid].language == language}
-    best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+        candidates = candidates[store.language_codes[candidates] == LANGUAGE_CODES[language]]
+    if len(candidates) > k:
+        # the k best without sorting them all: everything scoring at least the k-th best (ties kept)
+        values = fused[candidates]
+        kth = np.partition(values, len(values) - k)[len(values) - k]
+        candidates = candidates[values >= kth]
+    top = candidates[np.lexsort((candidates, -fused[candidates]))[:k]]  # best score first, ties by id
     return [
-        Hit(passage=store.passages[pid], score=score, dense=float(dense[pid]), rank=r)
-        for r, (pid, score) in enumerate(best, start=1)
+        Hit(passage=store.passages[pid], score=float(fused[pid]), dense=float(dense[pid]), rank=r)
+        for r, pid in enumerate(top.tolist(), start=1)
     ]

@@ -1,8 +1,11 @@
 """The index on disk: FAISS vectors, a BM25 keyword index and a manifest.
 
 Layout of `data/index/`: `manifest.json` (embedder id, dimension, one entry per
-edition with its content hash), `passages.jsonl`, `vectors.npy`, `faiss.index`
-and `bm25/`. Saving writes a sibling folder and swaps it in with renames, so an
+edition with its content hash), `passages.jsonl`, `vectors.npy` (float32, one
+row a passage) and the keyword index (`keywords.npz`, `keywords_vocab.json`:
+word counts per passage, see rag/keyword.py). The dense search is one exact
+matrix-vector product over `vectors.npy`; no FAISS file is written (at this
+size a flat scan is the fastest exact search; see the README on scale). Saving writes a sibling folder and swaps it in with renames, so an
 interrupted save (Ctrl-C, a kill) leaves the previous index usable. The
 leftovers of an interrupted save (`index.new`, `index.old`) are cleaned at the
 next load or save, under the same lock a save holds, so a save running in
@@ -16,16 +19,18 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .errors import IndexMissingError, KhabarError
+from .keyword import KeywordIndex
 from .text import stem, tokenize
 from .types import Passage
 
+LANGUAGE_CODES = {"ur": 0, "en": 1}  # Passage.language as a small integer, for array filters
 FORMAT_VERSION = 3  # bump when passages, vectors or keyword tokens change meaning (3: addresses_assistant)
 
 
@@ -44,77 +49,88 @@ class Manifest:
 
 
 class Store:
-    """Passages with their vectors, searchable by meaning and by keywords."""
+    """Passages with their vectors, searchable by meaning and by keywords.
 
-    def __init__(self, manifest: Manifest, passages: list[Passage], vectors: np.ndarray) -> None:
+    Lookups by article and edition go through dictionaries and numpy arrays
+    built once per store (never a scan of every passage per question): a
+    store of 30,000 passages answers `edition_passages` or `article_rows` in
+    microseconds."""
+
+    def __init__(
+        self,
+        manifest: Manifest,
+        passages: list[Passage],
+        vectors: np.ndarray,
+        keywords: KeywordIndex | None = None,
+    ) -> None:
         if len(passages) != len(vectors):
             raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
+        if keywords is not None and keywords.size != len(passages):
+            raise ValueError(f"{len(passages)} passages but {keywords.size} keyword rows")
         self.manifest = manifest
         self.passages = passages
         self.vectors = vectors.astype(np.float32, copy=False).reshape(len(passages), manifest.dim)
-        self._faiss: Any = None
-        self._bm25: Any = None
-        self._by_key: dict[tuple[str, str, int], Passage] = {
-            (p.article, p.language, p.index): p for p in passages
-        }
+        self._keywords = keywords
+        self._by_key: dict[tuple[str, str, int], Passage] = {}
+        self._by_edition: dict[tuple[str, str], list[Passage]] = {}
+        rows: dict[str, list[int]] = {}
+        for p in passages:
+            self._by_key[(p.article, p.language, p.index)] = p
+            self._by_edition.setdefault((p.article, p.language), []).append(p)
+            rows.setdefault(p.article, []).append(p.id)
+        self._article_rows = {a: np.asarray(r, dtype=np.int64) for a, r in rows.items()}
+        # what retrieval filters on, as arrays over passage ids
+        self.searchable = np.fromiter((not p.addresses_assistant for p in passages), dtype=bool, count=len(passages))
+        self.language_codes = np.fromiter((LANGUAGE_CODES[p.language] for p in passages), dtype=np.int8, count=len(passages))
 
     # -- lookups --
     def passage(self, article: str, language: str, index: int) -> Passage | None:
         return self._by_key.get((article, language, index))
 
     def edition_passages(self, article: str, language: str) -> list[Passage]:
-        return [p for p in self.passages if p.article == article and p.language == language]
+        return list(self._by_edition.get((article, language), ()))
 
     def usable_passages(self, article: str, language: str) -> list[Passage]:
         """An edition without the sentences that address the assistant: what
         may be quoted or sent to the chat model."""
-        return [p for p in self.edition_passages(article, language) if not p.addresses_assistant]
+        return [p for p in self._by_edition.get((article, language), ()) if not p.addresses_assistant]
 
     def flagged_count(self, article: str, language: str) -> int:
         """How many sentences of an edition address the assistant."""
-        return sum(1 for p in self.edition_passages(article, language) if p.addresses_assistant)
+        return sum(1 for p in self._by_edition.get((article, language), ()) if p.addresses_assistant)
 
     def articles(self) -> list[str]:
-        return sorted({p.article for p in self.passages})
+        return sorted(self._article_rows)
+
+    def languages(self, article: str) -> set[str]:
+        """The languages of an article's editions."""
+        return {lang for (a, lang) in self._by_edition if a == article}
+
+    def article_rows(self, article: str) -> np.ndarray:
+        """Passage ids of an article (all its editions), ascending."""
+        return self._article_rows.get(article, np.zeros(0, dtype=np.int64))
+
+    def article_passages(self, article: str) -> list[Passage]:
+        return [self.passages[i] for i in self.article_rows(article)]
 
     # -- search --
-    def faiss_index(self) -> Any:
-        if self._faiss is None:
-            import faiss
-
-            index = faiss.IndexFlatIP(self.manifest.dim)
-            if len(self.vectors):
-                index.add(self.vectors)
-            self._faiss = index
-        return self._faiss
-
-    def bm25(self) -> Any:
-        if self._bm25 is None:
-            self._bm25 = _build_bm25([keyword_tokens(p.text) for p in self.passages])
-        return self._bm25
+    def keywords(self) -> KeywordIndex:
+        """The keyword index; built from the passages' text when the store was
+        made without one (an index saved before it was kept on disk)."""
+        if self._keywords is None:
+            self._keywords = KeywordIndex.from_tokens([keyword_tokens(p.text) for p in self.passages])
+        return self._keywords
 
     def dense_scores(self, query_vec: np.ndarray) -> np.ndarray:
-        """Cosine similarity of the query with every passage (FAISS inner
-        product on normalised vectors)."""
-        n = len(self.passages)
-        if n == 0:
+        """Cosine similarity of the query with every passage (inner product of
+        normalised vectors: one matrix-vector product, exact)."""
+        if len(self.passages) == 0:
             return np.zeros(0, dtype=np.float32)
-        scores, ids = self.faiss_index().search(query_vec.reshape(1, -1).astype(np.float32), n)
-        out = np.full(n, -1.0, dtype=np.float32)
-        valid = ids[0] >= 0
-        out[ids[0][valid]] = scores[0][valid]
-        return out
+        return self.vectors @ np.asarray(query_vec, dtype=np.float32).reshape(-1)
 
     def keyword_scores(self, query: str) -> np.ndarray:
-        n = len(self.passages)
-        if n == 0:
-            return np.zeros(0, dtype=np.float32)
-        retriever = self.bm25()
-        vocab = retriever.vocab_dict
-        tokens = [t for t in keyword_tokens(query) if t in vocab]
-        if not tokens:
-            return np.zeros(n, dtype=np.float32)
-        return np.asarray(retriever.get_scores(tokens), dtype=np.float32)[:n]
+        """BM25 score of every passage for the query's words."""
+        return self.keywords().scores(keyword_tokens(query))
 
     # -- persistence --
     def save(self, directory: Path) -> None:
@@ -128,16 +144,13 @@ class Store:
         old = directory.with_name(directory.name + ".old")
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
-            for p in self.passages:
-                f.write(json.dumps(asdict(p), ensure_ascii=False) + "\n")
+            # vars(), not dataclasses.asdict: asdict deep-copies every field and took most of a save
+            f.writelines(encode(vars(p)) + "\n" for p in self.passages)
         np.save(tmp / "vectors.npy", self.vectors)
-        import faiss
-
-        faiss.write_index(self.faiss_index(), str(tmp / "faiss.index"))
-        if self.passages:
-            self.bm25().save(str(tmp / "bm25"))
-        (tmp / "manifest.json").write_text(json.dumps(asdict(self.manifest), ensure_ascii=False, indent=1), encoding="utf-8")
+        self.keywords().save(tmp)
+        (tmp / "manifest.json").write_text(json.dumps(vars(self.manifest), ensure_ascii=False, indent=1), encoding="utf-8")
         if directory.exists():
             shutil.rmtree(old, ignore_errors=True)
             os.replace(directory, old)
@@ -150,21 +163,14 @@ class Store:
         clean_leftovers(directory)
         directory = _existing(directory)
         manifest = read_manifest(directory)
-        passages = []
         with open(directory / "passages.jsonl", encoding="utf-8") as f:
-            for line in f:
-                passages.append(Passage(**json.loads(line)))
+            # one parse of all lines as a JSON array: much faster than a parse per line
+            rows = json.loads("[" + ",".join(line for line in f if line.strip()) + "]")
+        passages = [Passage(**row) for row in rows]
         vectors = np.load(directory / "vectors.npy")
-        store = cls(manifest, passages, vectors)
-        if (directory / "faiss.index").exists():
-            import faiss
-
-            store._faiss = faiss.read_index(str(directory / "faiss.index"))
-        if (directory / "bm25").exists():
-            import bm25s
-
-            store._bm25 = bm25s.BM25.load(str(directory / "bm25"))
-        return store
+        # an index written before the keyword index was saved gets it rebuilt on first use
+        keywords = KeywordIndex.load(directory) if KeywordIndex.saved_in(directory) else None
+        return cls(manifest, passages, vectors, keywords)
 
 
 @contextlib.contextmanager
@@ -236,12 +242,3 @@ def read_manifest(directory: Path) -> Manifest:
         return Manifest(**data)
     except (ValueError, TypeError) as exc:
         raise KhabarError(f"The index manifest in {directory} is damaged ({exc}): run `khabar index --rebuild`.") from None
-
-
-def _build_bm25(corpus_tokens: list[list[str]]) -> Any:
-    import bm25s
-
-    retriever = bm25s.BM25()
-    # bm25s needs at least one token per document; an empty one gets a marker.
-    retriever.index([toks or ["\u2205"] for toks in corpus_tokens], show_progress=False)
-    return retriever

@@ -22,7 +22,7 @@ SYSTEM = (
 
 def translate_article(p: Pipeline, article: str, target: str) -> Path:
     store = p.store()
-    languages = {x.language for x in store.passages if x.article == article}
+    languages = store.languages(article)
     if not languages:
         raise UnknownArticleError(article, store.articles())
     if target in languages:

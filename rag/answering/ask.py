@@ -25,7 +25,7 @@ from ..conversation import standalone
 from ..errors import UsageError
 from ..inputs import clean_text
 from ..prompts import REFUSALS
-from ..retrieval import retrieve
+from ..retrieval import retrieve, score
 from ..safety import screen
 from ..text import STOPWORDS_EN, detect_language
 from ..types import Answer, Citation, Hit
@@ -152,12 +152,13 @@ def ask(
 
     store = deps.store
     qvec = deps.embed_query(query)
-    hits = retrieve(store, query, qvec, k=max(k, 8), article=article, groups=deps.groups)
+    scores = score(store, query, qvec)  # once: every ranking below reuses it
+    hits = retrieve(store, query, qvec, k=max(k, 8), article=article, groups=deps.groups, scores=scores)
     a.clock.mark("retrieve")
     if not hits:
         return a.refuse(q, lang, "not_in_article", why="nothing retrieved")
     target = article or hits[0].passage.article
-    languages = {p.language for p in store.passages if p.article == target}
+    languages = store.languages(target)
     llm = deps.llm
 
     absent = [n for n in latin_names(q_clean, STOPWORDS_EN) if not deps.names(target).has(n)]
@@ -167,12 +168,12 @@ def ask(
 
     if lang not in languages:
         other = sorted(languages)[0]
-        own = retrieve(store, query, qvec, k=k, article=target, language=other, groups=deps.groups)
+        own = retrieve(store, query, qvec, k=k, article=target, language=other, groups=deps.groups, scores=scores)
         if other in llm.reads and lang in llm.writes:
             return _generative(a, q_clean, query, follows, lang, own, target, other)
         return a.refuse(q, lang, "cannot_read_source", citations=cite_hits(deps.aligned, own[:3]), why=f"the model cannot read the {other} edition")
 
-    own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups)
+    own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups, scores=scores)
     if lang in llm.reads and lang in llm.writes:
         return _generative(a, q_clean, query, follows, lang, own, target, lang)
     found, why = a.extractive(query, lang, own, target)
@@ -232,7 +233,7 @@ def warm(deps: AnswerDeps) -> None:
     articles = store.articles()
     if len(articles) != 1:
         return
-    for lang in sorted({p.language for p in store.passages}):
+    for lang in sorted(store.languages(articles[0])):
         edition = deps.edition(articles[0], lang)
         if edition and lang in deps.llm.reads and lang in deps.llm.writes:
             gen = deps.generator()

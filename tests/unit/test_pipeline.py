@@ -8,15 +8,18 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES, CountingEmbedder
 
+from rag import indexer
 from rag.config import Settings
 from rag.embedding import HashEmbedder
 from rag.errors import IndexMismatchError, IndexMissingError, UnknownArticleError, UsageError
 from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 from rag.prompts import REFUSALS
+from rag.store import Store
 from rag.types import Answer
 
 MakePipeline = Callable[..., Pipeline]
@@ -78,6 +81,51 @@ def test_modified_file_re_embeds_only_that_edition(make_pipeline: MakePipeline, 
     assert report["embedded"] == [f"{ARTICLE}:en"]
     assert sorted(emb.documents) == sorted(EN_SENTENCES + ["The minister praised the NCCIA."])
     assert len(p.store().edition_passages(ARTICLE, "en")) == 5
+
+
+def test_adding_an_article_encodes_only_its_sentences(
+    make_pipeline: MakePipeline, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The indexed editions are neither embedded, split nor flagged again, and
+    the grown index equals one built from scratch."""
+    emb = CountingEmbedder()
+    p = make_pipeline(embedder=emb)
+    p.index()
+    emb.documents.clear()
+    flagged: list[str] = []
+    real_flag = indexer.flag_passages
+    monkeypatch.setattr(indexer, "flag_passages", lambda ps: flagged.extend(x.article for x in ps) or real_flag(ps))
+    new = ["The harbour reopened on Friday after three weeks.", "Fishing boats returned with a large catch."]
+    (articles_dir / "harbour.en.txt").write_text("\n".join(new) + "\n", encoding="utf-8")
+    report = p.index()
+    assert report["embedded"] == ["harbour:en"]
+    assert report["encoded_sentences"] == 2
+    assert emb.documents == new
+    assert set(flagged) == {"harbour"}
+    grown = p.store()
+    fresh = make_pipeline(settings_=Settings(**{**p.settings.model_dump(), "data_dir": p.settings.data_dir.with_name("fresh")}))
+    fresh.index()
+    scratch = fresh.store()
+    assert grown.passages == scratch.passages
+    np.testing.assert_array_equal(grown.vectors, scratch.vectors)
+    for q in ("harbour boats", "بچوں کو بازیاب", "Rinz remand"):
+        np.testing.assert_array_equal(grown.keyword_scores(q), scratch.keyword_scores(q))
+    assert grown.manifest.alignments == scratch.manifest.alignments
+
+
+def test_a_question_scores_the_store_once(indexed: MakePipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding the article and ranking its edition reuse one scoring pass
+    (it used to score every passage again for the second ranking)."""
+    calls: list[str] = []
+    dense, keyword = Store.dense_scores, Store.keyword_scores
+    monkeypatch.setattr(Store, "dense_scores", lambda self, v: calls.append("dense") or dense(self, v))
+    monkeypatch.setattr(Store, "keyword_scores", lambda self, q: calls.append("keyword") or keyword(self, q))
+    p = indexed()
+    for question in (UR_QUESTION, EN_QUESTION):
+        calls.clear()
+        answer = p.ask(question)
+        assert answer.citations
+        assert sorted(calls) == ["dense", "keyword"]
 
 
 def test_index_reports_bad_file_and_indexes_the_rest(make_pipeline: MakePipeline, articles_dir: Path) -> None:

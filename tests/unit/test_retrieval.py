@@ -3,10 +3,13 @@ with the hash embedder."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
+import pytest
 
 from rag.embedding import HashEmbedder
-from rag.retrieval import aligned_groups, retrieve, rrf
+from rag.retrieval import aligned_groups, retrieve, rrf, score
 from rag.store import Manifest, Store
 from rag.types import Passage
 
@@ -118,3 +121,90 @@ def test_retrieve_empty_store() -> None:
     emb = HashEmbedder()
     store = Store(Manifest(embedder=emb.id, dim=emb.dim), [], np.zeros((0, emb.dim), np.float32))
     assert retrieve(store, "x", emb.embed_queries(["x"])[0], k=3) == []
+
+
+# --- the vectorised ranking against the per-passage fusion it replaced ----------------
+
+
+def _reference(store: Store, query: str, qvec: np.ndarray, k: int, article=None, language=None, groups=None):  # type: ignore[no-untyped-def]
+    """Retrieval as it was written before scoring was shared and vectorised:
+    Python lists over every passage, `rrf` on full rankings, dict spreading."""
+    dense = store.vectors @ qvec
+    keyword = store.keyword_scores(query)
+    allowed = np.array([not p.addresses_assistant for p in store.passages], dtype=bool)
+    if article is not None:
+        allowed &= np.array([p.article == article for p in store.passages], dtype=bool)
+    candidates = np.flatnonzero(allowed)
+    dense_rank = candidates[np.argsort(-dense[candidates], kind="stable")]
+    kw_pos = candidates[keyword[candidates] > 0]
+    kw_rank = kw_pos[np.argsort(-keyword[kw_pos], kind="stable")]
+    fused = rrf([dense_rank.tolist(), kw_rank.tolist()])
+    if groups:
+        for pid, s in list(fused.items()):
+            for other in groups.get(pid, ()):
+                if allowed[other] and fused.get(other, 0.0) < s:
+                    fused[other] = s
+    if language is not None:
+        fused = {pid: s for pid, s in fused.items() if store.passages[pid].language == language}
+    best = sorted(fused.items(), key=lambda item: (-item[1], item[0]))[:k]
+    return [(pid, s) for pid, s in best]
+
+
+WORDS_UR = "پولیس چھاپہ بچوں بازیاب عدالت ملزم ریمانڈ ویڈیوز گروہ منگل شہر".split()
+WORDS_EN = "police raid children rescued court suspect remand videos gang tuesday city".split()
+
+
+def _random_store(seed: int) -> tuple[Store, HashEmbedder]:
+    """Three bilingual articles and one Urdu-only one, random sentences from a
+    small vocabulary (many ties and shared words), some flagged, aligned 1-1."""
+    rng = np.random.default_rng(seed)
+    emb = HashEmbedder(dim=8)  # few dimensions: near-equal dense scores, ties in both rankings
+    passages: list[Passage] = []
+    alignments: dict[str, list[list[list[int]]]] = {}
+    for a in range(4):
+        n = int(rng.integers(3, 9))
+        for lang, words in (("ur", WORDS_UR), ("en", WORDS_EN)):
+            if lang == "en" and a == 3:
+                continue
+            for i in range(n):
+                text = " ".join(rng.choice(words, size=int(rng.integers(1, 6))))
+                flagged = bool(rng.random() < 0.1)
+                passages.append(Passage(len(passages), f"a{a}", lang, i, 0, len(text), text, flagged))  # type: ignore[arg-type]
+        if a != 3:
+            alignments[f"a{a}"] = [[[i], [i]] for i in range(n)]
+    vectors = emb.embed_documents([p.text for p in passages])
+    return Store(Manifest(embedder=emb.id, dim=emb.dim, alignments=alignments), passages, vectors), emb
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_retrieve_matches_the_reference_fusion(seed: int) -> None:
+    store, emb = _random_store(seed)
+    groups = aligned_groups(store)
+    for q in ("police children rescued", "بچوں بازیاب عدالت", "court", "ملزم police ریمانڈ"):
+        qvec = emb.embed_queries([q])[0]
+        scores = score(store, q, qvec)
+        for article in (None, "a0", "a1", "a3"):
+            for language in (None, "ur", "en"):
+                for g in (None, groups):
+                    want = _reference(store, q, qvec, 6, article, language, g)
+                    got = retrieve(store, q, qvec, 6, article=article, language=language, groups=g, scores=scores)
+                    assert [(h.passage.id, h.score) for h in got] == want, (q, article, language, g is None)
+
+
+def test_precomputed_scores_give_the_same_hits() -> None:
+    store, emb = _store({"raid": [[[1], [2]]]})
+    q = "کتنے بچوں کو بازیاب کرایا گیا؟"
+    qvec = emb.embed_queries([q])[0]
+    scores = score(store, q, qvec)
+    for kw in ({}, {"article": "raid", "language": "en"}):
+        assert retrieve(store, q, qvec, 3, scores=scores, **kw) == retrieve(store, q, qvec, 3, **kw)  # type: ignore[arg-type]
+
+
+def test_flagged_passage_is_never_a_hit_even_through_its_alignment() -> None:
+    store, emb = _store({"raid": [[[1], [2]]]})
+    flagged = [replace(p, addresses_assistant=True) if p.id == 5 else p for p in store.passages]
+    store = Store(store.manifest, flagged, store.vectors)
+    q = "کتنے بچوں کو بازیاب کرایا گیا؟"
+    hits = _ask(store, emb, q, k=10, groups=aligned_groups(store))
+    assert 5 not in {h.passage.id for h in hits}
+    assert 1 in {h.passage.id for h in hits}

@@ -1,4 +1,4 @@
-"""The on-disk index: real FAISS and bm25s, a save/load round trip, and the
+"""The on-disk index: real vectors and keyword index, a save/load round trip, and the
 atomic swap surviving an interrupted save."""
 
 from __future__ import annotations
@@ -155,3 +155,35 @@ def test_lookups() -> None:
     assert store.passage("a", "en", 0) is None
     assert [p.index for p in store.edition_passages("a", "ur")] == [0, 1, 2, 4]
     assert store.articles() == ["a"]
+
+
+def test_article_lookups_come_from_the_store_not_a_scan() -> None:
+    store = _store()
+    assert store.languages("a") == {"ur", "en"}
+    assert store.languages("missing") == set()
+    assert store.article_rows("a").tolist() == [0, 1, 2, 3, 4]
+    assert store.article_rows("missing").tolist() == []
+    assert [p.id for p in store.article_passages("a")] == [0, 1, 2, 3, 4]
+    assert store.searchable.tolist() == [True] * 5
+    assert store.language_codes.tolist() == [0, 0, 0, 1, 0]
+
+
+def test_saved_index_keeps_its_keyword_rows(tmp_path: Path) -> None:
+    """The keyword index is saved, not rebuilt from the text at load (an add
+    must not re-tokenise every passage)."""
+    store = _store()
+    store.save(tmp_path / "index")
+    assert (tmp_path / "index" / "keywords.npz").exists()
+    loaded = Store.load(tmp_path / "index")
+    assert loaded._keywords is not None and loaded._keywords.size == len(TEXTS)
+
+
+def test_index_without_saved_keywords_still_loads(tmp_path: Path) -> None:
+    """An index written before the keyword rows were saved (a bm25s folder)
+    gets them rebuilt from the passages on first use."""
+    store = _store()
+    store.save(tmp_path / "index")
+    for name in ("keywords.npz", "keywords_vocab.json"):
+        (tmp_path / "index" / name).unlink()
+    loaded = Store.load(tmp_path / "index")
+    np.testing.assert_array_equal(loaded.keyword_scores("بچوں کو بازیاب"), store.keyword_scores("بچوں کو بازیاب"))

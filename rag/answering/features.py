@@ -108,8 +108,11 @@ def _words(lang: str, key: str) -> frozenset[str]:
 # --- tokens with offsets -----------------------------------------------------------------
 
 # A word: letters/digits with the Arabic combining marks they carry, joined by . , / - : inside numbers/names.
+# A number range written with an en or em dash or a doubled hyphen ("14–20", "30--60") is one token, as
+# "7-10" is: otherwise the dash is punctuation, a span cannot cross it, and the answer loses its upper end.
 _MARKS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
-_TOKEN = re.compile(rf"(?:[^\W_]|[{_MARKS}])+(?:[.,/:'-](?:[^\W_]|[{_MARKS}])+)*|[^\s\w]")
+_RANGE = r"\d+(?:[.,/:]\d+)*(?:(?:--|[\u2013\u2014-])\d+(?:[.,/:]\d+)*)+(?![^\W_])"
+_TOKEN = re.compile(rf"{_RANGE}|(?:[^\W_]|[{_MARKS}])+(?:[.,/:'-](?:[^\W_]|[{_MARKS}])+)*|[^\s\w]")
 _DIGIT = re.compile(r"[0-9٠-٩۰-۹]")
 _LATIN = re.compile(r"[A-Za-z]")
 

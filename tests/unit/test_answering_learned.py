@@ -118,6 +118,22 @@ def test_which_year_question_gets_the_year() -> None:
     assert span is not None and "1887" in span.text
 
 
+def test_a_number_range_with_a_dash_is_one_token_and_one_span() -> None:
+    # en dash, em dash, doubled hyphen and Arabic-Indic digits; a dash between words stays punctuation
+    assert [t.text for t in tokens("کرایہ 12–15 روپے")] == ["کرایہ", "12–15", "روپے"]
+    assert [t.text for t in tokens("عمر ۸—۱۲ سال")] == ["عمر", "۸—۱۲", "سال"]
+    assert [t.text for t in tokens("تقریباً 30--60 فیصد")] == ["تقریباً", "30--60", "فیصد"]
+    assert [t.text for t in tokens("شہر – گاؤں")] == ["شہر", "–", "گاؤں"]
+    assert [t.text for t in tokens("12–15abc")] == ["12", "–", "15abc"]
+    sentence = "نئے قانون کے تحت جرمانہ 5–8 ہزار سے بڑھ کر 20–25 ہزار روپے ہو گیا ہے۔"
+    span = best_span("نئے قانون کے تحت جرمانہ کتنا ہو گیا ہے؟", sentence, "ur", policy="sentence")
+    assert span is not None and "20–25" in span.text
+    q = question_info("جرمانہ کتنا ہو گیا ہے؟", "ur")
+    view = sentence_view(q, sentence)
+    ends = {view.toks[j].text for _, j in candidate_bounds(view)}
+    assert "20–25" in ends and "20" not in ends  # a span can end on the whole range, never inside it
+
+
 def test_english_question_has_no_weights_and_says_so() -> None:
     with pytest.raises(ValueError, match="no span weights"):
         load_span_model("en")

@@ -41,7 +41,7 @@ def make_pipeline() -> Any:
     if use_fake():
         from fake_pipeline import FakePipeline
 
-        return FakePipeline()
+        return FakePipeline(token_delay=0.08)  # about 2 s an answer: long enough to press Stop
     from rag.config import Settings
     from rag.pipeline import Pipeline
 

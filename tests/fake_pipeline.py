@@ -139,7 +139,11 @@ class FakePipeline:
             closest = [citation(language, 1, UR_AGES, EN_AGES)]
             text = "مضمون میں اس بارے میں کچھ نہیں بتایا گیا۔" if language == "ur" else "The article does not say."
             return Answer(question, language, text, True, "not_in_article", closest, timings, {"llm": "fake"}, "refuse")  # type: ignore[arg-type]
-        return Answer(question, language, text, False, None, [citation(language)], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
+        cited = citation(language)
+        if language == "ur":  # as the real extractive answer: the fact marked inside the cited sentence
+            at = cited.start + UR_SENTENCE.index("منگل")
+            cited.highlight = (at, at + len("منگل"))
+        return Answer(question, language, text, False, None, [cited], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         return list(self.summarize_stream(article, lang, refresh=refresh))[-1].result

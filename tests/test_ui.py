@@ -102,7 +102,9 @@ def test_chat_streams_an_urdu_answer_with_citation_and_evidence(handlers: Handle
     answer = messages[1]["content"]
     assert 'dir="rtl"' in answer and 'lang="ur"' in answer
     assert "منگل" in answer
-    assert 'href="#kh-ev-0-1"' in answer and 'class="kh-cites"' in answer
+    assert 'href="#kh-ev-0-1"' in answer and 'class="kh-quote"' in answer
+    assert "<strong>منگل</strong>" in answer  # the fact marked in the quoted sentence
+    assert answer.count("قومی سائبر کرائم") == 1 + answer.count('class="kh-plain"')  # quoted once (+ the Copy text)
     assert "tokens/s" not in answer and "retrieval" not in answer  # no timings shown to readers
     assert len(turns) == 1 and turns[0][1].citations[0].n == 1
     assert 'id="kh-ev-0-1"' in evidence and 'id="kh-mark-0-1"' in evidence

@@ -37,6 +37,26 @@ Message = dict[str, str]
 Turn = tuple[str, Answer]
 
 
+def content_of(message: dict[str, Any]) -> str:
+    """A chat message's HTML: Gradio hands messages back with `content` as a list of
+    {"text": ..., "type": "text"} parts; the handlers write it as one string."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
+
+
+def plain_messages(messages: list[Any] | None) -> list[Message]:
+    """Messages as {"role", "content": html} (see `content_of`); other roles dropped."""
+    return [
+        {"role": str(m["role"]), "content": content_of(m)}
+        for m in messages or []
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant")
+    ]
+
+
 def _esc(text: str) -> str:
     """A file name or message made inert for the Markdown/HTML of status lines and toasts."""
     return html.escape(text, quote=True)
@@ -69,7 +89,7 @@ class Handlers:
         An empty or too long question changes nothing on screen (the conversation
         stays), stays in the box, and a warning says why.
         """
-        messages = list(messages or [])
+        messages = plain_messages(messages)
         try:
             question = check_question(question, self.settings.max_question_chars)
         except UsageError as err:
@@ -117,9 +137,9 @@ class Handlers:
             flag = self._stops.pop(key, None)
         if flag is not None:
             flag.set()
-        messages = list(messages or [])
-        if messages and messages[-1]["role"] == "assistant" and "kh-streaming" in str(messages[-1]["content"]):
-            messages[-1] = {"role": "assistant", "content": render.stopped_html(str(messages[-1]["content"]))}
+        messages = plain_messages(messages)
+        if messages and messages[-1]["role"] == "assistant" and "kh-streaming" in messages[-1]["content"]:
+            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"])}
             return messages
         return gr.skip()
 
@@ -167,7 +187,7 @@ class Handlers:
         follow-up standalone. With `shown`, the question and its waiting slot are
         already the last two messages. `stop` (the Stop button) ends it.
         """
-        messages, turns = list(messages or []), list(turns or [])
+        messages, turns = plain_messages(messages), list(turns or [])
         if not shown:
             shown_messages, box, question = self.show_question(question, messages)
             if not question:
@@ -220,14 +240,14 @@ class Handlers:
     def undo(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
         """Remove the last exchange and put its question back in the box to edit
         (outputs: messages, turns, evidence, textbox)."""
-        messages, turns = list(messages or []), list(turns or [])
+        messages, turns = plain_messages(messages), list(turns or [])
         if len(messages) < 2:
             return gr.skip(), gr.skip(), gr.skip(), gr.skip()
         user, reply = messages[-2], messages[-1]
         del messages[-2:]
-        if turns and str(reply["content"]).startswith('<div class="kh-msg" '):
+        if turns and render.finished(reply["content"]):
             turns.pop()  # a finished answer was in the history; a stopped or failed one never was
-        return messages, turns, render.evidence_html(turns, self.article_text), render.question_text(str(user["content"]))
+        return messages, turns, render.evidence_html(turns, self.article_text), render.question_text(user["content"])
 
     def retry(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
         """Ask the last question again (outputs: messages, turns, evidence, pending question)."""
@@ -248,7 +268,7 @@ class Handlers:
     def save(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[dict[str, Any], Any]:
         """The conversation as JSON for the browser's localStorage (kept across reloads),
         and the Markdown export of it for the Export button."""
-        data = {"messages": list(messages or []), "turns": [[q, a.to_json()] for q, a in (turns or [])]}
+        data = {"messages": plain_messages(messages), "turns": [[q, a.to_json()] for q, a in (turns or [])]}
         return data, self.export(turns)
 
     def restore(self, saved: dict[str, Any] | None) -> tuple[Any, ...]:
@@ -257,11 +277,7 @@ class Handlers:
             return gr.skip(), gr.skip(), gr.skip()
         try:
             turns = [(str(q), answer_from_json(a)) for q, a in saved.get("turns", [])]
-            messages = [
-                {"role": str(m["role"]), "content": str(m["content"])}
-                for m in saved["messages"]
-                if m.get("role") in ("user", "assistant")
-            ]
+            messages = plain_messages(saved["messages"])
         except (KeyError, TypeError, ValueError, AttributeError):
             return gr.skip(), gr.skip(), gr.skip()
         if messages and "kh-streaming" in messages[-1]["content"]:

@@ -167,6 +167,27 @@ def follow_up(question: str, language: str) -> str:
     return next((text for word, text in options if word not in words), options[-1][1])
 
 
+def quoted_answer_html(answer: Answer, turn: int) -> tuple[str, list[Citation]]:
+    """The answer's body and the citations still to list.
+
+    An answer cut from a sentence (its citation marks the fact: `highlight`) is shown as
+    that sentence, quoted once, with the fact in bold; the sentence is then not repeated
+    in the citation list. The answer's own words stay only if the sentence does not hold them.
+    """
+    marked = next((c for c in answer.citations if c.highlight is not None and cited_text_html(c) != esc(c.text)), None)
+    if marked is None:
+        return paragraphs(answer.answer, turn), list(answer.citations)
+    words = _CITE.sub("", answer.answer).strip()
+    for prefix in ("According to the article:", "مضمون کے مطابق:"):
+        words = words.removeprefix(prefix).strip()
+    body = "" if words.rstrip("۔.") in marked.text else paragraphs(answer.answer, turn)
+    body += (
+        f'<blockquote class="kh-quote" dir="auto" lang="{marked.language}">{cited_text_html(marked)} '
+        f'{cite_link(turn, marked.n)}<span class="kh-src" dir="ltr">— {esc(marked.article)} · {marked.language}</span></blockquote>'
+    )
+    return body, [c for c in answer.citations if c is not marked]
+
+
 def answer_html(answer: Answer, turn: int, suggest: bool = True) -> str:
     """A finished answer, said once: the text with linked citations (or the refusal and the
     closest sentences), the cited sentences with the answer's fact in bold, a Copy button
@@ -179,9 +200,10 @@ def answer_html(answer: Answer, turn: int, suggest: bool = True) -> str:
         if answer.citations:
             closest = "قریب ترین جملے:" if answer.language == "ur" else "Closest sentences:"
             body += f'<p class="kh-muted kh-closest" dir="auto">{esc(closest)}</p>'
+        body += citations_html(answer.citations, turn)
     else:
-        body = paragraphs(answer.answer, turn)
-    body += citations_html(answer.citations, turn)
+        body, rest = quoted_answer_html(answer, turn)
+        body += citations_html(rest, turn)
     copy = "کاپی" if answer.language == "ur" else "Copy"
     tools = f'<button type="button" class="kh-copy" title="copy as plain text">{copy}</button>'
     if suggest and answer.reason != "unsafe":
@@ -206,9 +228,14 @@ def partial_html(text: str, status: str = "") -> str:
     return f'<div class="kh-msg kh-streaming" dir="{direction(text or status)}">{inner}</div>'
 
 
+def finished(content: str) -> bool:
+    """Whether a chat message is a finished answer (`answer_html`), not a streaming, stopped or failed one."""
+    return bool(re.match(r'<div class="kh-msg" dir="(?:ltr|rtl)" lang="', content))
+
+
 def stopped_html(content: str) -> str:
     """A streaming answer the reader stopped: what had arrived, marked as stopped."""
-    inner = re.sub(r'<p class="kh-waiting"[^>]*>.*?</p>', "", content)
+    inner = re.sub(r'<p class="kh-waiting"[^>]*>.*?</p>', "", content, flags=re.DOTALL)
     inner = inner.replace("kh-msg kh-streaming", "kh-msg kh-stopped", 1)
     note = '<p class="kh-muted" dir="auto">Stopped · روک دیا گیا</p>'
     return inner[: inner.rfind("</div>")] + note + "</div>" if inner.endswith("</div>") else inner + note

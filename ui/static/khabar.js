@@ -15,7 +15,7 @@
   };
   const onChange = () => { acceptArticles(); autoDirection(); };
   onChange();
-  new MutationObserver(onChange).observe(document.body, { childList: true, subtree: true });
+  new MutationObserver(onChange).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["dir"] });
 
   const copyText = async (text) => {
     try {

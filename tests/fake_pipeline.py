@@ -60,8 +60,9 @@ def citation(language: str, n: int = 1, ur: str = UR_SENTENCE, en: str = EN_SENT
 class FakePipeline:
     """Scripted answers; records every `ask` call in `calls` for assertions."""
 
-    def __init__(self, token_delay: float = 0.005, articles_dir: Path | None = None) -> None:
+    def __init__(self, token_delay: float = 0.005, articles_dir: Path | None = None, summary_delay: float = 0.0) -> None:
         self.token_delay = token_delay
+        self.summary_delay = summary_delay  # seconds before the first summary step, as a cold model takes
         self.articles_dir = articles_dir
         self.calls: list[dict[str, Any]] = []
         self.indexed: list[Path] = []
@@ -153,6 +154,7 @@ class FakePipeline:
     ) -> Iterator[SummaryProgress]:
         """Urdu at once, then the English headline and point: a headline citing
         sentence [1], a point citing [2] and a point citing [1] again."""
+        time.sleep(self.summary_delay)
         ur = Summary(
             "ur",
             [

@@ -23,6 +23,7 @@ from rag.types import Answer
 
 from . import render
 from .chat import answer_from_json, check_question, markdown_export, stream_answer
+from .progress import creep, with_heartbeat
 from .uploads import save_upload
 
 ALL_ARTICLES = "__all__"
@@ -298,9 +299,15 @@ class Handlers:
         point, the progress bar moving per step; the Markdown file at the end."""
         if not article:
             raise gr.Error("Choose an article first.")
-        progress(0.0, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
+        now = {"fraction": 0.0, "stage": "Regenerating the summaries…" if refresh else "Loading the summaries…"}
+        progress(0.0, desc=now["stage"])
+
+        def tick(seconds: float) -> None:  # the bar moves and the time shows while a step runs
+            progress(creep(now["fraction"], seconds), desc=f"{now['stage']} ({seconds:.0f} s)")
+
         try:
-            for step in self.pipeline.summarize_stream(article, "both", refresh=refresh):
+            for step in with_heartbeat(self.pipeline.summarize_stream(article, "both", refresh=refresh), tick):
+                now.update(fraction=step.fraction, stage="Writing the English points…" if "ur" in step.result.summaries and not step.done else step.stage)
                 progress(step.fraction, desc=step.stage)
                 result = step.result
                 pending = "" if step.done else step.stage

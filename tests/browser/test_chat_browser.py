@@ -314,3 +314,25 @@ def test_conversation_survives_a_reload_and_exports_as_markdown(page: Any, tmp_p
     download.value.save_as(path)
     text = path.read_text(encoding="utf-8")
     assert URDU_QUESTION in text and ENGLISH_QUESTION in text and "[1]" in text and "Tuesday" in text
+
+
+PROGRESS = """() => {
+  const bar = document.querySelector('.progress-bar');
+  const text = [...document.querySelectorAll('.progress-text, .progress-level-inner')].map(e => e.textContent).join(' ');
+  return (bar ? bar.style.width : '') + ' | ' + text;
+}"""
+
+
+def test_summary_progress_moves_while_a_step_runs(page: Any) -> None:
+    """Defect 9: while the first (slow) step of a summary runs, the bar or its status line moves."""
+    page.get_by_role("tab", name="Summary").click()
+    page.locator("#kh-regenerate").click()
+    seen: list[str] = []
+    for _ in range(16):  # 3.2 s: inside the first step of a regenerated summary
+        page.wait_for_timeout(200)
+        if page.locator("#kh-summary-ur li").count():
+            break
+        state = page.evaluate(PROGRESS)
+        if state.strip(" |") and (not seen or seen[-1] != state):
+            seen.append(state)
+    assert len(seen) >= 3, f"the progress did not move while the step ran: {seen}"

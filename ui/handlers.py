@@ -299,15 +299,17 @@ class Handlers:
         point, the progress bar moving per step; the Markdown file at the end."""
         if not article:
             raise gr.Error("Choose an article first.")
-        now = {"fraction": 0.0, "stage": "Regenerating the summaries…" if refresh else "Loading the summaries…"}
-        progress(0.0, desc=now["stage"])
+        stage = "Regenerating the summaries…" if refresh else "Loading the summaries…"
+        done = 0.0
+        progress(0.0, desc=stage)
 
         def tick(seconds: float) -> None:  # the bar moves and the time shows while a step runs
-            progress(creep(now["fraction"], seconds), desc=f"{now['stage']} ({seconds:.0f} s)")
+            progress(creep(done, seconds), desc=f"{stage} ({seconds:.0f} s)")
 
         try:
             for step in with_heartbeat(self.pipeline.summarize_stream(article, "both", refresh=refresh), tick):
-                now.update(fraction=step.fraction, stage="Writing the English points…" if "ur" in step.result.summaries and not step.done else step.stage)
+                done = step.fraction
+                stage = "Writing the English points…" if "en" not in step.result.summaries else step.stage
                 progress(step.fraction, desc=step.stage)
                 result = step.result
                 pending = "" if step.done else step.stage

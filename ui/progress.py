@@ -21,29 +21,38 @@ _END = object()
 def with_heartbeat(steps: Iterable[T], tick: Callable[[float], None], every: float = 1.0) -> Iterator[T]:
     """Yield the items of `steps` (made in a worker thread); call `tick(seconds)` while waiting.
 
-    Errors raised by `steps` are re-raised here, in the caller's thread.
+    The worker makes the next item only when the caller asks for it, as a plain loop
+    would (a step may change objects an earlier item shares). Errors raised by
+    `steps` are re-raised here, in the caller's thread.
     """
     items: queue.Queue[object] = queue.Queue()
+    wanted = threading.Semaphore(0)
+    iterator = iter(steps)
 
     def work() -> None:
         try:
-            for item in steps:
-                items.put(item)
+            while True:
+                wanted.acquire()
+                try:
+                    items.put(next(iterator))
+                except StopIteration:
+                    break
         except BaseException as err:  # noqa: B036 - handed to the caller's thread
             items.put(err)
         finally:
             items.put(_END)
 
     threading.Thread(target=work, name="khabar-steps", daemon=True).start()
-    waited = 0.0
     while True:
-        try:
-            item = items.get(timeout=every)
-        except queue.Empty:
-            waited += every
-            tick(waited)
-            continue
+        wanted.release()
         waited = 0.0
+        while True:
+            try:
+                item = items.get(timeout=every)
+                break
+            except queue.Empty:
+                waited += every
+                tick(waited)
         if item is _END:
             return
         if isinstance(item, BaseException):

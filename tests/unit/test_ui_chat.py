@@ -54,3 +54,26 @@ def test_stopped_answer_keeps_what_arrived() -> None:
     html = render.stopped_html(render.partial_html("Half an ans"))
     assert "kh-stopped" in html and "Half an ans" in html and "Stopped" in html and "kh-streaming" not in html
     assert not render.finished(html) and render.finished(render.answer_html(Answer("q", "en", "a", False), 0))
+
+
+def test_heartbeat_ticks_while_a_step_runs_and_keeps_the_steps_lazy() -> None:
+    import time
+
+    from ui.progress import creep, with_heartbeat
+
+    made: list[int] = []
+
+    def steps():  # type: ignore[no-untyped-def]
+        for i in range(3):
+            time.sleep(0.35 if i == 0 else 0.0)
+            made.append(i)
+            yield i
+
+    ticks: list[float] = []
+    seen = []
+    for item in with_heartbeat(steps(), ticks.append, every=0.1):
+        seen.append((item, list(made)))
+    assert [s[0] for s in seen] == [0, 1, 2]
+    assert seen[0][1] == [0]  # the next step is made only when asked for
+    assert len(ticks) >= 2 and ticks == sorted(ticks)
+    assert 0.0 < creep(0.25, 10) < creep(0.25, 60) < 1.0 and creep(0.25, 0) == 0.25

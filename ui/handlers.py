@@ -345,7 +345,7 @@ class Handlers:
         is reported as already there. Returns (status, article table, chat picker, summary picker).
         """
         if not file_path:
-            return ("⚠ Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
+            return ("Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
         name = Path(file_path).name
         try:
             try:
@@ -354,10 +354,10 @@ class Handlers:
                 indexed = []
             saved = save_upload(Path(file_path), name, Path(self.settings.uploads_dir), indexed)
         except KhabarError as err:
-            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
+            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         if saved.status == "indexed":
             return (
-                f"ℹ Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
+                f"Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
                 gr.skip(),
                 gr.skip(),
                 gr.skip(),
@@ -371,12 +371,12 @@ class Handlers:
         except KhabarError as err:
             if saved.status == "new":
                 saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
-            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
+            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         self._texts.clear()
         choices = self.article_choices()
         details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
         return (
-            f"✅ Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
+            f"Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
             render.article_rows(self.pipeline.articles()),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),

@@ -400,9 +400,9 @@ def consistency_html(consistency: dict[str, Any]) -> str:
     mismatches = consistency.get("mismatches") or []
     checked = consistency.get("checked")
     if not mismatches:
-        return f'<p class="kh-ok" dir="ltr">✓ The two summaries agree ({checked} facts checked).</p>' if checked else ""
+        return f'<p class="kh-ok" dir="ltr">The two summaries agree ({checked} facts checked).</p>' if checked else ""
     items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m))}</li>' for m in mismatches)
-    return f'<div class="kh-warning" dir="ltr"><p>⚠ The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
+    return f'<div class="kh-warning" dir="ltr"><p>{WARN}The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
 
 
 def _describe(item: Any) -> str:

@@ -336,3 +336,18 @@ def test_summary_progress_moves_while_a_step_runs(page: Any) -> None:
         if state.strip(" |") and (not seen or seen[-1] != state):
             seen.append(state)
     assert len(seen) >= 3, f"the progress did not move while the step ran: {seen}"
+
+
+def test_upload_status_has_no_emoji(page: Any, tmp_path: Path) -> None:
+    """Defect 10: the upload status is words, not an emoji that shows as an empty box (a refused
+    file, so the index under test is not changed)."""
+    bad = tmp_path / "notes.pdf"
+    bad.write_text("not an article", encoding="utf-8")
+    page.get_by_role("tab", name="Articles").click()
+    page.locator("#kh-upload input[type=file]").set_input_files(str(bad))
+    page.wait_for_timeout(1000)
+    page.get_by_role("button", name="Add and index").click()
+    status = page.get_by_text("Not added").first
+    status.wait_for(timeout=30_000)
+    text = status.inner_text()
+    assert not EMOJI.search(text), f"emoji in the upload status: {text!r}"

@@ -28,6 +28,7 @@ from .uploads import save_upload
 
 ALL_ARTICLES = "__all__"
 HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context, a bounded prompt
+EXPORTS_KEPT = 64  # Markdown exports kept on disk (each answer writes one; Gradio serves its own copy)
 SEARCHING = "Searching the article… · مضمون میں تلاش…"
 FIRST_READ = (
     "The first question about an article takes about 30 s: the model reads it first. · "
@@ -73,6 +74,7 @@ class Handlers:
         self._lock = threading.Lock()
         self._stops: dict[str, threading.Event] = {}  # per browser session: the Stop button's flag
         self._asked: set[str] = set()  # article scopes asked about since the server started
+        self._exports: Path | None = None  # the folder of the conversations' Markdown exports
 
     def article_text(self, article: str, language: str) -> str:
         """The article's text (cached until the next upload re-indexes)."""
@@ -289,10 +291,18 @@ class Handlers:
         """The Export button: the conversation as a Markdown file with its citations (off while empty)."""
         if not turns:
             return gr.DownloadButton(value=None, interactive=False)
-        folder = Path(tempfile.mkdtemp(prefix="khabar-chat-"))
-        path = folder / "khabar-conversation.md"
-        path.write_text(markdown_export(turns), encoding="utf-8")
-        return gr.DownloadButton(value=str(path), interactive=True)
+        with self._lock:
+            if self._exports is None:
+                self._exports = Path(tempfile.mkdtemp(prefix="khabar-chat-"))
+            folder = self._exports
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, prefix="khabar-conversation-", suffix=".md", delete=False
+        ) as out:
+            out.write(markdown_export(turns))
+        # Gradio copies the file into its own cache when it is returned: keep only the latest few here
+        for old in sorted(folder.glob("*.md"), key=lambda p: p.stat().st_mtime)[:-EXPORTS_KEPT]:
+            old.unlink(missing_ok=True)
+        return gr.DownloadButton(value=out.name, interactive=True)
 
     def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> Iterator[tuple[Any, ...]]:
         """Both summaries as they grow: the Urdu one at once, then each English

@@ -182,8 +182,8 @@ def quoted_answer_html(answer: Answer, turn: int) -> tuple[str, list[Citation]]:
         words = words.removeprefix(prefix).strip()
     body = "" if words.rstrip("۔.") in marked.text else paragraphs(answer.answer, turn)
     body += (
-        f'<blockquote class="kh-quote" dir="auto" lang="{marked.language}">{cited_text_html(marked)} '
-        f'{cite_link(turn, marked.n)}<span class="kh-src" dir="ltr">— {esc(marked.article)} · {marked.language}</span></blockquote>'
+        f'<blockquote class="kh-quote" lang="{marked.language}"><p dir="auto">{cited_text_html(marked)} '
+        f'{cite_link(turn, marked.n)}</p><p class="kh-src" dir="ltr">— {esc(marked.article)} · {marked.language}</p></blockquote>'
     )
     return body, [c for c in answer.citations if c is not marked]
 

@@ -324,19 +324,27 @@ PROGRESS = """() => {
 
 
 def test_summary_progress_moves_while_a_step_runs(page: Any) -> None:
-    """Defect 9: while the first (slow) step of a regenerated summary runs, the bar and its
-    status line move (Gradio's own elapsed-time counter is not counted)."""
+    """Defect 9: while a regenerated summary is made, the bar or its status line never stands
+    still for more than 2.5 s (Gradio's own elapsed-time counter is not counted)."""
     page.get_by_role("tab", name="Summary").click()
     page.locator("#kh-regenerate").click()
-    seen: list[str] = []
-    for _ in range(60):  # up to 12 s, while the Urdu summary is not there yet
+    seen: list[tuple[float, str]] = []
+    stall, last_change = 0.0, None
+    for i in range(3000):  # up to 10 minutes, sampled every 200 ms, until the progress is gone
         page.wait_for_timeout(200)
-        if page.locator("#kh-summary-ur li").count():
-            break
         state = page.evaluate(PROGRESS)
-        if state.strip(" |") and (not seen or seen[-1] != state):
-            seen.append(state)
-    assert len(seen) >= 3, f"the progress did not move while the step ran: {seen}"
+        now = i * 0.2
+        if not state.strip(" |"):
+            if seen:
+                break
+            continue
+        if not seen or seen[-1][1] != state:
+            seen.append((now, state))
+            last_change = now
+        stall = max(stall, now - (last_change or now))
+    (ARTIFACTS / "summary_progress.txt").write_text("".join(f"{t:.1f}s {s}\n" for t, s in seen))
+    assert seen, "no progress shown"
+    assert stall <= 2.5, f"the progress stood still for {stall:.1f} s: {seen}"
 
 
 def test_upload_status_has_no_emoji(page: Any, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ArticleError, UnknownArticleError
-from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryProgress, SummaryResult
+from rag.types import Answer, ArticleInfo, Citation, Hit, Passage, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
 ARTICLE = "fake_press"
 UR_SENTENCE = (
@@ -60,8 +60,9 @@ def citation(language: str, n: int = 1, ur: str = UR_SENTENCE, en: str = EN_SENT
 class FakePipeline:
     """Scripted answers; records every `ask` call in `calls` for assertions."""
 
-    def __init__(self, token_delay: float = 0.005, articles_dir: Path | None = None) -> None:
+    def __init__(self, token_delay: float = 0.005, articles_dir: Path | None = None, summary_delay: float = 0.0) -> None:
         self.token_delay = token_delay
+        self.summary_delay = summary_delay  # seconds before the first summary step, as a cold model takes
         self.articles_dir = articles_dir
         self.calls: list[dict[str, Any]] = []
         self.indexed: list[Path] = []
@@ -109,6 +110,19 @@ class FakePipeline:
             with self._lock:
                 self.active -= 1
 
+    def retrieve(self, question: str, k: int | None = None, article: str | None = None) -> list[Hit]:
+        """The sentences of the question's edition, the press-conference one first when asked about."""
+        language = "ur" if URDU_LETTER.search(question) else "en"
+        lines = [line for line in TEXTS[language].split("\n") if line and not line.startswith(("---", "article:", "language:", "provenance:"))]
+        known = "پریس کانفرنس" in question or "press conference" in question.lower()
+        lines.sort(key=lambda line: not (known and (line in (UR_SENTENCE, EN_SENTENCE))))
+        out = []
+        for i, line in enumerate(lines[: k or 3]):
+            start = TEXTS[language].index(line)
+            passage = Passage(i, ARTICLE, language, i, start, start + len(line), line)  # type: ignore[arg-type]
+            out.append(Hit(passage, 1.0 / (i + 1)))
+        return out
+
     def _answer(self, question: str, on_token: Callable[[str], None] | None) -> Answer:
         t0 = time.perf_counter()
         language = "ur" if URDU_LETTER.search(question) else "en"
@@ -122,9 +136,15 @@ class FakePipeline:
             time.sleep(self.token_delay)
         total = (time.perf_counter() - t0) * 1000
         timings = {"retrieve": 3.0, "first_token": ((first or time.perf_counter()) - t0) * 1000, "total": total}
-        if not known:
-            return Answer(question, language, "", True, "not_in_article", [], timings, {"llm": "fake"}, "refuse")  # type: ignore[arg-type]
-        return Answer(question, language, text, False, None, [citation(language)], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
+        if not known:  # refused as the real pipeline does: its fixed text, the closest sentence cited
+            closest = [citation(language, 1, UR_AGES, EN_AGES)]
+            text = "مضمون میں اس بارے میں کچھ نہیں بتایا گیا۔" if language == "ur" else "The article does not say."
+            return Answer(question, language, text, True, "not_in_article", closest, timings, {"llm": "fake"}, "refuse")  # type: ignore[arg-type]
+        cited = citation(language)
+        if language == "ur":  # as the real extractive answer: the fact marked inside the cited sentence
+            at = cited.start + UR_SENTENCE.index("منگل")
+            cited.highlight = (at, at + len("منگل"))
+        return Answer(question, language, text, False, None, [cited], timings, {"llm": "fake"}, "generate")  # type: ignore[arg-type]
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:
         return list(self.summarize_stream(article, lang, refresh=refresh))[-1].result
@@ -134,6 +154,7 @@ class FakePipeline:
     ) -> Iterator[SummaryProgress]:
         """Urdu at once, then the English headline and point: a headline citing
         sentence [1], a point citing [2] and a point citing [1] again."""
+        time.sleep(self.summary_delay)
         ur = Summary(
             "ur",
             [

@@ -33,7 +33,11 @@ from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static"
 PIPELINE = "pipeline"  # one concurrency group: the models serve one request at a time
-FONT_STACK = '"Khabar Urdu", "Noto Nastaliq Urdu", "Noto Naskh Arabic", "Noto Sans Arabic", system-ui, sans-serif'
+# "Khabar Urdu" covers Arabic script only (its unicode-range), so spaces, digits and punctuation
+# fall to the next family: a Latin sans with an ordinary line box. With Nastaliq next (as before)
+# they took its very tall line box: each highlighted sentence was two lines high and digits looked
+# bold. Naskh, not Nastaliq, is the Arabic fallback: it keeps its legibility at small sizes.
+FONT_STACK = '"Khabar Urdu", "Noto Sans", "Noto Naskh Arabic", "Noto Sans Arabic", system-ui, sans-serif'
 ARABIC_RANGES = "U+0600-06FF, U+0750-077F, U+08A0-08FF, U+FB50-FDFF, U+FE70-FEFF, U+200C-200F"
 
 
@@ -59,56 +63,92 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
         )
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                with gr.Row(equal_height=False):
-                    with gr.Column(scale=3):
+                with gr.Row(equal_height=False, elem_id="kh-chat-row"):
+                    with gr.Column(scale=3, elem_id="kh-chat-col"):
                         picker = gr.Dropdown(
                             [("All articles", ALL_ARTICLES), *choices],
                             value=ALL_ARTICLES,
                             label="Article",
                             elem_id="kh-article-picker",
                         )
+                        note = gr.HTML("", elem_id="kh-chat-note")
                         chatbot = gr.Chatbot(
                             label="Conversation",
                             elem_id="kh-chat",
-                            height=560,
+                            height=520,
                             sanitize_html=True,
                             render_markdown=False,
                             feedback_options=None,
-                            buttons=["copy"],
-                            placeholder="Ask a question about the article, e.g. «مشترکہ پریس کانفرنس کس دن ہوئی؟»",
+                            buttons=[],  # each answer has its own Copy (plain text with citations, not HTML)
+                            placeholder="Ask a question about the article, in Urdu or English.",
+                            examples=[{"text": q} for q in render.EXAMPLES],
                         )
-                        with gr.Row():
+                        with gr.Row(elem_id="kh-ask-row"):
                             box = gr.Textbox(
                                 placeholder="سوال لکھیں… / Type a question…",
                                 show_label=False,
                                 scale=5,
                                 max_length=h.settings.max_question_chars,
-                                rtl=False,
-                                elem_id="kh-question",
+                                elem_id="kh-question",  # dir="auto" is set on its textarea (static/khabar.js)
                                 autofocus=True,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="kh-ask")
-                        new = gr.Button("New conversation", size="sm")
-                    with gr.Column(scale=2):
+                            stop = gr.Button("Stop", variant="stop", scale=1, elem_id="kh-stop")
+                        with gr.Row(elem_id="kh-chat-tools"):
+                            retry = gr.Button("Retry", size="sm", elem_id="kh-retry")
+                            undo = gr.Button("Undo (edit)", size="sm", elem_id="kh-undo")
+                            new = gr.Button("New conversation", size="sm", elem_id="kh-new")
+                            export = gr.DownloadButton(
+                                "Export Markdown", size="sm", interactive=False, elem_id="kh-export"
+                            )
+                    with gr.Column(scale=2, elem_id="kh-evidence-col"):
                         gr.Markdown("### Evidence")
                         evidence = gr.HTML(render.evidence_html([], h.article_text), elem_id="kh-evidence")
                 turns = gr.State([])
                 pending = gr.State("")
+                saved = gr.BrowserState({"messages": [], "turns": []}, storage_key="khabar-conversation")
+                to_browser: dict[str, Any] = {"fn": h.save, "inputs": [chatbot, turns], "outputs": [saved, export]}
+                quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+                answering: dict[str, Any] = {
+                    "fn": h.answer_pending,
+                    "inputs": [pending, picker, chatbot, turns],
+                    "outputs": [chatbot, turns, evidence],
+                    "concurrency_limit": 1,
+                    "concurrency_id": PIPELINE,
+                    "api_visibility": "undocumented",
+                    "show_progress": "minimal",
+                    "show_progress_on": [chatbot],
+                }
+                answers = []
+                # the question goes on screen through the queue without a limit (so a refused one's
+                # warning is shown), then the answer waits its turn for the models
                 for trigger in (box.submit, send.click):
-                    trigger(
-                        h.show_question, [box, chatbot], [chatbot, box, pending], queue=False, api_visibility="private"
-                    ).then(
-                        h.answer_pending,
-                        [pending, picker, chatbot, turns],
-                        [chatbot, turns, evidence],
-                        concurrency_limit=1,
-                        concurrency_id=PIPELINE,
-                        api_visibility="undocumented",
-                        show_progress="full",
-                        show_progress_on=[chatbot],
+                    ask = trigger(
+                        h.show_question, [box, chatbot], [chatbot, box, pending],
+                        concurrency_limit=None, api_visibility="private",
                     )
-                new.click(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)
-                picker.change(h.clear, None, [chatbot, turns, evidence], api_visibility="private", queue=False)
+                    answers.append(ask.then(**answering))
+                picked = chatbot.example_select(h.example, None, box, **quick).then(
+                    h.show_question, [box, chatbot], [chatbot, box, pending],
+                    concurrency_limit=None, api_visibility="private",
+                )
+                answers.append(picked.then(**answering))
+                retried = retry.click(h.retry, [chatbot, turns], [chatbot, turns, evidence, pending], **quick)
+                answers.append(retried.then(**answering))
+                for event in answers:
+                    event.then(**to_browser, **quick)
+                stop.click(h.stop, chatbot, chatbot, cancels=answers, **quick).then(**to_browser, **quick)
+                undo.click(h.undo, [chatbot, turns], [chatbot, turns, evidence, box], cancels=answers, **quick).then(
+                    **to_browser, **quick
+                )
+                for cleared in (new.click, chatbot.clear):  # the button and the chat's trash icon: a full reset
+                    cleared(h.clear, None, [chatbot, turns, evidence], cancels=answers, **quick).then(
+                        lambda: "", None, note, **quick
+                    ).then(**to_browser, **quick)
+                picker.input(h.article_changed, [picker, chatbot], [chatbot, turns, evidence, note], cancels=answers, **quick).then(
+                    **to_browser, **quick
+                )
+                app.load(h.restore, saved, [chatbot, turns, evidence], **quick).then(**to_browser, **quick)
 
             with gr.Tab("Summary", id="summary"):
                 with gr.Row():

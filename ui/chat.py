@@ -12,13 +12,18 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rag.errors import UsageError
 from rag.inputs import clean_text
 from rag.pipeline import PipelineLike
-from rag.types import Answer
+from rag.types import Answer, Citation
 
 _DONE = object()
+
+
+class Stopped(Exception):  # noqa: N818 - a signal, not an error
+    """Raised inside the pipeline's token callback when the reader pressed Stop: it ends generation."""
 
 
 @dataclass
@@ -57,16 +62,25 @@ def stream_answer(
     article: str | None = None,
     history: Sequence[tuple[str, str]] = (),
     k: int | None = None,
+    stop: threading.Event | None = None,
 ) -> Iterator[Streamed]:
     """Ask in a worker thread; yield whole-word partial text, then the final Answer.
 
-    Errors raised by the pipeline are re-raised here, in the caller's thread.
+    Errors raised by the pipeline are re-raised here, in the caller's thread. When
+    `stop` is set (the Stop button) the next token raises `Stopped` inside the
+    pipeline, which ends the model's generation and frees it for the next question.
     """
     events: queue.Queue[object] = queue.Queue()
+    stop = stop or threading.Event()
+
+    def on_token(token: str) -> None:
+        if stop.is_set():
+            raise Stopped()
+        events.put(token)
 
     def work() -> None:
         try:
-            events.put(pipeline.ask(question, k=k, article=article, history=list(history), on_token=events.put))
+            events.put(pipeline.ask(question, k=k, article=article, history=list(history), on_token=on_token))
         except BaseException as err:  # noqa: B036 - handed to the caller's thread
             events.put(err)
         finally:
@@ -79,6 +93,8 @@ def stream_answer(
         item = events.get()
         if item is _DONE:
             break
+        if isinstance(item, Stopped):
+            return
         if isinstance(item, BaseException):
             raise item
         if isinstance(item, Answer):
@@ -96,3 +112,34 @@ def stream_answer(
     if answer is None:
         raise RuntimeError("the pipeline returned no answer")
     yield Streamed(answer.answer, answer, tokens, time.perf_counter() - first if tokens else 0.0)
+
+
+def answer_from_json(data: dict[str, Any]) -> Answer:
+    """An Answer back from its `to_json()` (a conversation saved in the browser)."""
+    cites = [
+        Citation(
+            int(c["n"]), str(c["article"]), int(c["start"]), int(c["end"]), str(c["text"]), float(c.get("score", 0.0)),
+            c.get("language", "ur"), c.get("aligned"), tuple(c["highlight"]) if c.get("highlight") else None,  # type: ignore[arg-type]
+        )
+        for c in data.get("citations", [])
+    ]
+    return Answer(
+        str(data.get("question", "")), data.get("language", "en"), str(data.get("answer", "")), bool(data.get("refused")),
+        data.get("reason"), cites, dict(data.get("timings_ms", {})), dict(data.get("models", {})),
+        str(data.get("strategy", "")), data.get("decision"),
+    )
+
+
+def markdown_export(turns: Sequence[tuple[str, Answer]]) -> str:
+    """The conversation as Markdown: each question, its answer, and the cited sentences."""
+    from .render import refusal_text
+
+    lines = ["# Khabar conversation", ""]
+    for i, (question, answer) in enumerate(turns, 1):
+        lines += [f"## {i}. {question}", ""]
+        lines += [refusal_text(answer) if answer.refused else answer.answer.strip(), ""]
+        if answer.citations:
+            lines += ["Closest sentences:" if answer.refused else "Sources:", ""]
+            lines += [f"- [{c.n}] {c.text} ({c.article}, {c.language}, characters {c.start}-{c.end})" for c in answer.citations]
+            lines.append("")
+    return "\n".join(lines)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import logging
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,41 @@ from rag.pipeline import PipelineLike
 from rag.types import Answer
 
 from . import render
-from .chat import check_question, stream_answer
+from .chat import answer_from_json, check_question, markdown_export, stream_answer
+from .progress import creep, with_heartbeat
 from .uploads import save_upload
 
 ALL_ARTICLES = "__all__"
 HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context, a bounded prompt
+EXPORTS_KEPT = 64  # Markdown exports kept on disk (each answer writes one; Gradio serves its own copy)
+SEARCHING = "Searching the article… · مضمون میں تلاش…"
+FIRST_READ = (
+    "The first question about an article takes about 30 s: the model reads it first. · "
+    "کسی مضمون پر پہلا سوال تقریباً 30 سیکنڈ لیتا ہے: ماڈل پہلے اسے پڑھتا ہے۔"
+)
 
 Message = dict[str, str]
 Turn = tuple[str, Answer]
+
+
+def content_of(message: dict[str, Any]) -> str:
+    """A chat message's HTML: Gradio hands messages back with `content` as a list of
+    {"text": ..., "type": "text"} parts; the handlers write it as one string."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content)
+    return str(content or "")
+
+
+def plain_messages(messages: list[Any] | None) -> list[Message]:
+    """Messages as {"role", "content": html} (see `content_of`); other roles dropped."""
+    return [
+        {"role": str(m["role"]), "content": content_of(m)}
+        for m in messages or []
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant")
+    ]
 
 
 def _esc(text: str) -> str:
@@ -43,6 +71,10 @@ class Handlers:
         self.pipeline = pipeline
         self.settings = settings
         self._texts: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self._stops: dict[str, threading.Event] = {}  # per browser session: the Stop button's flag
+        self._asked: set[str] = set()  # article scopes asked about since the server started
+        self._exports: Path | None = None  # the folder of the conversations' Markdown exports
 
     def article_text(self, article: str, language: str) -> str:
         """The article's text (cached until the next upload re-indexes)."""
@@ -53,34 +85,92 @@ class Handlers:
     def article_choices(self) -> list[tuple[str, str]]:
         return [(info.article, info.article) for info in self.pipeline.articles()]
 
-    def show_question(self, question: str, messages: list[Message] | None) -> tuple[list[Message], str, str]:
-        """Put the question on screen at once, before the queue: (messages, textbox, pending question).
+    def show_question(self, question: str, messages: list[Message] | None) -> tuple[Any, ...]:
+        """Put the question on screen at once: (messages, textbox, pending question).
 
-        The answer slot shows a waiting mark (and Gradio the place in the queue)
-        until `answer_pending` runs; a refused question stays in the box.
+        The answer slot says "Searching the article…" until `answer_pending` runs.
+        An empty or too long question changes nothing on screen (the conversation
+        stays), stays in the box, and a warning says why.
         """
-        messages = list(messages or [])
+        messages = plain_messages(messages)
         try:
             question = check_question(question, self.settings.max_question_chars)
         except UsageError as err:
             gr.Warning(str(err))
-            return messages, question, ""
+            return gr.skip(), gr.skip(), ""
         messages += [
             {"role": "user", "content": render.user_html(question)},
-            {"role": "assistant", "content": render.partial_html("")},
+            {"role": "assistant", "content": render.partial_html("", SEARCHING)},
         ]
         return messages, "", question
 
     def answer_pending(
-        self, pending: str, article: str | None, messages: list[Message] | None, turns: list[Turn] | None
+        self,
+        pending: str,
+        article: str | None,
+        messages: list[Message] | None,
+        turns: list[Turn] | None,
+        request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """The queued half of a chat turn started by `show_question`: yields (messages, turns, evidence).
 
         It leaves the text box alone, so the user can type the next question meanwhile.
+        Without a pending question (it was refused) nothing changes.
         """
-        if pending:
-            for messages_, _box, turns_, evidence in self.chat(pending, article, messages, turns, shown=True):
-                yield messages_, turns_, evidence
+        if not pending:
+            yield gr.skip(), gr.skip(), gr.skip()
+            return
+        stop = self._stop_flag(request)
+        for messages_, _box, turns_, evidence in self.chat(pending, article, messages, turns, shown=True, stop=stop):
+            yield messages_, turns_, evidence
+
+    def _stop_flag(self, request: gr.Request | None) -> threading.Event:
+        """A fresh Stop flag for this browser session's next answer."""
+        flag = threading.Event()
+        key = getattr(request, "session_hash", None) or ""
+        with self._lock:
+            self._stops[key] = flag
+        return flag
+
+    def stop(self, messages: list[Message] | None, request: gr.Request | None = None) -> Any:
+        """The Stop button: end this session's answer (the model stops at its next token)
+        and mark what had arrived as stopped; the question is not added to the history."""
+        key = getattr(request, "session_hash", None) or ""
+        with self._lock:
+            flag = self._stops.pop(key, None)
+        if flag is not None:
+            flag.set()
+        messages = plain_messages(messages)
+        if messages and messages[-1]["role"] == "assistant" and "kh-streaming" in messages[-1]["content"]:
+            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"])}
+            return messages
+        return gr.skip()
+
+    def _status(self, scope: str | None, question: str) -> str:
+        """The waiting line: searching, and on the first question about an article in this
+        server, that the model reads it first."""
+        key = scope or ALL_ARTICLES
+        with self._lock:
+            first = key not in self._asked
+            self._asked.add(key)
+        return SEARCHING + ("\n" + FIRST_READ if first else "")
+
+    def _found(self, question: str, scope: str | None, history: list[tuple[str, str]]) -> str:
+        """The retrieved passages as evidence, before the answer is written ("" if the pipeline cannot say)."""
+        retrieve = getattr(self.pipeline, "retrieve", None)
+        if retrieve is None:
+            return ""
+        try:
+            from rag.conversation import standalone
+            from rag.text import detect_language
+
+            query = standalone(question, history, detect_language).text
+            hits = retrieve(query, article=scope)
+        except Exception:  # only a preview: the answer itself reports any error
+            logging.getLogger(__name__).debug("retrieval preview failed", exc_info=True)
+            return ""
+        passages = [(h.passage.article, h.passage.language, h.passage.text) for h in hits[:4]]
+        return render.retrieved_html(question, passages) if passages else ""
 
     def chat(
         self,
@@ -89,54 +179,147 @@ class Handlers:
         messages: list[Message] | None,
         turns: list[Turn] | None,
         shown: bool = False,
+        stop: threading.Event | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; yields (messages, textbox, turns, evidence).
 
+        The answer slot says "Searching the article…" (and, the first time for an
+        article, that the model reads it first); the evidence panel shows the
+        retrieved passages as soon as retrieval ends, then the answer's evidence.
         The previous exchanges go to `pipeline.ask(history=...)`, which makes a
-        follow-up standalone; the evidence panel updates when the answer is complete.
-        With `shown`, the question and its waiting slot are already the last two messages.
+        follow-up standalone. With `shown`, the question and its waiting slot are
+        already the last two messages. `stop` (the Stop button) ends it.
         """
-        messages, turns = list(messages or []), list(turns or [])
+        messages, turns = plain_messages(messages), list(turns or [])
         if not shown:
-            messages, box, question = self.show_question(question, messages)
+            shown_messages, box, question = self.show_question(question, messages)
             if not question:
                 yield messages, box, turns, gr.skip()
                 return
+            messages = shown_messages
         turn = len(turns)
-        yield list(messages), "", list(turns), gr.skip()
         history = [(q, a.answer) for q, a in turns[-HISTORY_TURNS:]]
         scope = None if article in (None, "", ALL_ARTICLES) else article
+        status = self._status(scope, question)
+        messages[-1] = {"role": "assistant", "content": render.partial_html("", status)}
+        yield list(messages), "", list(turns), gr.skip()
+        found = self._found(question, scope, history)
+        if found:
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, pending=found)
         try:
-            for step in stream_answer(self.pipeline, question, article=scope, history=history):
+            for step in stream_answer(self.pipeline, question, article=scope, history=history, stop=stop):
                 if step.answer is None:
                     messages[-1] = {"role": "assistant", "content": render.partial_html(step.text)}
                     yield list(messages), "", list(turns), gr.skip()
                     continue
                 turns.append((question, step.answer))
-                html = render.answer_html(step.answer, turn, step.tokens, step.seconds)
-                messages[-1] = {"role": "assistant", "content": html}
+                messages[-1] = {"role": "assistant", "content": render.answer_html(step.answer, turn)}
                 yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
         except KhabarError as err:
             messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
-            yield list(messages), "", list(turns), gr.skip()
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
         except Exception as exc:  # a message in the chat, never a bare "Error" toast
             logging.getLogger(__name__).exception("chat failed")
             message = f"The question could not be answered ({type(exc).__name__}); the server log has the details."
             messages[-1] = {"role": "assistant", "content": render.error_html(message)}
-            yield list(messages), "", list(turns), gr.skip()
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
 
     def clear(self) -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""
         return [], [], render.evidence_html([], self.article_text)
+
+    def article_changed(self, article: str | None, messages: list[Message] | None) -> tuple[Any, ...]:
+        """Another article chosen: a new conversation, and a note that says so
+        (outputs: messages, turns, evidence, note)."""
+        name = "all articles" if article in (None, "", ALL_ARTICLES) else str(article)
+        note = ""
+        if messages:
+            note = (
+                f'<p class="kh-note" dir="ltr">New conversation about {render.esc(name)}: the previous one was '
+                "cleared because the article changed.</p>"
+            )
+        return [], [], render.evidence_html([], self.article_text), note
+
+    def undo(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
+        """Remove the last exchange and put its question back in the box to edit
+        (outputs: messages, turns, evidence, textbox)."""
+        messages, turns = plain_messages(messages), list(turns or [])
+        if len(messages) < 2:
+            return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+        user, reply = messages[-2], messages[-1]
+        del messages[-2:]
+        if turns and render.finished(reply["content"]):
+            turns.pop()  # a finished answer was in the history; a stopped or failed one never was
+        return messages, turns, render.evidence_html(turns, self.article_text), render.question_text(user["content"])
+
+    def retry(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
+        """Ask the last question again (outputs: messages, turns, evidence, pending question)."""
+        messages_, turns_, evidence, question = self.undo(messages, turns)
+        if not isinstance(question, str) or not question:
+            return gr.skip(), gr.skip(), gr.skip(), ""
+        messages_ += [
+            {"role": "user", "content": render.user_html(question)},
+            {"role": "assistant", "content": render.partial_html("", SEARCHING)},
+        ]
+        return messages_, turns_, evidence, question
+
+    def example(self, event: gr.SelectData) -> str:
+        """An example question picked on the empty chat, as the question to ask."""
+        value = event.value
+        return str(value.get("text", "") if isinstance(value, dict) else value or "")
+
+    def save(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[dict[str, Any], Any]:
+        """The conversation as JSON for the browser's localStorage (kept across reloads),
+        and the Markdown export of it for the Export button."""
+        data = {"messages": plain_messages(messages), "turns": [[q, a.to_json()] for q, a in (turns or [])]}
+        return data, self.export(turns)
+
+    def restore(self, saved: dict[str, Any] | None) -> tuple[Any, ...]:
+        """The conversation saved in this browser, back on the page (outputs: messages, turns, evidence)."""
+        if not isinstance(saved, dict) or not saved.get("messages"):
+            return gr.skip(), gr.skip(), gr.skip()
+        try:
+            turns = [(str(q), answer_from_json(a)) for q, a in saved.get("turns", [])]
+            messages = plain_messages(saved["messages"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return gr.skip(), gr.skip(), gr.skip()
+        if messages and "kh-streaming" in messages[-1]["content"]:
+            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"])}
+        return messages, turns, render.evidence_html(turns, self.article_text)
+
+    def export(self, turns: list[Turn] | None) -> Any:
+        """The Export button: the conversation as a Markdown file with its citations (off while empty)."""
+        if not turns:
+            return gr.DownloadButton(value=None, interactive=False)
+        with self._lock:
+            if self._exports is None:
+                self._exports = Path(tempfile.mkdtemp(prefix="khabar-chat-"))
+            folder = self._exports
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=folder, prefix="khabar-conversation-", suffix=".md", delete=False
+        ) as out:
+            out.write(markdown_export(turns))
+        # Gradio copies the file into its own cache when it is returned: keep only the latest few here
+        for old in sorted(folder.glob("*.md"), key=lambda p: p.stat().st_mtime)[:-EXPORTS_KEPT]:
+            old.unlink(missing_ok=True)
+        return gr.DownloadButton(value=out.name, interactive=True)
 
     def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> Iterator[tuple[Any, ...]]:
         """Both summaries as they grow: the Urdu one at once, then each English
         point, the progress bar moving per step; the Markdown file at the end."""
         if not article:
             raise gr.Error("Choose an article first.")
-        progress(0.0, desc="Regenerating the summaries…" if refresh else "Loading the summaries…")
+        stage = "Regenerating the summaries…" if refresh else "Loading the summaries…"
+        done = 0.0
+        progress(0.0, desc=stage)
+
+        def tick(seconds: float) -> None:  # the bar moves and the time shows while a step runs
+            progress(creep(done, seconds), desc=f"{stage} ({seconds:.0f} s)")
+
         try:
-            for step in self.pipeline.summarize_stream(article, "both", refresh=refresh):
+            for step in with_heartbeat(self.pipeline.summarize_stream(article, "both", refresh=refresh), tick):
+                done = step.fraction
+                stage = "Writing the English points…" if "en" not in step.result.summaries else step.stage
                 progress(step.fraction, desc=step.stage)
                 result = step.result
                 pending = "" if step.done else step.stage
@@ -172,7 +355,7 @@ class Handlers:
         is reported as already there. Returns (status, article table, chat picker, summary picker).
         """
         if not file_path:
-            return ("⚠ Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
+            return ("Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
         name = Path(file_path).name
         try:
             try:
@@ -181,10 +364,10 @@ class Handlers:
                 indexed = []
             saved = save_upload(Path(file_path), name, Path(self.settings.uploads_dir), indexed)
         except KhabarError as err:
-            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
+            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         if saved.status == "indexed":
             return (
-                f"ℹ Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
+                f"Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
                 gr.skip(),
                 gr.skip(),
                 gr.skip(),
@@ -198,12 +381,12 @@ class Handlers:
         except KhabarError as err:
             if saved.status == "new":
                 saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
-            return (f"❌ Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
+            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
         self._texts.clear()
         choices = self.article_choices()
         details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
         return (
-            f"✅ Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
+            f"Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
             render.article_rows(self.pipeline.articles()),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),

@@ -27,6 +27,24 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
 }
 LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
+# a language's name in English and in Urdu, for the chat's own sentences
+NAMES_IN: dict[str, tuple[str, str]] = {"ur": ("Urdu", "اردو"), "en": ("English", "انگریزی")}
+# a warning badge drawn by CSS (khabar.css .kh-icon): no emoji font is needed, so it never shows as an empty box
+WARN = '<span class="kh-icon" aria-hidden="true">!</span>'
+# Questions offered under an answer, tried in order: the first whose question word the last
+# question does not use. Written generically (no article's words): each asks for another kind of fact.
+FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
+    "en": (("where", "Where did this happen?"), ("when", "When did this happen?"),
+           ("who", "Who is named in this?"), ("next", "What happened next?")),
+    "ur": (("کہاں", "یہ کہاں ہوا؟"), ("کب", "یہ کب ہوا؟"), ("کون", "اس میں کون شامل تھا؟"), ("بعد", "اس کے بعد کیا ہوا؟")),
+}
+# Example questions on an empty chat, in both languages; generic, so they fit any news article.
+EXAMPLES: tuple[str, ...] = (
+    "یہ خبر کہاں کی ہے؟",
+    "اس خبر میں کون شامل ہے؟",
+    "Where did this happen?",
+    "Who is named in the article?",
+)
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
@@ -75,7 +93,7 @@ def user_html(question: str) -> str:
 def refusal_html(reason: str | None, language: str) -> str:
     english, urdu = REASONS.get(reason or "", (f"Refused ({reason}).", f"جواب نہیں دیا گیا ({reason})۔"))
     text = urdu if language == "ur" else english
-    return f'<p class="kh-refusal" dir="auto" data-reason="{esc(reason or "")}">⚠ {esc(text)}</p>'
+    return f'<p class="kh-refusal" dir="auto" data-reason="{esc(reason or "")}">{WARN}{esc(text)}</p>'
 
 
 def citations_html(citations: Sequence[Citation], turn: int) -> str:
@@ -100,46 +118,136 @@ def cited_text_html(c: Citation) -> str:
     return f"{esc(c.text[:s])}<strong>{esc(c.text[s:e])}</strong>{esc(c.text[e:])}"
 
 
-def timings_text(answer: Answer, tokens: int, seconds: float) -> str:
-    """'retrieval 12 ms · first token 0.4 s · 9.1 tokens/s · total 2.3 s' from what is known."""
-    t = answer.timings_ms
-    parts = []
-    if "retrieve" in t:
-        parts.append(f"retrieval {t['retrieve']:.0f} ms")
-    if "first_token" in t:
-        parts.append(f"first token {t['first_token'] / 1000:.2f} s")
-    gen_seconds = (t["total"] - t["first_token"]) / 1000 if {"total", "first_token"} <= t.keys() else seconds
-    if tokens > 1 and gen_seconds > 0:
-        parts.append(f"{(tokens - 1) / gen_seconds:.1f} tokens/s")
-    if "total" in t:
-        parts.append(f"total {t['total'] / 1000:.2f} s")
-    return " · ".join(parts)
+def refusal_text(answer: Answer) -> str:
+    """What the chat says for a refused answer, once, in the question's language.
+
+    "The article may not say this" (the closest sentences follow); for an article
+    only in a language the model cannot use, which language, never a model file name.
+    A safety refusal keeps the pipeline's own text (it says where to get help).
+    """
+    ur = answer.language == "ur"
+    if answer.reason == "not_in_article":
+        return "ہو سکتا ہے مضمون میں یہ بات نہ ہو۔" if ur else "The article may not say this."
+    if answer.reason == "cannot_read_source":
+        source = next((c.language for c in answer.citations), "")
+        src_en, src_ur = NAMES_IN.get(source, ("another language", "کسی اور زبان"))
+        q_en, q_ur = NAMES_IN.get(answer.language, (answer.language, answer.language))
+        if ur:
+            return (
+                f"یہ مضمون صرف {src_ur} میں ہے، اور اس مشین کا ماڈل اس سے {q_ur} میں جواب نہیں لکھ سکتا۔ "
+                f"{src_ur} میں پوچھیں، یا نیچے قریب ترین جملے دیکھیں۔"
+            )
+        return (
+            f"This article is only in {src_en}, and the model on this machine cannot answer from it in {q_en}. "
+            f"Ask in {src_en}, or read the closest sentences below."
+        )
+    if answer.answer.strip():
+        return answer.answer
+    return refusal_text_fallback(answer.reason, answer.language)
 
 
-def answer_html(answer: Answer, turn: int, tokens: int = 0, seconds: float = 0.0) -> str:
-    """A finished answer: text with linked citations, the citation list, refusal reason, timings."""
-    body = paragraphs(answer.answer, turn)
+def refusal_text_fallback(reason: str | None, language: str) -> str:
+    english, urdu = REASONS.get(reason or "", (f"Refused ({reason}).", f"جواب نہیں دیا گیا ({reason})۔"))
+    return urdu if language == "ur" else english
+
+
+def plain_answer(answer: Answer) -> str:
+    """The answer as plain text with its citations (what Copy and the Markdown export give)."""
+    lines = [refusal_text(answer) if answer.refused else answer.answer.strip()]
+    if answer.refused and answer.citations:
+        lines.append("قریب ترین جملے:" if answer.language == "ur" else "Closest sentences:")
+    lines += [f"[{c.n}] {c.text} ({c.article}, {c.language})" for c in answer.citations]
+    return "\n".join(lines)
+
+
+def follow_up(question: str, language: str) -> str:
+    """A generic next question of another kind than `question` (see FOLLOW_UPS)."""
+    options = FOLLOW_UPS.get(language, FOLLOW_UPS["en"])
+    words = set(re.findall(r"\w+", question.lower()))
+    return next((text for word, text in options if word not in words), options[-1][1])
+
+
+def quoted_answer_html(answer: Answer, turn: int) -> tuple[str, list[Citation]]:
+    """The answer's body and the citations still to list.
+
+    An answer cut from a sentence (its citation marks the fact: `highlight`) is shown as
+    that sentence, quoted once, with the fact in bold; the sentence is then not repeated
+    in the citation list. The answer's own words stay only if the sentence does not hold them.
+    """
+    marked = next((c for c in answer.citations if c.highlight is not None and cited_text_html(c) != esc(c.text)), None)
+    if marked is None:
+        return paragraphs(answer.answer, turn), list(answer.citations)
+    words = _CITE.sub("", answer.answer).strip()
+    for prefix in ("According to the article:", "مضمون کے مطابق:"):
+        words = words.removeprefix(prefix).strip()
+    body = "" if words.rstrip("۔.") in marked.text else paragraphs(answer.answer, turn)
+    body += (
+        f'<blockquote class="kh-quote" lang="{marked.language}"><p dir="auto">{cited_text_html(marked)} '
+        f'{cite_link(turn, marked.n)}</p><p class="kh-src" dir="ltr">— {esc(marked.article)} · {marked.language}</p></blockquote>'
+    )
+    return body, [c for c in answer.citations if c is not marked]
+
+
+def answer_html(answer: Answer, turn: int, suggest: bool = True) -> str:
+    """A finished answer, said once: the text with linked citations (or the refusal and the
+    closest sentences), the cited sentences with the answer's fact in bold, a Copy button
+    (plain text), and a suggested follow-up question."""
     if answer.refused:
-        body += refusal_html(answer.reason, answer.language)
-        if answer.citations and answer.reason == "not_in_article":
-            closest = "قریب ترین جملے (ہو سکتا ہے مضمون یہ نہ بتاتا ہو):" if answer.language == "ur" else "Closest sentences (the article may not say this):"
-            body += f'<p class="kh-muted" dir="auto">{esc(closest)}</p>'
-    body += citations_html(answer.citations, turn)
-    timing = timings_text(answer, tokens, seconds)
-    if timing:
-        body += f'<p class="kh-timings" dir="ltr">{esc(timing)}</p>'
-    side = direction(answer.answer, "rtl" if answer.language == "ur" else "ltr")
+        body = (
+            f'<p class="kh-refusal" dir="auto" data-reason="{esc(answer.reason or "")}">'
+            f"{WARN}{esc(refusal_text(answer))}</p>"
+        )
+        if answer.citations:
+            closest = "قریب ترین جملے:" if answer.language == "ur" else "Closest sentences:"
+            body += f'<p class="kh-muted kh-closest" dir="auto">{esc(closest)}</p>'
+        body += citations_html(answer.citations, turn)
+    else:
+        body, rest = quoted_answer_html(answer, turn)
+        body += citations_html(rest, turn)
+    copy = "کاپی" if answer.language == "ur" else "Copy"
+    tools = f'<button type="button" class="kh-copy" title="copy as plain text">{copy}</button>'
+    if suggest and answer.reason != "unsafe":
+        q = follow_up(answer.question, answer.language)
+        label = "اگلا سوال:" if answer.language == "ur" else "Ask next:"
+        tools += (
+            f'<span class="kh-next" dir="auto">{esc(label)} '
+            f'<button type="button" class="kh-suggest" dir="auto">{esc(q)}</button></span>'
+        )
+    body += f'<div class="kh-tools">{tools}</div><pre class="kh-plain" hidden>{esc(plain_answer(answer))}</pre>'
+    side = direction(refusal_text(answer) if answer.refused else answer.answer, "rtl" if answer.language == "ur" else "ltr")
     return f'<div class="kh-msg" dir="{side}" lang="{answer.language}">{body}</div>'
 
 
-def partial_html(text: str) -> str:
-    """An answer still streaming (or still waiting for its first word)."""
-    inner = paragraphs(text) if text.strip() else '<p class="kh-waiting">…</p>'
-    return f'<div class="kh-msg kh-streaming" dir="{direction(text)}">{inner}</div>'
+def partial_html(text: str, status: str = "") -> str:
+    """An answer still streaming, or a status line while it waits for its first word
+    ("Searching the article…", how many passages were found, the first-read note)."""
+    if text.strip():
+        inner = paragraphs(text)
+    else:
+        inner = "".join(f'<p class="kh-waiting" dir="auto">{esc(line)}</p>' for line in (status or "…").split("\n") if line)
+    return f'<div class="kh-msg kh-streaming" dir="{direction(text or status)}">{inner}</div>'
+
+
+def finished(content: str) -> bool:
+    """Whether a chat message is a finished answer (`answer_html`), not a streaming, stopped or failed one."""
+    return bool(re.match(r'<div class="kh-msg" dir="(?:ltr|rtl)" lang="', content))
+
+
+def stopped_html(content: str) -> str:
+    """A streaming answer the reader stopped: what had arrived, marked as stopped."""
+    inner = re.sub(r'<p class="kh-waiting"[^>]*>.*?</p>', "", content, flags=re.DOTALL)
+    inner = inner.replace("kh-msg kh-streaming", "kh-msg kh-stopped", 1)
+    note = '<p class="kh-muted" dir="auto">Stopped · روک دیا گیا</p>'
+    return inner[: inner.rfind("</div>")] + note + "</div>" if inner.endswith("</div>") else inner + note
 
 
 def error_html(message: str) -> str:
-    return f'<div class="kh-msg kh-error" dir="{direction(message)}"><p dir="auto">⚠ {esc(message)}</p></div>'
+    return f'<div class="kh-msg kh-error" dir="{direction(message)}"><p dir="auto">{WARN}{esc(message)}</p></div>'
+
+
+def question_text(user_message: str) -> str:
+    """The question back from its `user_html` (for Retry and Undo)."""
+    return html.unescape("\n".join(re.findall(r'<p dir="auto">(.*?)</p>', user_message, re.DOTALL)))
 
 
 def body_start(text: str) -> int:
@@ -174,7 +282,7 @@ def highlighted_article(text: str, spans: Sequence[tuple[int, int, str, str]]) -
 def evidence_turn_html(
     turn: int, question: str, answer: Answer, article_text: Callable[[str, str], str], open_: bool
 ) -> str:
-    """Evidence for one answer: the cited passages with scores, then each cited article highlighted."""
+    """Evidence for one answer: the cited passages, then each cited article highlighted."""
     cards = []
     for c in answer.citations:
         aligned = ""
@@ -187,7 +295,7 @@ def evidence_turn_html(
         cards.append(
             f'<div class="kh-passage" id="kh-ev-{turn}-{c.n}">'
             f'<div class="kh-pass-head" dir="ltr"><a class="kh-jump" href="#kh-mark-{turn}-{c.n}">[{c.n}]</a> '
-            f"{esc(c.article)} · {c.language} · score {c.score:.3f}</div>"
+            f"{esc(c.article)} · {c.language}</div>"
             f'<div class="kh-pair"><div class="kh-source" dir="auto" lang="{c.language}">{cited_text_html(c)}</div>{aligned}</div></div>'
         )
     groups: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
@@ -213,15 +321,32 @@ def evidence_turn_html(
     )
 
 
-def evidence_html(turns: Sequence[tuple[str, Answer]], article_text: Callable[[str, str], str]) -> str:
-    """The evidence panel: newest answer first and open, older ones folded."""
-    if not turns:
+def retrieved_html(question: str, passages: Sequence[tuple[str, str, str]]) -> str:
+    """The passages retrieval found for a question still being answered: (article, language, text)."""
+    items = "".join(
+        f'<div class="kh-passage kh-found"><div class="kh-pass-head" dir="ltr">{esc(article)} · {esc(language)}</div>'
+        f'<div class="kh-source" dir="auto" lang="{esc(language)}">{esc(text)}</div></div>'
+        for article, language, text in passages
+    )
+    head = "Passages found; the answer is being written… · ملنے والے جملے"
+    return (
+        f'<details class="kh-turn kh-retrieved" open><summary dir="auto">{esc(question)}</summary>'
+        f'<p class="kh-muted" dir="auto">{esc(head)}</p><div class="kh-passages">{items}</div></details>'
+    )
+
+
+def evidence_html(
+    turns: Sequence[tuple[str, Answer]], article_text: Callable[[str, str], str], pending: str = ""
+) -> str:
+    """The evidence panel: `pending` (the retrieved passages of a question being answered)
+    first, then the newest answer open and older ones folded."""
+    if not turns and not pending:
         return '<div class="kh-evidence kh-muted" dir="auto">Cited passages and the highlighted article appear here after an answer.</div>'
     blocks = [
-        evidence_turn_html(i, q, a, article_text, open_=(i == len(turns) - 1))
+        evidence_turn_html(i, q, a, article_text, open_=(i == len(turns) - 1 and not pending))
         for i, (q, a) in reversed(list(enumerate(turns)))
     ]
-    return f'<div class="kh-evidence">{"".join(blocks)}</div>'
+    return f'<div class="kh-evidence">{pending}{"".join(blocks)}</div>'
 
 
 def summary_cite_link(language: str, n: int) -> str:
@@ -275,9 +400,9 @@ def consistency_html(consistency: dict[str, Any]) -> str:
     mismatches = consistency.get("mismatches") or []
     checked = consistency.get("checked")
     if not mismatches:
-        return f'<p class="kh-ok" dir="ltr">✓ The two summaries agree ({checked} facts checked).</p>' if checked else ""
+        return f'<p class="kh-ok" dir="ltr">The two summaries agree ({checked} facts checked).</p>' if checked else ""
     items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m))}</li>' for m in mismatches)
-    return f'<div class="kh-warning" dir="ltr"><p>⚠ The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
+    return f'<div class="kh-warning" dir="ltr"><p>{WARN}The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
 
 
 def _describe(item: Any) -> str:

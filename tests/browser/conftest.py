@@ -41,7 +41,8 @@ def make_pipeline() -> Any:
     if use_fake():
         from fake_pipeline import FakePipeline
 
-        return FakePipeline()
+        # about 2 s an answer (long enough to press Stop); the first summary step takes 8 s
+        return FakePipeline(token_delay=0.08, summary_delay=8.0)
     from rag.config import Settings
     from rag.pipeline import Pipeline
 

@@ -90,6 +90,11 @@ def special_token_texts(llm: Any) -> set[str]:
     return {t for t in found if len(t) >= 2 and t.strip()}
 
 
+# Greedy decoding, the same for every call (bench/bench.py replays Khabar's
+# calls on the bare Llama object with these settings).
+SAMPLING: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "repeat_penalty": 1.0}
+
+
 class Generator(Protocol):
     """A chat model: what it can read and write, and how to talk to it."""
 
@@ -249,9 +254,7 @@ class LlamaCppGenerator:
                 stream = llm.create_chat_completion(
                     messages=list(messages),
                     max_tokens=max_tokens,
-                    temperature=0.0,
-                    top_k=1,
-                    repeat_penalty=1.0,
+                    **SAMPLING,
                     seed=self.seed,
                     stop=list(stop) or None,
                     stream=True,

@@ -336,16 +336,16 @@ def bench_replay(pipeline: Pipeline) -> dict[str, Any]:
     }
 
 
-def _seed_items() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in SEED_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _seed_items(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def bench_peer(pipeline: Pipeline, settings: Settings, tmp: Path) -> dict[str, Any]:
+def bench_peer(pipeline: Pipeline, settings: Settings, seed_dev: Path) -> dict[str, Any]:
     """Khabar and the naive LangChain peer on seed_dev, scored by the same
     rules as `khabar eval`: score and median answer time of each."""
-    if not SEED_DEV.exists():
-        return {"peer": f"skipped: {SEED_DEV} not found"}
-    items = _seed_items()
+    if not seed_dev.exists():
+        return {"peer": f"skipped: {seed_dev} not found"}
+    items = _seed_items(seed_dev)
     editions, _ = read_editions([settings.articles_dir])
     article = editions[0].article
     emap = evaluation.EvidenceMap.build(editions, article)
@@ -446,6 +446,7 @@ def main() -> None:
     parser.add_argument(
         "--only", default=",".join(PARTS), help=f"Comma-separated parts to run (default all: {','.join(PARTS)}); the seed is always indexed."
     )
+    parser.add_argument("--seed-dev", type=Path, default=SEED_DEV, help="The seed questions Khabar and the peer are scored on.")
     args = parser.parse_args()
     parts = {p.strip() for p in args.only.split(",") if p.strip()}
     unknown = parts - set(PARTS)
@@ -466,7 +467,7 @@ def main() -> None:
         if "summary" in parts:
             figures.update(bench_summary(pipeline))
         if "peer" in parts:
-            figures.update(bench_peer(pipeline, settings, Path(tmp)))
+            figures.update(bench_peer(pipeline, settings, args.seed_dev))
     figures.update({k: round(v, 1) for k, v in peak_rss_mb().items()})
     figures["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
     print(table(figures))

@@ -47,12 +47,16 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import peer as naive_peer  # noqa: E402
 from rag import evaluation, metrics  # noqa: E402
 from rag.chunking import chunk_edition  # noqa: E402
 from rag.config import Settings  # noqa: E402
 from rag.corpus import read_editions  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
+
+if __package__:  # python -m bench.bench
+    from bench import peer as naive_peer
+else:  # python bench/bench.py: this folder is sys.path[0], and `bench` would be this file
+    import peer as naive_peer  # type: ignore[no-redef]
 
 # Conversations: each list is asked in order, earlier turns passed as history.
 CONVERSATIONS = [

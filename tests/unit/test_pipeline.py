@@ -165,7 +165,7 @@ def test_generative_prompt_holds_article_and_question(indexed: MakePipeline) -> 
     p.ask(EN_QUESTION)
     system, user = _gen(p).prompts[0]
     assert system["content"].endswith("\n".join(f"[{i}] {t}" for i, t in enumerate(EN_SENTENCES, start=1)))
-    assert user["content"].startswith(f"Question: {EN_QUESTION}\nSee [")
+    assert user["content"].startswith(f"{EN_QUESTION}\nSee [")
     assert not any(t in user["content"] for t in EN_SENTENCES)  # pointed at by number, not repeated
 
 

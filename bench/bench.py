@@ -372,9 +372,8 @@ def bench_peer(pipeline: Pipeline, settings: Settings, seed_dev: Path) -> dict[s
     gen = pipeline.generator()
     files = sorted({Path(ed.path) for ed in editions if ed.article == article})
     model_path = Path(gen.path)  # type: ignore[attr-defined]  # the local GGUF
-    peer = naive_peer.Peer(
-        files, pipeline.embedder(), model_path, settings.n_ctx, settings.n_threads, settings.seed, settings.max_answer_tokens
-    )
+    chat_model = naive_peer.llama_chat(model_path, settings.n_ctx, settings.n_threads, settings.seed, settings.max_answer_tokens)
+    peer = naive_peer.Peer(files, pipeline.embedder(), chat_model)
     p_times, p_pass = [], 0
     for item in items:
         question = item["q"]

@@ -46,12 +46,22 @@ def said_dont_know(answer: str) -> bool:
     return bool(_DONT_KNOW.search(answer))
 
 
-class Peer:
-    """RetrievalQA ("stuff", FAISS top 4, 500/50 splitter) over `files`."""
+def llama_chat(model_path: Path, n_ctx: int, n_threads: int, seed: int, max_tokens: int) -> Any:
+    """LangChain's own llama.cpp chat model on the GGUF Khabar uses, greedy."""
+    from langchain_community.chat_models import ChatLlamaCpp
 
-    def __init__(self, files: Sequence[Path], embedder: Any, model_path: Path, n_ctx: int, n_threads: int, seed: int, max_tokens: int) -> None:
+    return ChatLlamaCpp(
+        model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, seed=seed,
+        temperature=0.0, top_k=1, max_tokens=max_tokens, verbose=False,
+    )
+
+
+class Peer:
+    """RetrievalQA ("stuff", FAISS top 4, 500/50 splitter) over `files`,
+    with `embedder` (Khabar's Embedder protocol) and a LangChain chat model."""
+
+    def __init__(self, files: Sequence[Path], embedder: Any, chat_model: Any) -> None:
         from langchain_classic.chains import RetrievalQA
-        from langchain_community.chat_models import ChatLlamaCpp
         from langchain_community.vectorstores import FAISS
         from langchain_core.embeddings import Embeddings
         from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -68,18 +78,14 @@ class Peer:
         splitter = RecursiveCharacterTextSplitter(chunk_size=500, chunk_overlap=50)
         docs = splitter.create_documents([Path(f).read_text(encoding="utf-8") for f in files])
         t0 = time.perf_counter()
-        store = FAISS.from_documents(docs, KhabarEmbeddings())
+        self.store = FAISS.from_documents(docs, KhabarEmbeddings())
         self.index_s = time.perf_counter() - t0
         self.chunks = len(docs)
-        t0 = time.perf_counter()
-        llm = ChatLlamaCpp(
-            model_path=str(model_path), n_ctx=n_ctx, n_threads=n_threads, n_batch=512, seed=seed,
-            temperature=0.0, top_k=1, max_tokens=max_tokens, verbose=False,
-        )
-        self.load_s = time.perf_counter() - t0
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self.chain = RetrievalQA.from_chain_type(llm, chain_type="stuff", retriever=store.as_retriever(search_kwargs={"k": 4}))
+            self.chain = RetrievalQA.from_chain_type(
+                chat_model, chain_type="stuff", retriever=self.store.as_retriever(search_kwargs={"k": 4})
+            )
 
     def ask(self, question: str) -> tuple[str, float]:
         """The peer's answer and its wall time in seconds."""

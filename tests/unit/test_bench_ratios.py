@@ -57,3 +57,31 @@ def test_peer_unavailable_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> No
     message = peer.available()
     assert "langchain_classic" in message
     assert ".[bench]" in message
+
+
+def test_peer_pipeline_stuffs_the_top_four_chunks(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The real LangChain chain (splitter, FAISS, "stuff" prompt) with a
+    scripted chat model and the hash embedder: four 500-character chunks go
+    into the one prompt, the model's reply is the answer."""
+    pytest.importorskip("langchain_classic", reason="the bench extra is not installed")
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from rag.embedding import HashEmbedder
+
+    article = tmp_path / "a.en.txt"
+    article.write_text("\n\n".join(f"Paragraph {i}. " + "The raid was on Tuesday. " * 20 for i in range(8)), encoding="utf-8")
+    seen: list[str] = []
+
+    class Recording(FakeListChatModel):
+        def _call(self, messages, stop=None, run_manager=None, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append("\n".join(str(m.content) for m in messages))
+            return super()._call(messages, stop, run_manager, **kwargs)
+
+    p = peer.Peer([article], HashEmbedder(), Recording(responses=["On Tuesday."]))
+    assert p.chunks > 8  # 500-character chunks of a 4,000-character article
+    text, took = p.ask("When was the raid?")
+    assert text == "On Tuesday."
+    assert took >= 0
+    assert len(seen) == 1
+    assert seen[0].count("The raid was on Tuesday.") >= 4 * 15  # four chunks of about 20 sentences each
+    assert "When was the raid?" in seen[0]

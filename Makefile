@@ -51,6 +51,7 @@ lint: venv
 	$(VENV)/bin/mypy
 
 bench: setup
+	$(PY) -m pip install -q -e '.[bench]'  # the naive LangChain peer
 	$(PY) bench/bench.py
 
 eval: setup

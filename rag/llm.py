@@ -95,6 +95,11 @@ def template_markers(template: str) -> set[str]:
     return {t for t in _TEMPLATE_MARKER.findall(template) if len(t) >= 2 and t.strip()}
 
 
+# Greedy decoding, the same for every call (bench/bench.py replays Khabar's
+# calls on the bare Llama object with these settings).
+SAMPLING: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "repeat_penalty": 1.0}
+
+
 class Generator(Protocol):
     """A chat model: what it can read and write, and how to talk to it."""
 
@@ -254,9 +259,7 @@ class LlamaCppGenerator:
                 stream = llm.create_chat_completion(
                     messages=list(messages),
                     max_tokens=max_tokens,
-                    temperature=0.0,
-                    top_k=1,
-                    repeat_penalty=1.0,
+                    **SAMPLING,
                     seed=self.seed,
                     stop=list(stop) or None,
                     stream=True,

@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContextOverflowError, KhabarError, LLMServerError
-from .llm import Message, marker_pattern, neutralise_messages, template_markers
+from .llm import SAMPLING, Message, marker_pattern, neutralise_messages, template_markers
 
 log = logging.getLogger(__name__)
 
@@ -221,9 +221,9 @@ class OpenAIChatGenerator:
             "model": self.model,
             "messages": neutralise_messages(messages, self.markers()),
             "max_tokens": max_tokens,
-            "temperature": 0.0,
-            "top_k": 1,  # llama.cpp / llama_cpp.server extras; OpenAI-style servers ignore them
-            "repeat_penalty": 1.0,  # llama_cpp.server's default is 1.1, the in-process back-end uses 1.0
+            # the in-process back-end's greedy settings; top_k and repeat_penalty are llama.cpp /
+            # llama_cpp.server extras (its default repeat_penalty is 1.1), OpenAI-style servers ignore them
+            **SAMPLING,
             "seed": self.seed,
             "stream": True,
             "cache_prompt": True,  # llama.cpp server: reuse the KV cache of the common prompt prefix

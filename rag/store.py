@@ -15,8 +15,8 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,22 @@ class Store:
 
     def articles(self) -> list[str]:
         return sorted({p.article for p in self.passages})
+
+    def without(self, article: str) -> Store:
+        """A copy of the index with every edition of `article` left out: its
+        passages, vectors, manifest entries and alignment. Passage ids are
+        renumbered (an id is a position in the store); the other articles'
+        vectors are reused, nothing is embedded again."""
+        keep = [p for p in self.passages if p.article != article]
+        vectors = self.vectors[[p.id for p in keep]] if keep else np.zeros((0, self.manifest.dim), dtype=np.float32)
+        manifest = Manifest(
+            embedder=self.manifest.embedder,
+            dim=self.manifest.dim,
+            editions={k: v for k, v in self.manifest.editions.items() if v.get("article") != article},
+            alignments={a: links for a, links in self.manifest.alignments.items() if a != article},
+            version=self.manifest.version,
+        )
+        return Store(manifest, [replace(p, id=i) for i, p in enumerate(keep)], vectors)
 
     # -- search --
     def faiss_index(self) -> Any:
@@ -165,6 +181,30 @@ class Store:
 
             store._bm25 = bm25s.BM25.load(str(directory / "bm25"))
         return store
+
+
+def remove_article(
+    directory: Path, article: str, before_save: Callable[[dict[str, dict[str, Any]]], None] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Take `article` out of the index in `directory`; returns its manifest
+    entries (edition key -> info), empty when it was not indexed.
+
+    Load, removal and save happen under the index lock, so an index being
+    saved by another process (`khabar index`, another upload) is neither
+    read half-way nor overwritten with a copy that still holds the article.
+    `before_save(entries)` runs under the lock before the new index is
+    swapped in (the app deletes the upload's files there: killed after it,
+    the next `khabar index` finds the files gone and drops the editions)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with _save_lock(directory, wait=True):
+        store = Store.load(directory)
+        removed = {k: v for k, v in store.manifest.editions.items() if v.get("article") == article}
+        if not removed and article not in store.articles():
+            return {}
+        if before_save is not None:
+            before_save(removed)
+        store.without(article)._save(directory)
+    return removed
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ sub-word pieces, as a real tokenizer would.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -75,15 +76,26 @@ class FakePipeline:
                 "path": f"seeds/{ARTICLE}{'' if lang == 'ur' else '.en'}.txt",
                 "sentences": 3,
                 "provenance": "original" if lang == "ur" else "translation",
+                "title": TEXTS[lang].split("---\n")[-1].splitlines()[0],
             }
             for lang in ("ur", "en")
         }
         infos = [ArticleInfo(ARTICLE, editions, "2025-01-01T00:00:00Z")]
-        infos += [
-            ArticleInfo(p.stem, {"ur": {"path": str(p), "sentences": 1, "provenance": "upload"}}, "now")
-            for p in self.indexed
-        ]
+        for p in self.indexed:
+            text = p.read_text(encoding="utf-8")
+            edition = {"path": str(p), "sentences": 1, "provenance": "upload", "title": text.strip().splitlines()[0]}
+            edition["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            infos.append(ArticleInfo(p.stem, {"ur": edition}, "now"))
         return infos
+
+    def delete_article(self, article: str) -> dict[str, Any]:
+        """Drop an upload from the fake index and its file (the seed is never deleted here either)."""
+        for p in list(self.indexed):
+            if p.stem == article:
+                self.indexed.remove(p)
+                p.unlink(missing_ok=True)
+                return {"article": article, "editions": [f"{article}:ur"], "files": [p.name]}
+        raise UnknownArticleError(article, [a.article for a in self.articles()])
 
     def article_text(self, article: str, language: str) -> str:
         if article != ARTICLE:

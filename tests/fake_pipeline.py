@@ -58,6 +58,11 @@ def citation(language: str, n: int = 1, ur: str = UR_SENTENCE, en: str = EN_SENT
     return Citation(n, ARTICLE, start, start + len(mine), mine, 0.8731, language, aligned)  # type: ignore[arg-type]
 
 
+def _article_id(path: Path) -> str:
+    """The id an upload gets, as rag.corpus gives it: the name without suffix and language tag."""
+    return re.sub(r"\.(ur|en)$", "", path.stem)
+
+
 class FakePipeline:
     """Scripted answers; records every `ask` call in `calls` for assertions."""
 
@@ -83,21 +88,26 @@ class FakePipeline:
         infos = [ArticleInfo(ARTICLE, editions, "2025-01-01T00:00:00Z")]
         for p in self.indexed:
             text = p.read_text(encoding="utf-8")
-            edition = {"path": str(p), "sentences": 1, "provenance": "upload", "title": text.strip().splitlines()[0]}
+            titled = re.search(r"^title:\s*(.+)$", text, re.MULTILINE)
+            body = text.split("---\n")[-1].strip().splitlines()[0]
+            edition = {"path": str(p), "sentences": 1, "provenance": "upload", "title": titled.group(1) if titled else body}
             edition["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-            infos.append(ArticleInfo(p.stem, {"ur": edition}, "now"))
+            infos.append(ArticleInfo(_article_id(p), {"ur": edition}, "now"))
         return infos
 
     def delete_article(self, article: str) -> dict[str, Any]:
         """Drop an upload from the fake index and its file (the seed is never deleted here either)."""
         for p in list(self.indexed):
-            if p.stem == article:
+            if _article_id(p) == article:
                 self.indexed.remove(p)
                 p.unlink(missing_ok=True)
                 return {"article": article, "editions": [f"{article}:ur"], "files": [p.name]}
         raise UnknownArticleError(article, [a.article for a in self.articles()])
 
     def article_text(self, article: str, language: str) -> str:
+        for p in self.indexed:
+            if _article_id(p) == article:
+                return p.read_text(encoding="utf-8")
         if article != ARTICLE:
             raise UnknownArticleError(article, [ARTICLE])
         return TEXTS[language]

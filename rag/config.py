@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         return self.data_dir / "uploads"
 
     @property
+    def feedback_path(self) -> Path:
+        """Readers' 👍/👎 on answers, one JSON line each (rag/feedback.py)."""
+        return self.data_dir / "feedback.jsonl"
+
+    @property
     def summary_cache_dir(self) -> Path:
         return self.data_dir / "summaries"
 

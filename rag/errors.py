@@ -104,3 +104,14 @@ class UnsupportedLanguageError(UsageError):
             f"Khabar reads questions in {supported}; this looks like {looks_like}. "
             f"Ask again in {supported.replace(' and ', ' or ')}."
         )
+
+
+class ArticleNotDeletableError(UsageError):
+    """The app deletes only what was added in the app (the uploads folder)."""
+
+    def __init__(self, article: str, files: list[str]) -> None:
+        names = ", ".join(files)
+        super().__init__(
+            f"{article!r} was not added in the app (its files: {names} are in the articles folder), so the app does "
+            "not delete it. To remove it, delete those files from the articles folder and run `khabar index`."
+        )

@@ -12,11 +12,11 @@ from . import indexer
 from .config import Settings
 from .corpus import read_capped
 from .embedding import Embedder, SentenceTransformerEmbedder
-from .errors import IndexMismatchError, ModelMissingError, UnknownArticleError
+from .errors import ArticleNotDeletableError, IndexMismatchError, ModelMissingError, UnknownArticleError
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import Groups, aligned_groups
-from .store import Store
+from .store import Store, remove_article
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
@@ -49,6 +49,13 @@ class PipelineLike(Protocol):
     ) -> Iterator[SummaryProgress]: ...
 
     def index(self, paths: Sequence[Path] = (), *, rebuild: bool = False, progress: Callable[[str, float], None] | None = None) -> dict[str, Any]: ...
+
+
+def _first_sentence(store: Store, article: str, language: str) -> str:
+    """An edition's first sentence that may be shown (one addressing the
+    assistant never is): the headline when the front matter has no title."""
+    usable = store.usable_passages(article, language)
+    return usable[0].text.lstrip("-*# ").strip() if usable else ""
 
 
 class Pipeline:
@@ -174,6 +181,43 @@ class Pipeline:
         self._store = None
         return report
 
+    def deletable(self, info: ArticleInfo) -> bool:
+        """Whether the app may delete an article: every edition's file is in the uploads folder."""
+        uploads = self.settings.uploads_dir.resolve()
+        return all(Path(str(e.get("path", ""))).resolve().is_relative_to(uploads) for e in info.editions.values())
+
+    def delete_article(self, article: str) -> dict[str, Any]:
+        """Delete an article added in the app: its editions leave the index and
+        their files leave the uploads folder. An article from the articles
+        folder (the shipped `seeds/`, or any folder given to `khabar index`) is
+        refused with ArticleNotDeletableError: the app never deletes files
+        outside its data folder, and an index-only removal would come back at
+        the next `khabar index`. Returns {"article", "editions", "files"}."""
+        info = next((a for a in self.articles() if a.article == article), None)
+        if info is None:
+            raise UnknownArticleError(article, self.store().articles())
+        if not self.deletable(info):
+            uploads = self.settings.uploads_dir.resolve()
+            outside = [
+                Path(str(e.get("path", ""))).name
+                for e in info.editions.values()
+                if not Path(str(e.get("path", ""))).resolve().is_relative_to(uploads)
+            ]
+            raise ArticleNotDeletableError(article, sorted(outside))
+        files: list[str] = []
+
+        def unlink_files(entries: dict[str, dict[str, Any]]) -> None:
+            uploads = self.settings.uploads_dir.resolve()
+            for entry in entries.values():
+                path = Path(str(entry.get("path", ""))).resolve()
+                if path.is_relative_to(uploads):  # checked again under the lock: never a file elsewhere
+                    path.unlink(missing_ok=True)
+                    files.append(path.name)
+
+        removed = remove_article(self.settings.index_dir, article, before_save=unlink_files)
+        self._store = None  # re-read, with the names and alignment groups that go with it
+        return {"article": article, "editions": sorted(removed), "files": sorted(files)}
+
     # -- use cases --
     def retrieve(self, question: str, k: int | None = None, article: str | None = None) -> list[Hit]:
         from .retrieval import retrieve
@@ -245,6 +289,7 @@ class Pipeline:
                 "provenance": info.get("meta", {}).get("provenance", "original"),
                 # sentences that address the assistant: never quoted or sent to the model
                 "flagged": store.flagged_count(info["article"], info["language"]),
+                "title": info.get("meta", {}).get("title") or _first_sentence(store, info["article"], info["language"]),
             }
             a.indexed_at = max(a.indexed_at, info.get("indexed_at", ""))
         return [out[k] for k in sorted(out)]

@@ -19,8 +19,8 @@ import contextlib
 import json
 import os
 import shutil
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +115,23 @@ class Store:
     def article_passages(self, article: str) -> list[Passage]:
         return [self.passages[i] for i in self.article_rows(article)]
 
+    def without(self, article: str) -> Store:
+        """A copy of the index with every edition of `article` left out: its
+        passages, vectors, manifest entries and alignment. Passage ids are
+        renumbered (an id is a position in the store); the other articles'
+        vectors are reused, nothing is embedded again."""
+        keep = [p for p in self.passages if p.article != article]
+        rows = [p.id for p in keep]
+        vectors = self.vectors[rows] if keep else np.zeros((0, self.manifest.dim), dtype=np.float32)
+        manifest = Manifest(
+            embedder=self.manifest.embedder,
+            dim=self.manifest.dim,
+            editions={k: v for k, v in self.manifest.editions.items() if v.get("article") != article},
+            alignments={a: links for a, links in self.manifest.alignments.items() if a != article},
+            version=self.manifest.version,
+        )
+        return Store(manifest, [replace(p, id=i) for i, p in enumerate(keep)], vectors, self.keywords().take(rows))
+
     # -- search --
     def keywords(self) -> KeywordIndex:
         """The keyword index; built from the passages' text when the store was
@@ -192,6 +209,30 @@ class Store:
         # an index written before the keyword index was saved gets it rebuilt on first use
         keywords = KeywordIndex.load(directory) if KeywordIndex.saved_in(directory) else None
         return cls(manifest, passages, vectors, keywords)
+
+
+def remove_article(
+    directory: Path, article: str, before_save: Callable[[dict[str, dict[str, Any]]], None] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Take `article` out of the index in `directory`; returns its manifest
+    entries (edition key -> info), empty when it was not indexed.
+
+    Load, removal and save happen under the index lock, so an index being
+    saved by another process (`khabar index`, another upload) is neither
+    read half-way nor overwritten with a copy that still holds the article.
+    `before_save(entries)` runs under the lock before the new index is
+    swapped in (the app deletes the upload's files there: killed after it,
+    the next `khabar index` finds the files gone and drops the editions)."""
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    with _save_lock(directory, wait=True):
+        store = Store.load(directory)
+        removed = {k: v for k, v in store.manifest.editions.items() if v.get("article") == article}
+        if not removed and article not in store.articles():
+            return {}
+        if before_save is not None:
+            before_save(removed)
+        store.without(article)._save(directory)
+    return removed
 
 
 @contextlib.contextmanager

@@ -232,8 +232,20 @@ class SummaryProgress:
 @dataclass
 class ArticleInfo:
     article: str
-    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance, flagged}
+    editions: dict[str, dict[str, Any]]  # language -> {path, sentences, provenance, flagged, title}
     indexed_at: str = ""
+
+    def title(self, prefer: str = "", limit: int = 90) -> str:
+        """The headline to show for the article: that of the `prefer` edition
+        when there is one, else of the original, else of any edition (front
+        matter `title:` or its first sentence), cut to `limit` characters;
+        the id when no edition has one."""
+        langs = sorted(self.editions, key=lambda g: (g != prefer, self.editions[g].get("provenance") != "original", g))
+        for lang in langs:
+            title = " ".join(str(self.editions[lang].get("title") or "").split())
+            if title:
+                return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+        return self.article
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -8,6 +8,7 @@ sub-word pieces, as a real tokenizer would.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 import time
@@ -57,6 +58,11 @@ def citation(language: str, n: int = 1, ur: str = UR_SENTENCE, en: str = EN_SENT
     return Citation(n, ARTICLE, start, start + len(mine), mine, 0.8731, language, aligned)  # type: ignore[arg-type]
 
 
+def _article_id(path: Path) -> str:
+    """The id an upload gets, as rag.corpus gives it: the name without suffix and language tag."""
+    return re.sub(r"\.(ur|en)$", "", path.stem)
+
+
 class FakePipeline:
     """Scripted answers; records every `ask` call in `calls` for assertions."""
 
@@ -76,17 +82,33 @@ class FakePipeline:
                 "path": f"seeds/{ARTICLE}{'' if lang == 'ur' else '.en'}.txt",
                 "sentences": 3,
                 "provenance": "original" if lang == "ur" else "translation",
+                "title": TEXTS[lang].split("---\n")[-1].splitlines()[0],
             }
             for lang in ("ur", "en")
         }
         infos = [ArticleInfo(ARTICLE, editions, "2025-01-01T00:00:00Z")]
-        infos += [
-            ArticleInfo(p.stem, {"ur": {"path": str(p), "sentences": 1, "provenance": "upload"}}, "now")
-            for p in self.indexed
-        ]
+        for p in self.indexed:
+            text = p.read_text(encoding="utf-8")
+            titled = re.search(r"^title:\s*(.+)$", text, re.MULTILINE)
+            body = text.split("---\n")[-1].strip().splitlines()[0]
+            edition = {"path": str(p), "sentences": 1, "provenance": "upload", "title": titled.group(1) if titled else body}
+            edition["sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
+            infos.append(ArticleInfo(_article_id(p), {"ur": edition}, "now"))
         return infos
 
+    def delete_article(self, article: str) -> dict[str, Any]:
+        """Drop an upload from the fake index and its file (the seed is never deleted here either)."""
+        for p in list(self.indexed):
+            if _article_id(p) == article:
+                self.indexed.remove(p)
+                p.unlink(missing_ok=True)
+                return {"article": article, "editions": [f"{article}:ur"], "files": [p.name]}
+        raise UnknownArticleError(article, [a.article for a in self.articles()])
+
     def article_text(self, article: str, language: str) -> str:
+        for p in self.indexed:
+            if _article_id(p) == article:
+                return p.read_text(encoding="utf-8")
         if article != ARTICLE:
             raise UnknownArticleError(article, [ARTICLE])
         return TEXTS[language]

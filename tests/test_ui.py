@@ -253,9 +253,9 @@ def test_good_file_is_saved_and_indexed(handlers: Handlers, tmp_path: Path) -> N
     src.write_text("اسلام آباد: ایک نئی خبر۔\nدوسرا جملہ؟\n", encoding="utf-8")
     status, rows, _, _ = handlers.add_article(str(src), progress=lambda *a, **k: None)
     saved = Path(handlers.settings.uploads_dir) / "upload.txt"  # data/uploads/, never seeds/
-    assert status.startswith("Added") and saved.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
+    assert status.startswith("✓") and saved.read_text(encoding="utf-8") == src.read_text(encoding="utf-8")
     assert handlers.pipeline.indexed == [saved.resolve()]  # type: ignore[attr-defined]
-    assert [r[0] for r in rows] == [ARTICLE, "upload"]
+    assert [r[1] for r in rows] == [ARTICLE, "upload"]  # id column; headline first
 
 
 def test_existing_article_is_never_overwritten(tmp_path: Path) -> None:
@@ -295,7 +295,7 @@ def test_bad_files_are_refused_and_nothing_changes(
     with pytest.raises(UsageError, match=message):
         read_upload(src, "bad.txt")
     status, *rest = handlers.add_article(str(src), progress=lambda *a, **k: None)
-    assert status.startswith("Not added") and message in status
+    assert status.startswith("✗") and message in status
     for folder in (Path(handlers.settings.articles_dir), Path(handlers.settings.uploads_dir)):
         assert not folder.exists() or not any(folder.iterdir())
     assert handlers.pipeline.indexed == []  # type: ignore[attr-defined]

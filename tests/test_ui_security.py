@@ -166,7 +166,7 @@ def test_upload_messages_never_carry_html_from_a_file_name(tmp_path: Path, name:
     src.parent.mkdir()
     src.write_bytes(content)
     status, *_ = handlers.add_article(str(src), progress=lambda *a, **k: None)
-    assert status.startswith("Not added")
+    assert status.startswith("✗")
     assert "<img" not in status and "&lt;img" in status
 
 

@@ -28,8 +28,12 @@ from rag.errors import UsageError  # noqa: E402
 from rag.pipeline import PipelineLike  # noqa: E402
 
 from . import render  # noqa: E402
+from .articles import from_uploads, preview_html  # noqa: E402
+from .feedback import Feedback  # noqa: E402
 from .fonts import find_urdu_font  # noqa: E402
 from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
+from .i18n import gradio_i18n, label, lang_of, t  # noqa: E402
+from .typography import DEFAULT_STYLE, find_nastaliq, reading_css  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static"
 PIPELINE = "pipeline"  # one concurrency group: the models serve one request at a time
@@ -51,58 +55,82 @@ def _settings(pipeline: PipelineLike, settings: Any | None) -> Any:
     return Settings()
 
 
+def header_html(lang: str) -> str:
+    """The page title and what the app does, in the interface language."""
+    return (
+        f'<div class="kh-header" dir="auto"><h1 style="margin:0">{render.esc(t("app.title", lang))}</h1>'
+        f'<p class="kh-muted" dir="auto">{render.esc(t("app.tagline", lang))}</p></div>'
+    )
+
+
 def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
     """The whole page around `pipeline`; `settings` defaults to the pipeline's or `Settings()`."""
     h = Handlers(pipeline, _settings(pipeline, settings))
-    choices = h.article_choices()
+    art = h.articles
+    feedback = Feedback(Path(h.settings.feedback_path))
+    # article lists are filled on each page load (`on_load`), never once here: uploads survive a reload
     with gr.Blocks(title="Khabar", analytics_enabled=False) as app:
-        gr.HTML(
-            '<div class="kh-header"><h1 style="margin:0">Khabar · خبر</h1>'
-            '<p class="kh-muted">Ask about the news in Urdu or English. Every answer cites the article; '
-            "everything runs on this machine.</p></div>"
-        )
+        lang = gr.State("en")  # the interface language, from the switch (a State: not a parameter of the API)
+        with gr.Row(elem_id="kh-top", equal_height=False):
+            header = gr.HTML(header_html("en"), elem_id="kh-header")
+            lang_switch = gr.Radio(
+                [("English", "en"), ("اردو", "ur")],
+                value="en",
+                label=label("app.language"),
+                elem_id="kh-lang",
+                scale=0,
+                min_width=160,
+            )
+            style_switch = gr.Radio(
+                [("نسخ Naskh", "naskh"), ("نستعلیق Nastaliq", "nastaliq")],
+                value=DEFAULT_STYLE,
+                label=label("app.reading_style"),
+                elem_id="kh-reading-style",
+                scale=0,
+                min_width=220,
+            )
         with gr.Tabs():
-            with gr.Tab("Chat", id="chat"):
+            with gr.Tab(label("tab.chat"), id="chat"):
                 with gr.Row(equal_height=False, elem_id="kh-chat-row"):
                     with gr.Column(scale=3, elem_id="kh-chat-col"):
                         picker = gr.Dropdown(
-                            [("All articles", ALL_ARTICLES), *choices],
+                            [("All articles", ALL_ARTICLES)],
                             value=ALL_ARTICLES,
-                            label="Article",
+                            label=label("chat.article"),
                             elem_id="kh-article-picker",
                         )
                         note = gr.HTML("", elem_id="kh-chat-note")
                         chatbot = gr.Chatbot(
-                            label="Conversation",
+                            label=label("chat.conversation"),
                             elem_id="kh-chat",
                             height=520,
                             sanitize_html=True,
                             render_markdown=False,
-                            feedback_options=None,
+                            feedback_options=("Like", "Dislike"),
                             buttons=[],  # each answer has its own Copy (plain text with citations, not HTML)
-                            placeholder="Ask a question about the article, in Urdu or English.",
+                            placeholder=label("chat.placeholder"),
                             examples=[{"text": q} for q in render.EXAMPLES],
                         )
                         with gr.Row(elem_id="kh-ask-row"):
                             box = gr.Textbox(
-                                placeholder="سوال لکھیں… / Type a question…",
+                                placeholder=label("chat.question"),
                                 show_label=False,
                                 scale=5,
                                 max_length=h.settings.max_question_chars,
                                 elem_id="kh-question",  # dir="auto" is set on its textarea (static/khabar.js)
                                 autofocus=True,
                             )
-                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="kh-ask")
-                            stop = gr.Button("Stop", variant="stop", scale=1, elem_id="kh-stop")
+                            send = gr.Button(label("chat.ask"), variant="primary", scale=1, elem_id="kh-ask")
+                            stop = gr.Button(label("chat.stop"), variant="stop", scale=1, elem_id="kh-stop")
                         with gr.Row(elem_id="kh-chat-tools"):
-                            retry = gr.Button("Retry", size="sm", elem_id="kh-retry")
-                            undo = gr.Button("Undo (edit)", size="sm", elem_id="kh-undo")
-                            new = gr.Button("New conversation", size="sm", elem_id="kh-new")
+                            retry = gr.Button(label("chat.retry"), size="sm", elem_id="kh-retry")
+                            undo = gr.Button(label("chat.undo"), size="sm", elem_id="kh-undo")
+                            new = gr.Button(label("chat.new"), size="sm", elem_id="kh-new")
                             export = gr.DownloadButton(
-                                "Export Markdown", size="sm", interactive=False, elem_id="kh-export"
+                                label("chat.export"), size="sm", interactive=False, elem_id="kh-export"
                             )
                     with gr.Column(scale=2, elem_id="kh-evidence-col"):
-                        gr.Markdown("### Evidence")
+                        gr.Markdown(label("chat.evidence"), elem_classes=["kh-h3"])
                         evidence = gr.HTML(render.evidence_html([], h.article_text), elem_id="kh-evidence")
                 turns = gr.State([])
                 pending = gr.State("")
@@ -150,22 +178,20 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 )
                 app.load(h.restore, saved, [chatbot, turns, evidence], **quick).then(**to_browser, **quick)
 
-            with gr.Tab("Summary", id="summary"):
+            with gr.Tab(label("tab.summary"), id="summary"):
                 with gr.Row():
-                    sum_article = gr.Dropdown(
-                        choices, value=choices[0][1] if choices else None, label="Article", scale=3
-                    )
-                    show = gr.Button("Summarise", variant="primary", scale=1)
-                    regen = gr.Button("Regenerate", scale=1, elem_id="kh-regenerate")
-                    download = gr.DownloadButton("Download Markdown", interactive=False, scale=1)
+                    sum_article = gr.Dropdown([], value=None, label=label("summary.article"), scale=3, elem_id="kh-sum-article")
+                    show = gr.Button(label("summary.make"), variant="primary", scale=1, elem_id="kh-summarise")
+                    regen = gr.Button(label("summary.regenerate"), scale=1, elem_id="kh-regenerate")
+                    download = gr.DownloadButton(label("summary.download"), interactive=False, scale=1)
                 warnings = gr.HTML("")
-                with gr.Row(equal_height=False):
+                with gr.Row(equal_height=False, elem_id="kh-summaries"):
                     ur_box = gr.HTML(render.summary_html(None, "ur"), elem_id="kh-summary-ur")
                     en_box = gr.HTML(render.summary_html(None, "en"), elem_id="kh-summary-en")
                 sum_outputs = [ur_box, en_box, warnings, download]
                 show.click(
                     h.summarize,
-                    sum_article,
+                    [sum_article, lang],
                     sum_outputs,
                     concurrency_limit=1,
                     concurrency_id=PIPELINE,
@@ -173,17 +199,17 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 )
                 regen.click(
                     h.regenerate,
-                    sum_article,
+                    [sum_article, lang],
                     sum_outputs,
                     concurrency_limit=1,
                     concurrency_id=PIPELINE,
                     api_visibility="undocumented",
                 )
 
-            with gr.Tab("Articles", id="articles"):
+            with gr.Tab(label("tab.articles"), id="articles"):
                 table = gr.Dataframe(
-                    render.article_rows(pipeline.articles()),
-                    headers=["article", "editions", "sentences", "provenance", "flagged (ignored)", "indexed at"],
+                    [],
+                    headers=["", "", "", "", "", "", ""],
                     interactive=False,
                     wrap=True,
                     elem_id="kh-articles",
@@ -192,20 +218,108 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 # file name as HTML. The picker is filtered by `accept` (static/khabar.js)
                 # and the type is checked on the server, whose message is escaped.
                 upload = gr.File(
-                    label="Add an article (.txt or .md, UTF-8, at most 1 MB)",
+                    label=label("articles.upload"),
                     type="filepath",
+                    file_count="multiple",
                     elem_id="kh-upload",
                 )
-                add = gr.Button("Add and index", variant="primary")
-                status = gr.Markdown("")
+                add = gr.Button(label("articles.add"), variant="primary", elem_id="kh-add")
+                status = gr.Markdown("", elem_id="kh-articles-status")
+                with gr.Row(equal_height=True):
+                    art_pick = gr.Dropdown([], value=None, label=label("articles.pick"), scale=4, elem_id="kh-art-pick")
+                    delete = gr.Button(label("articles.delete"), variant="stop", scale=1, elem_id="kh-delete")
+                with gr.Row(visible=False, elem_id="kh-delete-confirm") as confirm_row:
+                    confirm_text = gr.Markdown("")
+                    yes = gr.Button(label("articles.delete_yes"), variant="stop", scale=0, elem_id="kh-delete-yes")
+                    no = gr.Button(label("articles.delete_no"), scale=0, elem_id="kh-delete-no")
+                preview = gr.HTML(preview_html(None, art.text_of, "en"), elem_id="kh-preview")
+
+                lists = [table, picker, sum_article, art_pick]
+
+                def add_articles(files: Any, ui_lang: str, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+                    text, added = art.add(files, ui_lang, progress)
+                    keep = added[-1] if added else None
+                    views, shown = art.views(ui_lang, keep)
+                    return (text, *views, preview_html(art.info(shown), art.text_of, ui_lang), None)
+
                 add.click(
-                    h.add_article,
-                    upload,
-                    [status, table, picker, sum_article],
+                    add_articles,
+                    [upload, lang],
+                    [status, *lists, preview, upload],
                     concurrency_limit=1,
                     concurrency_id=PIPELINE,
+                    api_name="add_article",
                     api_visibility="undocumented",
                 )
+                art_pick.change(
+                    lambda a, ui_lang: (preview_html(art.info(a), art.text_of, ui_lang), gr.Row(visible=False)),
+                    [art_pick, lang],
+                    [preview, confirm_row],
+                    queue=False,
+                    api_visibility="private",
+                )
+
+                def ask_delete(article: str | None, ui_lang: str) -> tuple[Any, ...]:
+                    info = art.info(article)
+                    if info is None:
+                        return gr.Row(visible=False), "", "⚠ " + t("articles.preview_empty", ui_lang)
+                    if not from_uploads(info, art.uploads):
+                        return gr.Row(visible=False), "", "⚠ " + t("articles.not_deletable", ui_lang, title=info.title(ui_lang))
+                    return gr.Row(visible=True), t("articles.delete_confirm", ui_lang, title=info.title(ui_lang)), ""
+
+                delete.click(ask_delete, [art_pick, lang], [confirm_row, confirm_text, status], queue=False, api_visibility="private")
+                no.click(lambda: gr.Row(visible=False), None, confirm_row, queue=False, api_visibility="private")
+
+                def do_delete(article: str | None, ui_lang: str) -> tuple[Any, ...]:
+                    text = art.delete(article, ui_lang)
+                    views, shown = art.views(ui_lang)
+                    return (text, gr.Row(visible=False), *views, preview_html(art.info(shown), art.text_of, ui_lang))
+
+                yes.click(
+                    do_delete,
+                    [art_pick, lang],
+                    [status, confirm_row, *lists, preview],
+                    concurrency_limit=1,
+                    concurrency_id=PIPELINE,
+                    api_visibility="private",
+                )
+
+        chatbot.like(feedback.rate, [chatbot, turns, picker, lang], None, queue=False, api_visibility="private")
+
+        def on_load(switch: str | None) -> tuple[Any, ...]:
+            """Each page load (and each switch of language): the article lists read from the index
+            now, and the words made on the server in the chosen language."""
+            ui_lang = lang_of(switch)
+            views, picked = art.views(ui_lang, first_summary=True)
+            return (
+                ui_lang,
+                gr.Radio(value=ui_lang),
+                header_html(ui_lang),
+                *views,
+                preview_html(art.info(picked), art.text_of, ui_lang),
+                render.summary_html(None, "ur", ui_lang=ui_lang),
+                render.summary_html(None, "en", ui_lang=ui_lang),
+            )
+
+        load_outputs = [lang, lang_switch, header, *lists, preview, ur_box, en_box]
+        app.load(
+            on_load,
+            [lang_switch],
+            load_outputs,
+            js="async (s) => [await window.khabarApplyLang(window.khabarInitialLang(), false)]",
+            queue=False,
+            api_visibility="private",
+        )
+        lang_switch.input(
+            on_load,
+            [lang_switch],
+            load_outputs,
+            js="async (s) => [await window.khabarApplyLang(s, true)]",
+            queue=False,
+            api_visibility="private",
+        )
+        style_switch.input(None, [style_switch], None, js="(s) => { window.khabarApplyStyle(s, true); }")
+        app.load(None, None, [style_switch], js="() => window.khabarInitialStyle()")
 
         gr.api(h.api_ask, api_name="ask", concurrency_limit=1, concurrency_id=PIPELINE)
         gr.api(h.api_summarize, api_name="summarize", concurrency_limit=1, concurrency_id=PIPELINE)
@@ -225,13 +339,22 @@ def page_assets() -> dict[str, Any]:
             f"font-display: swap; unicode-range: {ARABIC_RANGES}; }}\n" + css
         )
     css = f":root {{ --kh-font: {FONT_STACK}; }}\n" + css
+    nastaliq = find_nastaliq()  # the Nastaliq reading style (ui/typography.py)
+    if nastaliq is not None:
+        allowed.append(str(nastaliq))
+    css += "\n" + reading_css(nastaliq)
     theme = gr.themes.Default(
         font=["Khabar Urdu", "ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "monospace"],
     )
     return {
         "css": css,
-        "js": (STATIC / "khabar.js").read_text(encoding="utf-8"),
+        "js": "() => { ("
+        + (STATIC / "khabar.js").read_text(encoding="utf-8")
+        + ")(); ("
+        + (STATIC / "khabar_lang.js").read_text(encoding="utf-8")
+        + ")(); }",
+        "i18n": gradio_i18n(),
         "theme": theme,
         "allowed_paths": allowed,
     }

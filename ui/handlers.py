@@ -16,15 +16,16 @@ from typing import Any
 
 import gradio as gr
 
-from rag.errors import IndexMissingError, KhabarError, UsageError
+from rag.errors import KhabarError, UsageError
 from rag.paths import id_file_stem, inside
 from rag.pipeline import PipelineLike
 from rag.types import Answer
 
 from . import render
+from .articles import Articles, rows
 from .chat import answer_from_json, check_question, markdown_export, stream_answer
+from .i18n import t
 from .progress import creep, with_heartbeat
-from .uploads import save_upload
 
 ALL_ARTICLES = "__all__"
 HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context, a bounded prompt
@@ -75,6 +76,7 @@ class Handlers:
         self._stops: dict[str, threading.Event] = {}  # per browser session: the Stop button's flag
         self._asked: set[str] = set()  # article scopes asked about since the server started
         self._exports: Path | None = None  # the folder of the conversations' Markdown exports
+        self.articles = Articles(pipeline, settings, self._texts)  # the Articles tab, sharing the text cache
 
     def article_text(self, article: str, language: str) -> str:
         """The article's text (cached until the next upload re-indexes)."""
@@ -82,8 +84,9 @@ class Handlers:
             self._texts[article, language] = self.pipeline.article_text(article, language)
         return self._texts[article, language]
 
-    def article_choices(self) -> list[tuple[str, str]]:
-        return [(info.article, info.article) for info in self.pipeline.articles()]
+    def article_choices(self, lang: str = "en") -> list[tuple[str, str]]:
+        """(headline, id) of every indexed article, computed now (never cached: uploads appear at once)."""
+        return [(info.title(lang), info.article) for info in self.pipeline.articles()]
 
     def show_question(self, question: str, messages: list[Message] | None) -> tuple[Any, ...]:
         """Put the question on screen at once: (messages, textbox, pending question).
@@ -304,12 +307,15 @@ class Handlers:
             old.unlink(missing_ok=True)
         return gr.DownloadButton(value=out.name, interactive=True)
 
-    def _summarize(self, article: str | None, refresh: bool, progress: gr.Progress) -> Iterator[tuple[Any, ...]]:
+    def _summarize(
+        self, article: str | None, refresh: bool, progress: gr.Progress, lang: str = "en"
+    ) -> Iterator[tuple[Any, ...]]:
         """Both summaries as they grow: the Urdu one at once, then each English
-        point, the progress bar moving per step; the Markdown file at the end."""
+        point, the progress bar moving per step; the Markdown file at the end.
+        The page's own words are in `lang`, the interface language."""
         if not article:
-            raise gr.Error("Choose an article first.")
-        stage = "Regenerating the summaries…" if refresh else "Loading the summaries…"
+            raise gr.Error(t("summary.choose", lang))
+        stage = t("summary.regenerating" if refresh else "summary.loading", lang)
         done = 0.0
         progress(0.0, desc=stage)
 
@@ -331,63 +337,39 @@ class Handlers:
                 else:
                     download = gr.DownloadButton(interactive=False)
                 yield (
-                    render.summary_html(result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending),
-                    render.summary_html(result.summaries.get("en"), "en", pending),
-                    render.consistency_html(result.consistency) if step.done else "",
+                    render.summary_html(
+                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang
+                    ),
+                    render.summary_html(result.summaries.get("en"), "en", pending, lang),
+                    render.consistency_html(result.consistency, lang) if step.done else "",
                     download,
                 )
         except KhabarError as err:
             raise gr.Error(str(err)) from None
 
-    def summarize(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
+    def summarize(
+        self, article: str | None, lang: str = "en", progress: gr.Progress = gr.Progress()  # noqa: B008
+    ) -> Iterator[tuple[Any, ...]]:
         """Both summaries (cached if the pipeline has them), consistency warnings, a Markdown file."""
-        yield from self._summarize(article, False, progress)
+        yield from self._summarize(article, False, progress, lang)
 
-    def regenerate(self, article: str | None, progress: gr.Progress = gr.Progress()) -> Iterator[tuple[Any, ...]]:  # noqa: B008
+    def regenerate(
+        self, article: str | None, lang: str = "en", progress: gr.Progress = gr.Progress()  # noqa: B008
+    ) -> Iterator[tuple[Any, ...]]:
         """As `summarize`, but generated afresh."""
-        yield from self._summarize(article, True, progress)
+        yield from self._summarize(article, True, progress, lang)
 
     def add_article(self, file_path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
-        """Validate, save and index one uploaded article; a refused file changes nothing.
+        """Validate, save and index one uploaded article (English messages); a refused file changes nothing.
 
-        The file goes to the uploads folder (`data/uploads/`). It may add an article,
-        never change an indexed one (see `ui/uploads.py`); the identical file again
-        is reported as already there. Returns (status, article table, chat picker, summary picker).
-        """
-        if not file_path:
-            return ("Choose a .txt or .md file first.", gr.skip(), gr.skip(), gr.skip())
-        name = Path(file_path).name
-        try:
-            try:
-                indexed = self.pipeline.articles()
-            except IndexMissingError:
-                indexed = []
-            saved = save_upload(Path(file_path), name, Path(self.settings.uploads_dir), indexed)
-        except KhabarError as err:
-            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
-        if saved.status == "indexed":
-            return (
-                f"Already there: this file is the indexed {saved.language} edition of `{_esc(saved.article)}`; nothing changed.",
-                gr.skip(),
-                gr.skip(),
-                gr.skip(),
-            )
-        progress(0.0, desc=f"Indexing {_esc(saved.path.name)}…")
-        try:
-            report = self.pipeline.index([saved.path], progress=lambda msg, frac: progress(frac, desc=msg))
-            problems = [e for e in (report or {}).get("errors", []) if saved.path.name in str(e)]
-            if problems:
-                raise UsageError(problems[0].replace(str(saved.path), saved.path.name))  # no server paths shown
-        except KhabarError as err:
-            if saved.status == "new":
-                saved.path.unlink(missing_ok=True)  # the index is unchanged; do not leave a file it would trip on
-            return (f"Not added: {_esc(str(err))}", gr.skip(), gr.skip(), gr.skip())
-        self._texts.clear()
+        Returns (status, article table rows, chat picker, summary picker); the page
+        itself uses `add_articles` (several files, the interface language)."""
+        status, _ = self.articles.add(file_path, "en", progress)
         choices = self.article_choices()
-        details = ", ".join(f"{k}: {v}" for k, v in (report or {}).items() if isinstance(v, int | float | str))
+        infos = self.pipeline.articles()
         return (
-            f"Added `{_esc(saved.path.name)}` as article `{_esc(saved.article)}` ({saved.language}) and indexed it. {_esc(details)}".strip(),
-            render.article_rows(self.pipeline.articles()),
+            status,
+            rows(infos, "en", Path(self.settings.uploads_dir)),
             gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
             gr.Dropdown(choices=choices),
         )

@@ -354,15 +354,18 @@ def summary_cite_link(language: str, n: int) -> str:
     return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="show the sentence">[{n}]</a>'
 
 
-def summary_html(summary: Summary | None, language: str, pending: str = "") -> str:
+def summary_html(summary: Summary | None, language: str, pending: str = "", ui_lang: str = "en") -> str:
     """One language's summary: the headline sentence, the points with their own
     clickable citation numbers and the Sources (every cited sentence, under
     the same numbers as the JSON and the Markdown); or the refusal reason.
-    `pending` is shown below while more points are being written."""
+    `pending` is shown below while more points are being written; the page's
+    own words are in `ui_lang`."""
+    from .i18n import t
+
     title = LANGUAGE_NAMES.get(language, language)
     side = "rtl" if language == "ur" else "ltr"
     if summary is None:
-        note = esc(pending) if pending else "No summary."
+        note = esc(pending) if pending else esc(t("summary.none", ui_lang))
         return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">{note}</p></div>'
     if summary.refused:
         return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, language)}</div>'
@@ -380,7 +383,7 @@ def summary_html(summary: Summary | None, language: str, pending: str = "") -> s
         for c in summary.sources()
     )
     sources_html = (
-        f'<details class="kh-sources"><summary dir="ltr">Sources ({len(summary.sources())})</summary>'
+        f'<details class="kh-sources"><summary dir="auto">{esc(t("summary.sources", ui_lang, n=len(summary.sources())))}</summary>'
         f'<ol class="kh-cites">{sources}</ol></details>'
         if sources
         else ""
@@ -393,16 +396,19 @@ def summary_html(summary: Summary | None, language: str, pending: str = "") -> s
     )
 
 
-def consistency_html(consistency: dict[str, Any]) -> str:
+def consistency_html(consistency: dict[str, Any], ui_lang: str = "en") -> str:
     """Warnings when the Urdu and English summaries disagree; a quiet line when they agree."""
+    from .i18n import t
+
     if not consistency:
         return ""
     mismatches = consistency.get("mismatches") or []
     checked = consistency.get("checked")
     if not mismatches:
-        return f'<p class="kh-ok" dir="ltr">The two summaries agree ({checked} facts checked).</p>' if checked else ""
+        return f'<p class="kh-ok" dir="auto">{esc(t("summary.agree", ui_lang, n=checked))}</p>' if checked else ""
     items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m))}</li>' for m in mismatches)
-    return f'<div class="kh-warning" dir="ltr"><p>{WARN}The two summaries disagree on {len(mismatches)} point(s):</p><ul>{items}</ul></div>'
+    head = esc(t("summary.disagree", ui_lang, n=len(mismatches)))
+    return f'<div class="kh-warning" dir="auto"><p>{WARN}{head}</p><ul>{items}</ul></div>'
 
 
 def _describe(item: Any) -> str:

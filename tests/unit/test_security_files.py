@@ -169,7 +169,7 @@ def test_app_upload_with_a_path_id_is_refused_and_writes_nothing(app: Handlers, 
     """Attack through the app: upload `article: /abs/pwn`, then ask for its summary."""
     target = tmp_path / "outside" / "pwn"
     status = _upload(app, tmp_path / "src", "evil.txt", f"---\narticle: {target}\nlanguage: en\n---\nThe budget is 1 rupee.\n")
-    assert status.startswith("Not added") and "not a usable article id" in status
+    assert status.startswith("✗") and "not a usable article id" in status
     assert [a.article for a in app.pipeline.articles()] == [ARTICLE]
     assert not settings.uploads_dir.exists() or not any(settings.uploads_dir.iterdir())
     with pytest.raises(gr.Error):
@@ -208,7 +208,7 @@ def test_app_upload_cannot_replace_an_indexed_edition(app: Handlers, tmp_path: P
     status = _upload(
         app, tmp_path / "src", "budget.txt", f"---\narticle: {ARTICLE}\nlanguage: en\n---\nThe park budget is 1 rupee.\n"
     )
-    assert status.startswith("Not added") and "already indexed" in status and "new id" in status
+    assert status.startswith("✗") and "already indexed" in status and "new id" in status
     assert app.pipeline.article_text(ARTICLE, "en") == before
     texts = [p.text for p in app.pipeline.store().passages]  # type: ignore[attr-defined]
     assert "The park budget is 1 rupee." not in texts
@@ -217,12 +217,12 @@ def test_app_upload_cannot_replace_an_indexed_edition(app: Handlers, tmp_path: P
 def test_app_upload_cannot_add_an_edition_to_an_indexed_article(app: Handlers, tmp_path: Path) -> None:
     app.pipeline.index()
     status = _upload(app, tmp_path / "src", "x.txt", f"---\narticle: {ARTICLE}\nlanguage: ur\n---\nبجٹ ایک روپیہ ہے۔\n")
-    assert status.startswith("Not added") and "already indexed" in status
+    assert status.startswith("✗") and "already indexed" in status
 
 
 def test_app_upload_named_like_an_indexed_edition_becomes_a_new_article(app: Handlers, tmp_path: Path) -> None:
     status = _upload(app, tmp_path / "src", f"{ARTICLE}.en.txt", "The park budget is 1 rupee.\n")
-    assert status.startswith("Added"), status
+    assert status.startswith("✓"), status
     articles = {a.article: a for a in app.pipeline.articles()}
     assert set(articles) == {ARTICLE, f"{ARTICLE}-1"}
     assert "The park budget" not in app.pipeline.article_text(ARTICLE, "en")
@@ -232,7 +232,7 @@ def test_app_reupload_of_the_same_file_is_already_there(app: Handlers, settings:
     text = "The harbour reopened on Friday.\nBoats returned.\n"
     first = _upload(app, tmp_path / "a", "story.txt", text)
     second = _upload(app, tmp_path / "b", "story.txt", text)
-    assert first.startswith("Added") and second.startswith("Already there") and "Already there" in second
+    assert first.startswith("✓") and second.startswith("Already there")
     assert [a.article for a in app.pipeline.articles()] == [ARTICLE, "story"]
     assert [p.name for p in settings.uploads_dir.iterdir()] == ["story.txt"]
 
@@ -240,7 +240,7 @@ def test_app_reupload_of_the_same_file_is_already_there(app: Handlers, settings:
 def test_app_upload_of_an_indexed_seed_file_is_already_there(app: Handlers, settings: Settings) -> None:
     seed = settings.articles_dir / f"{ARTICLE}.en.txt"
     status = app.add_article(str(seed), progress=_no_progress)[0]
-    assert status.startswith("Already there") and f"edition of `{ARTICLE}`" in status
+    assert status.startswith("Already there") and f"edition of “{EN_SENTENCES[0]}”" in status  # by headline
     assert not settings.uploads_dir.exists() or not any(settings.uploads_dir.iterdir())
 
 
@@ -261,12 +261,12 @@ def test_app_api_upload_cannot_take_over_an_article(app: Handlers, settings: Set
         client = Client(server.local_url, verbose=False)
         takeover = tmp_path / "budget.txt"
         takeover.write_text(f"---\narticle: {ARTICLE}\nlanguage: en\n---\nThe park budget is 1 rupee.\n", encoding="utf-8")
-        status = client.predict(handle_file(str(takeover)), api_name="/add_article")[0]
-        assert status.startswith("Not added") and "already indexed" in status
+        status = client.predict([handle_file(str(takeover))], api_name="/add_article")[0]  # a list: several files at once
+        assert status.startswith("✗") and "already indexed" in status
         climb = tmp_path / "climb.txt"
         climb.write_text("---\narticle: ../../x/pwn\nlanguage: en\n---\nThe park budget is 1 rupee.\n", encoding="utf-8")
-        status = client.predict(handle_file(str(climb)), api_name="/add_article")[0]
-        assert status.startswith("Not added") and "not a usable article id" in status
+        status = client.predict([handle_file(str(climb))], api_name="/add_article")[0]
+        assert status.startswith("✗") and "not a usable article id" in status
         answer = client.predict("What is the park budget?", "", api_name="/ask")
         assert not any("1 rupee" in c["text"] for c in answer["citations"])
     finally:
@@ -295,7 +295,7 @@ def test_uploads_go_to_the_data_folder_and_stay_indexed_after_a_restart(
     app: Handlers, settings: Settings, tmp_path: Path
 ) -> None:
     before = sorted(p.name for p in settings.articles_dir.iterdir())
-    assert _upload(app, tmp_path / "src", "story.txt", "The harbour reopened on Friday.\n").startswith("Added")
+    assert _upload(app, tmp_path / "src", "story.txt", "The harbour reopened on Friday.\n").startswith("✓")
     assert sorted(p.name for p in settings.articles_dir.iterdir()) == before  # seeds/ untouched
     assert (settings.uploads_dir / "story.txt").is_file()
     restarted = Pipeline(settings, embedder=HashEmbedder(), generator=ScriptedGenerator([]))
@@ -325,7 +325,7 @@ def test_upload_killed_before_indexing_is_recovered_without_a_duplicate(
     assert [a.article for a in app.pipeline.articles()] == [ARTICLE]  # the crash: saved, not indexed
     # the same file uploaded again is found on disk, indexed, and not copied
     status = _upload(app, tmp_path / "b", "story.txt", text)
-    assert status.startswith("Added"), status
+    assert status.startswith("✓"), status
     assert [a.article for a in app.pipeline.articles()] == [ARTICLE, "story"]
     assert [p.name for p in settings.uploads_dir.iterdir()] == ["story.txt"]
 

@@ -57,7 +57,9 @@ def make_embedder(backend: str, settings: Settings, onnx_dir: Path | None) -> An
     if backend == "torch-fp32":
         return SentenceTransformerEmbedder(emb_id, path)
     precision = backend.removeprefix("onnx-")
-    folder = onnx_dir or settings.models_dir / f"{path.name}-onnx"
+    from rag.onnx_export import onnx_dir as default_dir
+
+    folder = onnx_dir or default_dir(settings, path.name, precision)
     return OnnxEmbedder(f"{emb_id}@{backend}", path, folder / ONNX_FILES[precision])
 
 

@@ -24,10 +24,12 @@ class Settings(BaseSettings):
     )
     embedder: str = Field("embeddinggemma-300m", description="Embedder id from the registry, or a folder path")
     embedder_backend: Literal["onnx-int8", "onnx-fp32", "torch"] = Field(
-        "onnx-int8",
+        "onnx-fp32",
         description=(
-            "How the registry embedder runs: ONNX Runtime int8 (made by `khabar models --install`, no torch at run "
-            "time), ONNX Runtime fp32, or sentence-transformers on torch. A custom embedder folder always uses torch."
+            "How the registry embedder runs: ONNX Runtime fp32 (the torch model's vectors, no torch at run time) or "
+            "int8 (both made by `khabar models --install`), or sentence-transformers on torch. int8 is not the "
+            "default: bench/encoders.py has not shown it >= 2x faster at equal recall. A custom embedder folder "
+            "always uses torch."
         ),
     )
     llm: str = Field(

@@ -19,7 +19,7 @@ The result is checked twice, as the model files are:
 
 The export costs about 1.3 GB of temporary disk (the fp32 graph, deleted
 afterwards) and a few minutes on 2 cores. It is made once in the shared cache
-(`KHABAR_CACHE_DIR/models/<embedder>-onnx`) and linked into `models/`.
+(`KHABAR_CACHE_DIR/models/<embedder>-onnx-<precision>`) and linked into `models/`.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ CHECK_SENTENCES = (
 )
 
 
-def onnx_dir(settings: Settings, model_folder: str) -> Path:
-    """Where the ONNX copy of an embedder folder lives under models/."""
-    return settings.models_dir / f"{model_folder}-onnx"
+def onnx_dir(settings: Settings, model_folder: str, precision: str) -> Path:
+    """Where the ONNX copy of an embedder folder, at one precision, lives under models/."""
+    return settings.models_dir / f"{model_folder}-onnx-{precision}"
 
 
 def verify_onnx(folder: Path, source_sha256: str, precision: str = "int8", full: bool = False) -> Path:
@@ -101,12 +101,12 @@ def install_onnx(
     """Make models/<embedder>-onnx/ hold a verified ONNX copy; reuse the shared cache."""
     from .models import _link_tree, _remove
 
-    target = onnx_dir(settings, spec.filename)
+    target = onnx_dir(settings, spec.filename, precision)
     try:
         return verify_onnx(target, spec.sha256, precision)
     except (ModelMissingError, ChecksumError):
         pass
-    cached = settings.cache_dir / "models" / f"{spec.filename}-onnx"
+    cached = settings.cache_dir / "models" / target.name
     try:
         verify_onnx(cached, spec.sha256, precision)
         log(f"{spec.id}: ONNX {precision} found in cache {cached}")

@@ -85,7 +85,7 @@ class Pipeline:
                 from .onnx_export import onnx_dir, verify_onnx
 
                 precision = backend.removeprefix("onnx-")
-                onnx_file = verify_onnx(onnx_dir(self.settings, spec.filename), spec.sha256, precision)
+                onnx_file = verify_onnx(onnx_dir(self.settings, spec.filename, precision), spec.sha256, precision)
                 self._embedder = OnnxEmbedder(emb_id, path, onnx_file)
             else:
                 self._embedder = SentenceTransformerEmbedder(emb_id, path)

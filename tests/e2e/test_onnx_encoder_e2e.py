@@ -39,7 +39,7 @@ def test_onnx_vectors_match_torch(precision: str, torch_vectors: dict[str, np.nd
     settings = Settings()
     spec = REGISTRY[settings.embedder]
     try:
-        onnx_file = verify_onnx(onnx_dir(settings, spec.filename), spec.sha256, precision)
+        onnx_file = verify_onnx(onnx_dir(settings, spec.filename, precision), spec.sha256, precision)
     except KhabarError as exc:
         if precision == settings.embedder_backend.removeprefix("onnx-"):
             raise  # the configured back-end must have been installed

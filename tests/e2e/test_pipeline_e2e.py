@@ -159,8 +159,7 @@ def test_cli_ask_json_batch(real_settings, real_pipeline):  # type: ignore[no-un
     assert "منگل" in lines[0]["answer"] and lines[0]["refused"] is False
     assert lines[1]["refused"] is True and lines[1]["reason"] == "unsafe"
     assert set(lines[0]["timings_ms"]) == {"retrieve", "first_token", "total"}
-    # the default back-end is ONNX Runtime int8, whose vectors (and index) have their own id
-    assert lines[0]["models"] == {"embedder": "embeddinggemma-300m@int8", "llm": "qwen2.5-coder-1.5b-instruct"}
+    assert lines[0]["models"] == {"embedder": "embeddinggemma-300m", "llm": "qwen2.5-coder-1.5b-instruct"}
 
 
 def test_english_question_on_urdu_only_article_is_honest(tmp_path, real_pipeline):  # type: ignore[no-untyped-def]

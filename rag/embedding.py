@@ -161,7 +161,7 @@ class OnnxEmbedder:
         prompt = self._prompts.get(prompt_name, "")
         # Longest first, as sentence-transformers does, so each batch pads little.
         order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out: np.ndarray = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             encodings = tok.encode_batch([prompt + texts[i] for i in idx])  # type: ignore[attr-defined]

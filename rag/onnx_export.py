@@ -152,7 +152,7 @@ def export(
             raise KhabarError(
                 f"The ONNX {precision} export of {model_dir.name} disagrees with the model "
                 f"(lowest cosine {min(cosines):.4f} < {MIN_COSINE}); it was not installed. "
-                "Report this with `pip freeze`; meanwhile set KHABAR_EMBEDDER_BACKEND=torch."
+                "Report this with `pip freeze`; meanwhile set KHABAR_EMBEDDER_BACKEND=onnx-fp32 (or torch)."
             )
         files = {p.name: sha256_file(p) for p in out.iterdir() if p.is_file()}
         manifest: dict[str, Any] = {

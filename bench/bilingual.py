@@ -13,22 +13,19 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+DEFAULT_SET = ROOT.parent / "shared" / "eval" / "ntrex_en_ur_dev.jsonl"
 
 
-def main() -> None:
+def ntrex_figures(emb: Any, docs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Alignment accuracy and cross-lingual recall@1/@3 of one embedder on NTREX documents."""
     from rag.align import align
-    from rag.config import Settings
-    from rag.pipeline import Pipeline
 
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    path = Path(args[0]) if args else ROOT.parent / "shared" / "eval" / "ntrex_en_ur_dev.jsonl"
-    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    emb = Pipeline(Settings()).embedder()
     gold = found = 0
     hits = {("en", 1): 0, ("en", 3): 0, ("ur", 1): 0, ("ur", 3): 0}
     queries = {"en": 0, "ur": 0}
@@ -47,7 +44,7 @@ def main() -> None:
                 queries[lang] += 1
                 hits[(lang, 1)] += int(order[i, 0] == i)
                 hits[(lang, 3)] += int(i in order[i, :3])
-    out = {
+    return {
         "documents": len(docs),
         "gold_links": gold,
         "alignment_accuracy": round(found / gold, 4),
@@ -55,8 +52,23 @@ def main() -> None:
         "en_to_ur_recall@3": round(hits[("en", 3)] / queries["en"], 4),
         "ur_to_en_recall@1": round(hits[("ur", 1)] / queries["ur"], 4),
         "ur_to_en_recall@3": round(hits[("ur", 3)] / queries["ur"], 4),
+        "queries": queries["en"] + queries["ur"],
+        "recall@1": round((hits[("en", 1)] + hits[("ur", 1)]) / (queries["en"] + queries["ur"]), 4),
         "seconds": round(time.perf_counter() - t0, 1),
     }
+
+
+def read_docs(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def main() -> None:
+    from rag.config import Settings
+    from rag.pipeline import Pipeline
+
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    path = Path(args[0]) if args else DEFAULT_SET
+    out = ntrex_figures(Pipeline(Settings()).embedder(), read_docs(path))
     if "--json" in sys.argv:
         print(json.dumps(out))
     else:

@@ -309,6 +309,11 @@ def models(ctx: click.Context, install: bool, fetch_url: str | None, sha256: str
         for spec in (emb_spec, llm_spec, registry.REGISTRY[Settings.model_fields["llm"].default]):
             if spec is not None:
                 registry.install(spec, settings, log=lambda m: click.echo(m, err=True))
+        if emb_spec is not None and settings.embedder_backend != "torch":
+            from .onnx_export import install_onnx
+
+            precision = settings.embedder_backend.removeprefix("onnx-")
+            install_onnx(emb_spec, settings, precision, log=lambda m: click.echo(m, err=True))
     if fetch_url:
         click.echo(f"Fetched {registry.fetch_gguf(fetch_url, settings.models_dir, sha256)}")
     rows = registry.describe(settings)

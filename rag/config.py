@@ -4,6 +4,7 @@ passed to whatever needs it (never read from a global)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -22,6 +23,15 @@ class Settings(BaseSettings):
         description="Shared download/assembly cache, reused by every checkout",
     )
     embedder: str = Field("embeddinggemma-300m", description="Embedder id from the registry, or a folder path")
+    embedder_backend: Literal["onnx-int8", "onnx-fp32", "torch"] = Field(
+        "onnx-fp32",
+        description=(
+            "How the registry embedder runs: ONNX Runtime fp32 (the torch model's vectors, no torch at run time) or "
+            "int8 (both made by `khabar models --install`), or sentence-transformers on torch. int8 is not the "
+            "default: bench/encoders.py has not shown it >= 2x faster at equal recall. A custom embedder folder "
+            "always uses torch."
+        ),
+    )
     llm: str = Field(
         "qwen2.5-coder-1.5b-instruct",
         description="Chat model id from the registry, or a path to any GGUF file",

@@ -94,3 +94,86 @@ class HashEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self.embed_documents(texts)
+
+
+class OnnxEmbedder:
+    """The same sentence-transformers model exported to ONNX (see
+    `rag.onnx_export`), run with ONNX Runtime, `tokenizers` and numpy.
+
+    It never imports torch: a cold process pays ~0.3 s of imports instead of
+    ~8 s. The graph holds the whole model (transformer, mean pooling, the two
+    Dense layers, normalisation); the prompts come from the model folder's
+    `config_sentence_transformers.json`, as sentence-transformers reads them."""
+
+    def __init__(
+        self,
+        model_id: str,
+        model_dir: Path,
+        onnx_file: Path,
+        dim: int = 768,
+        batch_size: int = 16,
+        max_length: int = 2048,
+        threads: int = 0,
+    ) -> None:
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+        self.id = model_id
+        self.model_dir = model_dir
+        self.onnx_file = onnx_file
+        self.dim = dim
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.threads = threads  # 0: ONNX Runtime's default (one per physical core)
+        self._session: object | None = None
+        self._tokenizer: object | None = None
+        self._prompts: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> tuple[object, object]:
+        with self._lock:
+            if self._session is None:
+                import json
+
+                import onnxruntime as ort  # imported on first use, like sentence-transformers above
+                from tokenizers import Tokenizer
+
+                tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
+                pad_id = tok.token_to_id("<pad>")
+                tok.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token="<pad>")
+                tok.enable_truncation(max_length=self.max_length)
+                config = self.model_dir / "config_sentence_transformers.json"
+                if config.exists():
+                    self._prompts = dict(json.loads(config.read_text(encoding="utf-8")).get("prompts") or {})
+                options = ort.SessionOptions()
+                if self.threads:
+                    options.intra_op_num_threads = self.threads
+                self._session = ort.InferenceSession(
+                    str(self.onnx_file), sess_options=options, providers=["CPUExecutionProvider"]
+                )
+                self._tokenizer = tok
+            assert self._tokenizer is not None
+            return self._session, self._tokenizer
+
+    def _encode(self, texts: Sequence[str], prompt_name: str) -> np.ndarray:
+        session, tok = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        prompt = self._prompts.get(prompt_name, "")
+        # Longest first, as sentence-transformers does, so each batch pads little.
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out: np.ndarray = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            encodings = tok.encode_batch([prompt + texts[i] for i in idx])  # type: ignore[attr-defined]
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            (vecs,) = session.run(None, {"input_ids": ids, "attention_mask": mask})  # type: ignore[attr-defined]
+            out[idx] = vecs
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+    def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "document")
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self._encode(texts, "query")

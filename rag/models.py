@@ -169,9 +169,15 @@ def _abilities(path: Path, settings: Settings) -> tuple[frozenset[str], frozense
 
 
 def resolve_embedder(settings: Settings) -> tuple[str, Path, ModelSpec | None]:
+    """(id, model folder, registry spec) of the embedder in use. The id names
+    the vectors an index holds: int8 vectors differ slightly from fp32 ones, so
+    the int8 back-end has its own id (`...@int8`) and an index built with the
+    other precision is rebuilt by `khabar index`. fp32 on torch and on ONNX
+    Runtime give the same vectors and share the plain id."""
     spec = REGISTRY.get(settings.embedder)
     if spec is not None:
-        return spec.id, settings.models_dir / spec.filename, spec
+        suffix = "@int8" if settings.embedder_backend == "onnx-int8" else ""
+        return spec.id + suffix, settings.models_dir / spec.filename, spec
     path = Path(settings.embedder).expanduser()
     return path.name, path, None
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from . import indexer
 from .config import Settings
 from .corpus import read_capped
-from .embedding import Embedder, SentenceTransformerEmbedder
+from .embedding import Embedder, OnnxEmbedder, SentenceTransformerEmbedder
 from .errors import ArticleNotDeletableError, IndexMismatchError, ModelMissingError, UnknownArticleError
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
@@ -83,11 +83,19 @@ class Pipeline:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             emb_id, path, spec = resolve_embedder(self.settings)
+            backend = self.settings.embedder_backend
             if spec is not None:
                 verify(spec, self.settings.models_dir)
             elif not path.exists():
                 raise ModelMissingError(emb_id, str(path))
-            self._embedder = SentenceTransformerEmbedder(emb_id, path)
+            if spec is not None and backend != "torch":
+                from .onnx_export import onnx_dir, verify_onnx
+
+                precision = backend.removeprefix("onnx-")
+                onnx_file = verify_onnx(onnx_dir(self.settings, spec.filename, precision), spec.sha256, precision)
+                self._embedder = OnnxEmbedder(emb_id, path, onnx_file)
+            else:
+                self._embedder = SentenceTransformerEmbedder(emb_id, path)
         return self._embedder
 
     def llm_spec(self) -> ChatModel | Generator:

@@ -234,7 +234,8 @@ class Handlers:
     def article_changed(self, article: str | None, messages: list[Message] | None) -> tuple[Any, ...]:
         """Another article chosen: a new conversation, and a note that says so
         (outputs: messages, turns, evidence, note)."""
-        name = "all articles" if article in (None, "", ALL_ARTICLES) else str(article)
+        titles = {info.article: info.title("en") for info in self.pipeline.articles()}
+        name = "all articles" if article in (None, "", ALL_ARTICLES) else titles.get(str(article), str(article))
         note = ""
         if messages:
             note = (

@@ -20,7 +20,10 @@ URDU_QUESTION = "مشترکہ پریس کانفرنس کس دن ہوئی؟"
 ENGLISH_QUESTION = "On which day of the week was the joint press conference held?"
 OUTSIDE_QUESTION = "Which team won the cricket final, and by how many runs?"  # no news article here says this
 ANSWER_TIMEOUT_MS = 240_000  # the real model on two cores, behind a cold start
-EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\ufe0f]")  # need an emoji font: boxes here
+# Symbols that need an emoji font (none is installed: they show as empty boxes). The text
+# check marks ✓ (U+2713) and ✗ (U+2717) are left out: fonts-noto-core's Noto Sans Symbols 2,
+# which `make system` installs, draws them (`fc-list ':charset=2713'`).
+EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u2712\u2714-\u2716\u2718-\u27bf\u2b00-\u2bff\ufe0f]")
 
 
 def open_page(browser: Any, url: str, *, width: int = 1366, height: int = 900, dark: bool = False) -> Any:
@@ -144,7 +147,7 @@ def test_trash_icon_and_article_picker_reset_the_whole_conversation(page: Any, a
     assert answer.locator('a.kh-cite[href^="#kh-ev-0-"]').count() >= 1, "the answer was numbered as a follow-up"
     assert page.locator("#kh-evidence .kh-turn").count() == 1, "evidence of the cleared conversation came back"
 
-    article = app_pipeline.articles()[0].article
+    article = app_pipeline.articles()[0].title("en")  # the picker lists articles by headline
     page.locator("#kh-article-picker input").click()
     page.get_by_role("option", name=article).click()
     page.wait_for_timeout(800)
@@ -224,7 +227,7 @@ RECORDER = """() => {
 def test_waiting_shows_search_first_read_note_then_the_retrieved_passages(page: Any, app_pipeline: Any) -> None:
     """While waiting: "Searching the article…", on the first question about an article a note that
     the model reads it first (about 30 s), and the retrieved passages in the evidence before the answer."""
-    article = app_pipeline.articles()[0].article
+    article = app_pipeline.articles()[0].title("en")  # the picker lists articles by headline
     page.locator("#kh-article-picker input").click()
     page.get_by_role("option", name=article).click()
     page.wait_for_timeout(500)

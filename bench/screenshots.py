@@ -105,6 +105,7 @@ def main() -> None:
 
         settings = Settings()
         pipeline = Pipeline(settings)
+        pipeline.index()  # as `make run` does before the app: a new KHABAR_DATA_DIR has no index yet
     args.out.mkdir(parents=True, exist_ok=True)
     app = launch(pipeline, port=free_port(), settings=settings, block=False)
     t0 = time.perf_counter()

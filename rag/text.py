@@ -72,7 +72,9 @@ def detect_language(text: str) -> str:
 
 _ABBREVIATIONS = {"dr", "mr", "mrs", "ms", "st", "no", "vs", "etc", "e.g", "i.e", "prof", "gen", "lt", "col", "jr", "sr"}
 _TERMINATORS = "۔؟?!.\u06d4"
-_CLOSERS = "\"'”’»)]}"
+# ‘ closes a quotation in BBC Urdu's style (’opening ... closing‘, the marks
+# mirrored for right-to-left text), so «...ہے۔‘» ends the sentence with its mark.
+_CLOSERS = "\"'”’‘»)]}"
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 
 

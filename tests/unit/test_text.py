@@ -135,6 +135,14 @@ def test_split_keeps_closing_quote_after_urdu_stop() -> None:
     ]
 
 
+def test_split_keeps_mirrored_urdu_closing_quote_with_sentence() -> None:
+    # BBC Urdu opens a quotation with ’ and closes it with ‘
+    assert sentences("انھوں نے کہا ’یہ اہم ہے۔‘ انھوں نے مزید کہا کہ کام جاری ہے۔") == [
+        "انھوں نے کہا ’یہ اہم ہے۔‘",
+        "انھوں نے مزید کہا کہ کام جاری ہے۔",
+    ]
+
+
 def test_split_abbreviation_does_not_end_sentence() -> None:
     assert sentences("Dr. Smith arrived. He spoke.") == ["Dr. Smith arrived.", "He spoke."]
 

@@ -7,7 +7,8 @@ summary (rag.summarize.plan with the committed scorer) and score, against the
 one-sentence reference (rag.metrics: ROUGE on white-space tokens after
 normalisation, chrF), the headline sentence, the joined Urdu points (each
 cut to its clause as the Urdu summary does), lead-1 and the best single
-sentence (oracle). Two sets: the dev set, and the slice of the training file
+sentence (oracle); the headline and points as the Urdu summary shows them
+(the first sentence without a dateline). Two sets: the dev set, and the slice of the training file
 held out by bench/train_summary_scorer.py (sha1(id) % 5 == 0), never fitted.
 This is what `khabar eval` computes for the Urdu summary, minus indexing.
 """
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rag import metrics  # noqa: E402
-from rag.summarize import plan, shorten  # noqa: E402
+from rag.summarize import plan, shorten, without_dateline  # noqa: E402
 from rag.text import split_sentences  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -50,8 +51,10 @@ def score_set(items: list[dict]) -> dict[str, float]:
         text, ref = it["article"], it["summary"]
         sents = [text[s:e] for s, e in split_sentences(text)]
         layout = plan(sents, "ur", POINTS)
-        add("headline", sents[layout.headline], ref)
-        add("points", " ".join(shorten(sents[i], "ur") for g in layout.points for i in g), ref)
+        # as the Urdu summary shows them (rag.summarize.extract): the first sentence without its dateline
+        shown = [without_dateline(s) if i == 0 else s for i, s in enumerate(sents)]
+        add("headline", shown[layout.headline], ref)
+        add("points", " ".join(shorten(shown[i], "ur") for g in layout.points for i in g), ref)
         add("lead1", sents[0], ref)
         add("oracle", max(sents, key=lambda s: metrics.rouge_n(s, ref, 1)), ref)
     return {"n": len(items), **{k: round(statistics.mean(v), 2) for k, v in sorted(rows.items())}}

@@ -43,7 +43,7 @@ from .errors import UnknownArticleError, UsageError
 from .paths import id_file_stem, inside
 from .prompts import LANGUAGE_NAMES
 from .summary_scorer import CUES, SentenceScorer, default_scorer, tfidf_vectors
-from .text import latin_names, normalize, numbers, split_sentences
+from .text import STOPWORDS, latin_names, normalize, numbers, split_sentences
 from .types import Citation, Passage, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
@@ -279,6 +279,30 @@ def shorten(text: str, lang: str) -> str:
     return text
 
 
+# A dateline ("ISLAMABAD:", «لاہور:») opens the first sentence of a wire story:
+# one to three words before a colon. None of them may be a stop word, so a
+# colon that introduces a quotation («انھوں نے کہا: ...», "He said: ...") stays.
+_DATELINE = re.compile(r"^\s*((?:[^\s:،,.؟?]+\s+){0,2}[^\s:،,.؟?]+)\s*:\s+")
+
+
+def without_dateline(text: str) -> str:
+    """The sentence without a leading dateline, when what is left is still a
+    sentence (at least `MIN_POINT_WORDS` words)."""
+    m = _DATELINE.match(text)
+    if not m or any(t in STOPWORDS for t in normalize(m.group(1)).split()):
+        return text
+    rest = text[m.end() :]
+    return rest if len(rest.split()) >= MIN_POINT_WORDS else text
+
+
+def extract(passage: Passage, lang: str, *, cut: bool) -> str:
+    """The text an extractive summary shows for one sentence: without the
+    dateline if it is the edition's first, and cut to its clause (`shorten`)
+    when `cut`. The citation keeps the whole sentence."""
+    text = without_dateline(passage.text) if passage.index == 0 else passage.text
+    return shorten(text, lang) if cut else text
+
+
 # --- English points ---------------------------------------------------------------------
 
 
@@ -430,9 +454,13 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
         if not writes[lang_]:
             result.summaries[lang_] = Summary(
                 lang_,  # type: ignore[arg-type]
-                headline=SummaryPoint(" ".join(x.text for x in head), numbering.cite(head)) if head else None,
+                headline=(
+                    SummaryPoint(" ".join(extract(x, lang_, cut=False) for x in head), numbering.cite(head))
+                    if head
+                    else None
+                ),
                 points=[
-                    SummaryPoint(" ".join(shorten(x.text, lang_) for x in src), numbering.cite(src))
+                    SummaryPoint(" ".join(extract(x, lang_, cut=True) for x in src), numbering.cite(src))
                     for src in point_sources
                 ],
                 method="extractive",

@@ -15,8 +15,17 @@ from rag.config import Settings
 from rag.errors import UsageError
 from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
-from rag.summarize import CHAT_TEMPLATE_TOKENS, POINT_TOKENS, WRITE_SYSTEM, facets, plan, shorten
-from rag.types import Summary
+from rag.summarize import (
+    CHAT_TEMPLATE_TOKENS,
+    POINT_TOKENS,
+    WRITE_SYSTEM,
+    extract,
+    facets,
+    plan,
+    shorten,
+    without_dateline,
+)
+from rag.types import Passage, Summary
 
 MakePipeline = Callable[..., Pipeline]
 
@@ -99,6 +108,35 @@ LONG_UR = (
     "حکام نے بتایا کہ تحقیقات کئی ماہ سے جاری تھیں اور مختلف شہروں میں نگرانی کی جا رہی تھی، "
     "جبکہ پولیس نے منگل کو چھاپے کے دوران 6 بچوں کو بازیاب کرا لیا ہے۔"
 )
+
+
+def test_without_dateline_cuts_a_leading_place_and_colon() -> None:
+    body = "صوبائی حکومت نے سیلاب سے متاثرہ اضلاع میں امدادی کیمپ قائم کر دیے ہیں۔"
+    assert without_dateline("لاہور: " + body) == body
+    assert without_dateline("ڈیرہ اسماعیل خان : " + body) == body
+    assert without_dateline("LAHORE: The provincial government set up relief camps on Sunday.") == (
+        "The provincial government set up relief camps on Sunday."
+    )
+
+
+def test_without_dateline_keeps_a_quotation_colon_and_short_rests() -> None:
+    quote = "انھوں نے کہا: ’ہم متاثرین کی ہر ممکن مدد کریں گے۔‘"
+    assert without_dateline(quote) == quote  # «انھوں نے کہا» holds stop words: not a place
+    assert without_dateline("He said: we will help every family that lost its home.") == (
+        "He said: we will help every family that lost its home."
+    )
+    assert without_dateline("لاہور: تین ہلاک۔") == "لاہور: تین ہلاک۔"  # the rest is no sentence
+    assert without_dateline("") == ""
+
+
+def test_extract_cuts_the_dateline_of_the_first_sentence_only() -> None:
+    text = "لاہور: صوبائی حکومت نے سیلاب سے متاثرہ اضلاع میں امدادی کیمپ قائم کر دیے ہیں۔"
+
+    def passage(index: int) -> Passage:
+        return Passage(id=index, article="a", language="ur", index=index, start=0, end=len(text), text=text)
+
+    assert extract(passage(0), "ur", cut=False) == text.removeprefix("لاہور: ")
+    assert extract(passage(3), "ur", cut=False) == text
 
 
 def test_shorten_keeps_the_clause_holding_the_numbers() -> None:

@@ -8,7 +8,7 @@ one-sentence reference (rag.metrics: ROUGE on white-space tokens after
 normalisation, chrF), the headline sentence, the joined Urdu points (each
 cut to its clause as the Urdu summary does), lead-1 and the best single
 sentence (oracle); the headline and points as the Urdu summary shows them
-(the first sentence without a dateline). Two sets: the dev set, and the slice of the training file
+(a paragraph's first sentence without a dateline). Two sets: the dev set, and the slice of the training file
 held out by bench/train_summary_scorer.py (sha1(id) % 5 == 0), never fitted.
 This is what `khabar eval` computes for the Urdu summary, minus indexing.
 """
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rag import metrics  # noqa: E402
-from rag.summarize import plan, shorten, without_dateline  # noqa: E402
+from rag.summarize import opens_line, plan, shorten, without_dateline  # noqa: E402
 from rag.text import split_sentences  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -49,10 +49,11 @@ def score_set(items: list[dict]) -> dict[str, float]:
 
     for it in items:
         text, ref = it["article"], it["summary"]
-        sents = [text[s:e] for s, e in split_sentences(text)]
+        spans = split_sentences(text)
+        sents = [text[s:e] for s, e in spans]
         layout = plan(sents, "ur", POINTS)
-        # as the Urdu summary shows them (rag.summarize.extract): the first sentence without its dateline
-        shown = [without_dateline(s) if i == 0 else s for i, s in enumerate(sents)]
+        # as the Urdu summary shows them (rag.summarize.extract): a paragraph's first sentence without a dateline
+        shown = [without_dateline(x) if opens_line(text, s) else x for x, (s, _) in zip(sents, spans, strict=True)]
         add("headline", shown[layout.headline], ref)
         add("points", " ".join(shorten(shown[i], "ur") for g in layout.points for i in g), ref)
         add("lead1", sents[0], ref)

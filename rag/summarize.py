@@ -63,7 +63,7 @@ HIGHLIGHT_BONUS = 1.0
 REDUNDANCY = 1.0
 MIN_POINT_WORDS = 6  # shorter "sentences" are datelines and captions
 MAX_POINT_WORDS = 70  # a point of several sentences stays readable at a glance
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4  # 4: a paragraph-opening dateline is cut from extractive points
 
 WRITE_SYSTEM = (
     "You rewrite an extract of a news article as one point of its summary, in {language}.\n"
@@ -279,9 +279,10 @@ def shorten(text: str, lang: str) -> str:
     return text
 
 
-# A dateline ("ISLAMABAD:", «لاہور:») opens the first sentence of a wire story:
-# one to three words before a colon. None of them may be a stop word, so a
-# colon that introduces a quotation («انھوں نے کہا: ...», "He said: ...") stays.
+# A dateline ("ISLAMABAD:", «لاہور:») opens the first paragraph of a wire story
+# (after the publisher's bullet highlights, if any): one to three words before a
+# colon at the start of a line. None of them may be a stop word, so a colon that
+# introduces a quotation («انھوں نے کہا: ...», "He said: ...") stays.
 _DATELINE = re.compile(r"^\s*((?:[^\s:،,.؟?]+\s+){0,2}[^\s:،,.؟?]+)\s*:\s+")
 
 
@@ -295,11 +296,17 @@ def without_dateline(text: str) -> str:
     return rest if len(rest.split()) >= MIN_POINT_WORDS else text
 
 
-def extract(passage: Passage, lang: str, *, cut: bool) -> str:
-    """The text an extractive summary shows for one sentence: without the
-    dateline if it is the edition's first, and cut to its clause (`shorten`)
-    when `cut`. The citation keeps the whole sentence."""
-    text = without_dateline(passage.text) if passage.index == 0 else passage.text
+def opens_line(text: str, start: int) -> bool:
+    """Does the sentence at offset `start` of `text` begin its line (a paragraph,
+    not a bullet highlight)?"""
+    return not text[text.rfind("\n", 0, start) + 1 : start].strip()
+
+
+def extract(passage: Passage, lang: str, raw: str, *, cut: bool) -> str:
+    """The text an extractive summary shows for one sentence of the edition
+    `raw`: without a dateline if it begins a paragraph, and cut to its clause
+    (`shorten`) when `cut`. The citation keeps the whole sentence."""
+    text = without_dateline(passage.text) if opens_line(raw, passage.start) else passage.text
     return shorten(text, lang) if cut else text
 
 
@@ -452,15 +459,16 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
         head, point_sources = sources(lang_)
         numbering = _Numbering(p)
         if not writes[lang_]:
+            raw = raw_text if lang_ == base_lang else p.article_text(article, lang_)
             result.summaries[lang_] = Summary(
                 lang_,  # type: ignore[arg-type]
                 headline=(
-                    SummaryPoint(" ".join(extract(x, lang_, cut=False) for x in head), numbering.cite(head))
+                    SummaryPoint(" ".join(extract(x, lang_, raw, cut=False) for x in head), numbering.cite(head))
                     if head
                     else None
                 ),
                 points=[
-                    SummaryPoint(" ".join(extract(x, lang_, cut=True) for x in src), numbering.cite(src))
+                    SummaryPoint(" ".join(extract(x, lang_, raw, cut=True) for x in src), numbering.cite(src))
                     for src in point_sources
                 ],
                 method="extractive",

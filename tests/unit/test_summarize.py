@@ -129,14 +129,20 @@ def test_without_dateline_keeps_a_quotation_colon_and_short_rests() -> None:
     assert without_dateline("") == ""
 
 
-def test_extract_cuts_the_dateline_of_the_first_sentence_only() -> None:
-    text = "لاہور: صوبائی حکومت نے سیلاب سے متاثرہ اضلاع میں امدادی کیمپ قائم کر دیے ہیں۔"
+def test_extract_cuts_the_dateline_of_a_paragraph_opening_only() -> None:
+    sentence = "لاہور: صوبائی حکومت نے سیلاب سے متاثرہ اضلاع میں امدادی کیمپ قائم کر دیے ہیں۔"
+    bullet = "- امدادی کیمپ قائم۔\n"
+    raw = bullet + sentence + " " + sentence + "\n- " + sentence
 
-    def passage(index: int) -> Passage:
-        return Passage(id=index, article="a", language="ur", index=index, start=0, end=len(text), text=text)
+    def passage(start: int) -> Passage:
+        return Passage(id=0, article="a", language="ur", index=0, start=start, end=start + len(sentence), text=sentence)
 
-    assert extract(passage(0), "ur", cut=False) == text.removeprefix("لاہور: ")
-    assert extract(passage(3), "ur", cut=False) == text
+    body = sentence.removeprefix("لاہور: ")
+    assert raw[len(bullet) :].startswith(sentence)
+    assert extract(passage(len(bullet)), "ur", raw, cut=False) == body  # opens a paragraph, after the highlights
+    assert extract(passage(len(bullet) + len(sentence) + 1), "ur", raw, cut=False) == sentence  # mid-paragraph
+    assert extract(passage(raw.rindex(sentence)), "ur", raw, cut=False) == sentence  # a bullet highlight
+    assert extract(passage(len(bullet)), "ur", raw, cut=True) == body
 
 
 def test_shorten_keeps_the_clause_holding_the_numbers() -> None:

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import grounding
+from . import lang as languages
 from .answering.citations import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .paths import id_file_stem, inside
@@ -63,7 +64,7 @@ HIGHLIGHT_BONUS = 1.0
 REDUNDANCY = 1.0
 MIN_POINT_WORDS = 6  # shorter "sentences" are datelines and captions
 MAX_POINT_WORDS = 70  # a point of several sentences stays readable at a glance
-FORMAT_VERSION = 4  # 4: a paragraph-opening dateline is cut from extractive points
+FORMAT_VERSION = 4  # 4: no dateline in extractive points, no boilerplate sentence in a plan
 
 WRITE_SYSTEM = (
     "You rewrite an extract of a news article as one point of its summary, in {language}.\n"
@@ -109,6 +110,18 @@ def facets(text: str, lang: str) -> set[str]:
     if toks & cues.next_:
         found.add("next")
     return found
+
+
+def is_boilerplate(text: str, lang: str) -> bool:
+    """Does the sentence open with the language's page furniture ("Also read",
+    «یہ بھی پڑھیے»)? On a pasted web page the links that follow run into the next
+    sentence, so the whole sentence is left out of the summary."""
+    try:
+        phrases = languages.get(lang).boilerplate
+    except ValueError:
+        return False
+    head = normalize(text)
+    return any(re.match(re.escape(p) + r"(?!\w)", head) for p in phrases)
 
 
 def number_facts(text: str) -> set[tuple[str, str]]:
@@ -163,7 +176,9 @@ def plan(
     texts = list(sentences)
     raw = (scorer or default_scorer()).score(texts, lang)
     z = (raw - raw.mean()) / (raw.std() or 1.0)
-    usable = [i for i, t in enumerate(texts) if len(t.split()) >= MIN_POINT_WORDS] or list(range(len(texts)))
+    usable = [
+        i for i, t in enumerate(texts) if len(t.split()) >= MIN_POINT_WORDS and not is_boilerplate(t, lang)
+    ] or list(range(len(texts)))
     headline = max(usable, key=lambda i: z[i])
     vectors = tfidf_vectors(texts)
     kinds = [facets(t, lang) for t in texts]

@@ -103,6 +103,9 @@ class LanguagePack:
     stem: Callable[[str], str] = lambda token: token
     refusals: Mapping[str, str] = field(default_factory=dict)
     extractive_prefix: str = ""
+    # page furniture that opens a sentence of a pasted web page ("Also read",
+    # «یہ بھی پڑھیے» before links to other stories): never a summary point
+    boilerplate: tuple[str, ...] = ()
     safety: Mapping[str, SafetyRules] = field(default_factory=dict)
     # Detection inside a shared script: letters/words that mark this language,
     # and those that mark look-alike languages Khabar does not read.

@@ -264,6 +264,7 @@ PACK = LanguagePack(
     stem=stem,
     refusals=REFUSALS,
     extractive_prefix="According to the article: ",
+    boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     safety={
         "abuse_material": ABUSE_MATERIAL,
         "commit_crime": COMMIT_CRIME,

@@ -289,6 +289,7 @@ PACK = LanguagePack(
     stem=suffix_stemmer(SUFFIXES, min_stem=2),
     refusals=REFUSALS,
     extractive_prefix="مضمون کے مطابق: ",
+    boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
     safety={
         "abuse_material": ABUSE_MATERIAL,
         "commit_crime": COMMIT_CRIME,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES
 
@@ -21,10 +22,12 @@ from rag.summarize import (
     WRITE_SYSTEM,
     extract,
     facets,
+    is_boilerplate,
     plan,
     shorten,
     without_dateline,
 )
+from rag.summary_scorer import FEATURES, SentenceScorer
 from rag.types import Passage, Summary
 
 MakePipeline = Callable[..., Pipeline]
@@ -97,6 +100,28 @@ def test_facets_of_urdu_and_english() -> None:
     assert facets("عدالت نے 14 دن کا ریمانڈ دیا۔", "ur") >= {"who", "how_many"}
     assert facets("On Tuesday the court in Lahore will hear 3 appeals.", "en") >= {"when", "how_many", "next", "who"}
     assert facets("", "ur") == set()
+
+
+def test_boilerplate_openers_per_language() -> None:
+    assert is_boilerplate("یہ بھی پڑھیے سیلاب کے بعد کی زندگی", "ur")
+    assert is_boilerplate("Also read: how the river rose", "en")
+    assert not is_boilerplate("انھوں نے کہا کہ یہ بھی پڑھیے گا۔", "ur")  # not at the start
+    assert not is_boilerplate("Readers also read the report.", "en")
+    assert not is_boilerplate("", "ur")
+
+
+def test_plan_leaves_out_boilerplate_even_when_it_scores_best() -> None:
+    longest_wins = SentenceScorer(
+        np.zeros(len(FEATURES)), np.ones(len(FEATURES)), np.eye(len(FEATURES))[FEATURES.index("log_words")], 0.0
+    )
+    sentences = [
+        "صوبائی حکومت نے سیلاب سے متاثرہ اضلاع میں امدادی کیمپ قائم کر دیے ہیں۔",
+        "یہ بھی پڑھیے دریا کا پانی کیسے بڑھا اور شہر کے لوگوں نے اپنے گھر کیسے چھوڑے ضلعی انتظامیہ نے بتایا کہ 40 سکول بند ہیں۔",
+        "محکمہ صحت کے مطابق متاثرہ علاقوں میں 12 طبی ٹیمیں کام کر رہی ہیں۔",
+    ]
+    layout = plan(sentences, "ur", 2, scorer=longest_wins)
+    assert layout.headline != 1 and all(1 not in g for g in layout.points)
+    assert plan(sentences[1:2], "ur", 1, scorer=longest_wins).headline == 0  # nothing else: kept
 
 
 def test_plan_of_an_empty_edition_is_an_error() -> None:

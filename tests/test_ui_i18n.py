@@ -342,3 +342,19 @@ def test_headlines_are_read_again_after_an_upload(handlers: Handlers, tmp_path: 
     src.write_text("---\ntitle: ایک نئی سرخی\n---\nپہلا جملہ۔\n", encoding="utf-8")
     handlers.articles.add(str(src), "ur")
     assert handlers.articles.headline("story", "ur") == "ایک نئی سرخی"
+
+
+def test_copy_button_says_copied_in_the_interface_language(handlers: Handlers) -> None:
+    answer, _ = last_chat(handlers, URDU_ASKED, "ur")
+    assert 'data-done="کاپی ہو گیا"' in answer and 'data-failed="کاپی نہیں ہو سکا"' in answer
+    assert ">کاپی</button>" in answer
+    english, _ = last_chat(handlers, URDU_ASKED, "en")
+    assert 'data-done="Copied"' in english and ">Copy</button>" in english
+
+
+def test_summary_sources_name_the_article_by_headline(handlers: Handlers) -> None:
+    *_, last = handlers.summarize(ARTICLE, "ur", progress=lambda f, desc="": None)
+    ur_box, en_box = last[0], last[1]
+    title = handlers.pipeline.articles()[0].title("en")
+    assert f"<bdi>{render.esc(title)}</bdi> · انگریزی" in en_box and f"— {ARTICLE}" not in en_box
+    assert 'title="جملہ دکھائیں"' in ur_box and "show the sentence" not in ur_box

@@ -329,6 +329,7 @@ class Handlers:
         if not article:
             raise gr.Error(t("summary.choose", lang))
         stage = t("summary.regenerating" if refresh else "summary.loading", lang)
+        headline = self.articles.headline
         done = 0.0
         progress(0.0, desc=stage)
 
@@ -351,9 +352,9 @@ class Handlers:
                     download = gr.DownloadButton(interactive=False)
                 yield (
                     render.summary_html(
-                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang
+                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang, headline
                     ),
-                    render.summary_html(result.summaries.get("en"), "en", pending, lang),
+                    render.summary_html(result.summaries.get("en"), "en", pending, lang, headline),
                     render.consistency_html(result.consistency, lang) if step.done else "",
                     download,
                 )

@@ -225,8 +225,9 @@ def answer_html(answer: Answer, turn: int, suggest: bool = True, page: Page = EN
         lead = answer.answer
         body, rest = quoted_answer_html(answer, turn, page)
         body += citations_html(rest, turn, page)
-    tools = (
-        f'<button type="button" class="kh-copy" title="{esc(page.t("chat.copy_title"))}">{esc(page.t("chat.copy"))}</button>'
+    tools = (  # the words Copy says after a click are given here, from the same table (static/khabar.js)
+        f'<button type="button" class="kh-copy" title="{esc(page.t("chat.copy_title"))}" '
+        f'data-done="{esc(page.t("chat.copied"))}" data-failed="{esc(page.t("chat.copy_failed"))}">{esc(page.t("chat.copy"))}</button>'
     )
     if suggest and answer.reason != "unsafe":
         q = follow_up(answer.question, answer.language)
@@ -380,17 +381,23 @@ def evidence_html(
     return f'<div class="kh-evidence">{pending}{"".join(blocks)}</div>'
 
 
-def summary_cite_link(language: str, n: int) -> str:
+def summary_cite_link(language: str, n: int, ui_lang: str = "en") -> str:
     """A clickable `[n]` that opens the summary's Sources and scrolls to sentence n."""
-    return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="show the sentence">[{n}]</a>'
+    return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="{esc(t("summary.show_sentence", ui_lang))}">[{n}]</a>'
 
 
-def summary_html(summary: Summary | None, language: str, pending: str = "", ui_lang: str = "en") -> str:
+def summary_html(
+    summary: Summary | None,
+    language: str,
+    pending: str = "",
+    ui_lang: str = "en",
+    headline: Callable[[str, str], str] = _by_id,
+) -> str:
     """One language's summary: the headline sentence, the points with their own
     clickable citation numbers and the Sources (every cited sentence, under
-    the same numbers as the JSON and the Markdown); or the refusal reason.
-    `pending` is shown below while more points are being written; the page's
-    own words are in `ui_lang`."""
+    the same numbers as the JSON and the Markdown, its article named by
+    `headline`); or the refusal reason. `pending` is shown below while more
+    points are being written; the page's own words are in `ui_lang`."""
     title = LANGUAGE_NAMES.get(language, language)
     side = "rtl" if language == "ur" else "ltr"
     if summary is None:
@@ -400,7 +407,7 @@ def summary_html(summary: Summary | None, language: str, pending: str = "", ui_l
         return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, ui_lang)}</div>'
 
     def marks(point: SummaryPoint) -> str:
-        return "".join(summary_cite_link(language, c.n) for c in point.citations)
+        return "".join(summary_cite_link(language, c.n, ui_lang) for c in point.citations)
 
     head = ""
     if summary.headline is not None:
@@ -408,7 +415,7 @@ def summary_html(summary: Summary | None, language: str, pending: str = "", ui_l
     items = "".join(f'<li dir="auto">{esc(p.text)} {marks(p)}</li>' for p in summary.points)
     sources = "".join(
         f'<li dir="auto" id="kh-sum-{language}-{c.n}" class="kh-passage">[{c.n}] <span lang="{c.language}">{esc(c.text)}</span>'
-        f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language} · {c.start}-{c.end}</span></li>'
+        f" {source_html(c.article, c.language, Page(ui_lang, headline))}</li>"
         for c in summary.sources()
     )
     sources_html = (

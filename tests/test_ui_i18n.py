@@ -280,6 +280,7 @@ def test_summary_progress_stages_are_in_the_interface_language(handlers: Handler
         assert t("summary.writing", lang, language=en_name, n=2) in described
         assert described[-1] == t("summary.finished", lang)
         assert render.esc(t("summary.ready_next", lang, done=ur_name, next=en_name)) in steps[0][1]  # the pending line
+        assert 'class="kh-muted kh-pending"' in steps[0][1] and "kh-pending" not in steps[-1][1]  # bench/screenshots.py waits on it
         for desc in described:  # nothing from the pipeline's own English stage lines
             assert "English: " not in desc and "Urdu summary ready" not in desc or lang == "en"
             assert desc not in (t("summary.loading", other), t("summary.finished", other))
@@ -310,19 +311,21 @@ def test_one_title_function_names_articles_in_picker_note_evidence_and_citations
     assert ur_title != en_title and ARTICLE not in (ur_title, en_title)
     assert choices([info], "ur") == [(ur_title, ARTICLE)]
     note = handlers.article_changed(ARTICLE, [{"role": "user", "content": "x"}], "ur")[3]
-    assert render.esc(t("chat.cleared", "ur", title=ur_title)) in note
-    assert render.esc(t("chat.cleared", "en", title=en_title)) in handlers.article_changed(ARTICLE, [{"role": "user"}], "en")[3]
+    assert note == f'<p class="kh-note" dir="rtl">«<bdi>{render.esc(ur_title)}</bdi>» کے بارے میں نئی گفتگو: پچھلی گفتگو مٹا دی گئی کیونکہ مضمون بدل گیا۔</p>'
+    english_note = handlers.article_changed(ARTICLE, [{"role": "user"}], "en")[3]
+    assert f"New conversation about “<bdi>{render.esc(en_title)}</bdi>”" in english_note and 'dir="ltr"' in english_note
     answer, evidence = last_chat(handlers, URDU_ASKED, "en")
     # the evidence header: the cited edition's headline, in the interface language's words
-    header = t("chat.evidence_article", "en", title=ur_title, language="Urdu")
-    assert render.esc(header) in evidence
+    header = f'<summary dir="ltr" title="{ARTICLE}">“<bdi>{render.esc(ur_title)}</bdi>” (<bdi>Urdu</bdi>), cited sentences highlighted'
+    assert header in evidence
     assert f"Article {ARTICLE}" not in evidence and f"{ARTICLE} · ur" not in evidence
     # the citations: the quoted sentence's source and the evidence card name the headline, not the id
     assert f"<bdi>{render.esc(ur_title)}</bdi>" in answer and f"— {ARTICLE}" not in answer
     assert evidence.count(f"<bdi>{render.esc(ur_title)}</bdi>") >= 1
     english, english_evidence = last_chat(handlers, "When was the joint press conference?", "ur")
     assert f"<bdi>{render.esc(en_title)}</bdi>" in english  # an English citation: the English edition's headline
-    assert render.esc(t("chat.evidence_article", "ur", title=en_title, language="انگریزی")) in english_evidence
+    urdu_header = f'<summary dir="rtl" title="{ARTICLE}">«<bdi>{render.esc(en_title)}</bdi>» (<bdi>انگریزی</bdi>)، حوالہ'
+    assert urdu_header in english_evidence  # the Urdu sentence runs right to left around the English headline
 
 
 def test_copy_text_names_the_article_by_headline(handlers: Handlers) -> None:
@@ -356,5 +359,6 @@ def test_summary_sources_name_the_article_by_headline(handlers: Handlers) -> Non
     *_, last = handlers.summarize(ARTICLE, "ur", progress=lambda f, desc="": None)
     ur_box, en_box = last[0], last[1]
     title = handlers.pipeline.articles()[0].title("en")
-    assert f"<bdi>{render.esc(title)}</bdi> · انگریزی" in en_box and f"— {ARTICLE}" not in en_box
+    assert f'<span class="kh-src" dir="ltr" title="{ARTICLE}">— <bdi>{render.esc(title)}</bdi> · <bdi>انگریزی</bdi>' in en_box
+    assert f"— {ARTICLE}" not in en_box
     assert 'title="جملہ دکھائیں"' in ur_box and "show the sentence" not in ur_box

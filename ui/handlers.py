@@ -240,11 +240,12 @@ class Handlers:
 
     def cleared_note(self, article: str | None, lang: Any = "en") -> str:
         """The note that the chat was cleared because the article changed, naming the article by headline."""
+        page = self.page(lang)
         if article in (None, "", ALL_ARTICLES):
-            text = t("chat.cleared_all", lang)
+            text = page.html("chat.cleared_all")
         else:
-            text = t("chat.cleared", lang, title=self.articles.headline(str(article), lang_of(lang)))
-        return f'<p class="kh-note" dir="auto">{render.esc(text)}</p>'
+            text = page.html("chat.cleared", title=self.articles.headline(str(article), page.lang))
+        return f'<p class="kh-note" dir="{page.dir}">{text}</p>'
 
     def article_changed(self, article: str | None, messages: list[Message] | None, lang: Any = "en") -> tuple[Any, ...]:
         """Another article chosen: a new conversation, and a note that says so

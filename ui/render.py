@@ -19,7 +19,7 @@ from typing import Any
 
 from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
 
-from .i18n import t
+from .i18n import DIRECTIONS, t
 
 REASONS = ("not_in_article", "unsafe", "cannot_read_source")  # refusal reasons with their own words (`reason.*`)
 LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
@@ -62,6 +62,20 @@ class Page:
     def language(self, code: str) -> str:
         """A language's name in the interface language ("Urdu", "اردو")."""
         return t(f"lang.{code}", self.lang) if code in ("ur", "en") else code
+
+    @property
+    def dir(self) -> str:
+        """The interface language's direction: its own sentences run this way."""
+        return DIRECTIONS.get(self.lang, "ltr")
+
+    def html(self, key: str, **values: Any) -> str:
+        """`t(key)` as escaped HTML with each value in its own `<bdi>`: an English headline
+        inside an Urdu sentence (or the reverse) keeps its order and leaves the sentence's alone."""
+        marks = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
+        text = esc(self.t(key, **marks))
+        for name, mark in marks.items():
+            text = text.replace(mark, f"<bdi>{esc(str(values[name]))}</bdi>")
+        return text
 
 
 ENGLISH = Page()
@@ -121,11 +135,15 @@ def refusal_html(reason: str | None, lang: str) -> str:
 
 
 def source_html(article: str, language: str, page: Page) -> str:
-    """Where a sentence comes from: the article's headline (its id on hover) and the edition's language."""
+    """Where a sentence comes from: "— headline · language", the article's id on hover.
+
+    The line runs in the headline's direction, set explicitly: `dir="auto"` skips
+    `<bdi>`, so it would take the direction of the language's name instead and put
+    the dash after an English headline on an Urdu page."""
     title = page.headline(article, language)
     return (
-        f'<span class="kh-src" dir="auto" title="{esc(article)}">— <bdi>{esc(title)}</bdi>'
-        f" · {esc(page.language(language))}</span>"
+        f'<span class="kh-src" dir="{direction(title)}" title="{esc(article)}">— <bdi>{esc(title)}</bdi>'
+        f" · <bdi>{esc(page.language(language))}</bdi></span>"
     )
 
 
@@ -337,10 +355,10 @@ def evidence_turn_html(
             body = highlighted_article(article_text(article, language), spans)
         except Exception as err:  # the panel must not break the chat if one text is unreadable
             body = f'<p class="kh-error" dir="auto">{esc(page.t("chat.text_unreadable", error=str(err)))}</p>'
-        head = page.t("chat.evidence_article", title=page.headline(article, language), language=page.language(language))
+        head = page.html("chat.evidence_article", title=page.headline(article, language), language=page.language(language))
         articles.append(
             f'<details class="kh-article"{" open" if open_ else ""}>'
-            f'<summary dir="auto" title="{esc(article)}">{esc(head)}</summary>{body}</details>'
+            f'<summary dir="{page.dir}" title="{esc(article)}">{head}</summary>{body}</details>'
         )
     if not cards:
         cards.append(f'<p class="kh-muted" dir="auto">{esc(page.t("chat.no_passages"))}</p>')
@@ -401,8 +419,10 @@ def summary_html(
     title = LANGUAGE_NAMES.get(language, language)
     side = "rtl" if language == "ur" else "ltr"
     if summary is None:
-        note = esc(pending) if pending else esc(t("summary.none", ui_lang))
-        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">{note}</p></div>'
+        note = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else (
+            f'<p class="kh-muted" dir="auto">{esc(t("summary.none", ui_lang))}</p>'
+        )
+        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3>{note}</div>'
     if summary.refused:
         return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, ui_lang)}</div>'
 
@@ -425,7 +445,7 @@ def summary_html(
         else ""
     )
     method = f'<p class="kh-muted" dir="ltr">{esc(summary.method)}</p>' if summary.method else ""
-    more = f'<p class="kh-muted" dir="auto">{esc(pending)}</p>' if pending else ""
+    more = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else ""
     return (
         f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>'
         f"{head}<ol>{items}</ol>{more}{sources_html}{method}</div>"

@@ -151,9 +151,10 @@ def warning_of(handlers: Handlers, question: str, lang: str, monkeypatch: pytest
     import gradio as gr
 
     shown: list[str] = []
-    monkeypatch.setattr(gr, "Warning", lambda message, *a, **k: shown.append(message))
+    monkeypatch.setattr(gr, "Warning", lambda message, title="Warning", **k: shown.append(f"{title}: {message}"))
     _, _, pending = handlers.show_question(question, [], lang)
     assert pending == "" and len(shown) == 1
+    assert shown[0].startswith(t("toast.warning", lang) + ": ")  # the toast's title too
     return shown[0]
 
 
@@ -362,3 +363,15 @@ def test_summary_sources_name_the_article_by_headline(handlers: Handlers) -> Non
     assert f'<span class="kh-src" dir="ltr" title="{ARTICLE}">— <bdi>{render.esc(title)}</bdi> · <bdi>انگریزی</bdi>' in en_box
     assert f"— {ARTICLE}" not in en_box
     assert 'title="جملہ دکھائیں"' in ur_box and "show the sentence" not in ur_box
+    assert "اقتباسی: مضمون کے اپنے جملے" in ur_box and "extractive" not in ur_box
+    assert "تلخیصی: ماڈل کے لکھے ہوئے نکات" in en_box and "abstractive" not in en_box
+
+
+def test_toast_titles_come_from_the_table() -> None:
+    from ui.app import page_assets
+    from ui.i18n import toast_css
+
+    css = toast_css()
+    assert 'html[lang="ur"] .toast-title.warning::before { content: "انتباہ";' in css
+    assert 'html[lang="ur"] .toast-title.error::before { content: "خرابی";' in css
+    assert css in page_assets()["css"]

@@ -32,7 +32,7 @@ from .articles import from_uploads, preview_html, title_of  # noqa: E402
 from .feedback import Feedback  # noqa: E402
 from .fonts import find_urdu_font  # noqa: E402
 from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
-from .i18n import gradio_i18n, label, lang_of, t  # noqa: E402
+from .i18n import gradio_i18n, label, lang_of, t, toast_css  # noqa: E402
 from .typography import DEFAULT_STYLE, find_nastaliq, reading_css  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -342,7 +342,7 @@ def page_assets() -> dict[str, Any]:
     nastaliq = find_nastaliq()  # the Nastaliq reading style (ui/typography.py)
     if nastaliq is not None:
         allowed.append(str(nastaliq))
-    css += "\n" + reading_css(nastaliq)
+    css += "\n" + reading_css(nastaliq) + "\n" + toast_css()
     theme = gr.themes.Default(
         font=["Khabar Urdu", "ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "monospace"],

@@ -101,7 +101,7 @@ class Handlers:
         try:
             question = check_question(question, self.settings.max_question_chars, lang_of(lang))
         except UsageError as err:
-            gr.Warning(str(err))
+            gr.Warning(str(err), title=t("toast.warning", lang))  # the title for Gradio versions that show it
             return gr.skip(), gr.skip(), ""
         messages += [
             {"role": "user", "content": render.user_html(question)},

@@ -53,6 +53,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cited passages and the highlighted article appear here after an answer.",
         "جواب کے بعد حوالہ دیے گئے جملے اور نمایاں جملوں والا مضمون یہاں نظر آئیں گے۔",
     ),
+    "toast.warning": ("Warning", "انتباہ"),
+    "toast.error": ("Error", "خرابی"),
     "chat.type_first": ("Type a question first.", "پہلے سوال لکھیں۔"),
     "chat.too_long": (
         "The question is {n} characters long; the limit is {limit}: shorten it.",
@@ -132,6 +134,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.sources": ("Sources ({n})", "ماخذ ({n})"),
     "summary.agree": ("✓ The two summaries agree ({n} facts checked).", "✓ دونوں خلاصے متفق ہیں ({n} حقائق جانچے گئے)۔"),
     "summary.disagree": ("The two summaries disagree on {n} point(s):", "دونوں خلاصے {n} نکات پر مختلف ہیں:"),
+    "summary.method.extractive": ("extractive: the article's own sentences", "اقتباسی: مضمون کے اپنے جملے"),
+    "summary.method.abstractive": ("abstractive: points written by the model", "تلخیصی: ماڈل کے لکھے ہوئے نکات"),
     "summary.ready": ("{language} summary ready.", "{language} خلاصہ تیار ہے۔"),
     "summary.ready_next": (
         "{done} summary ready; writing the {next} points…",
@@ -255,6 +259,20 @@ def table(lang: str) -> dict[str, str]:
     """Every key in one language: what Gradio's i18n gets for that locale."""
     index = LANGUAGES.index(lang)
     return {key: pair[index] for key, pair in STRINGS.items()}
+
+
+def toast_css() -> str:
+    """CSS that titles Gradio's toasts in Urdu on an Urdu page. Gradio 6 titles a toast with
+    its level ("Warning"), whatever `title=` the server gives, and has no key for it in its
+    i18n; the words still come from this table."""
+    rules = []
+    for level in ("warning", "error"):
+        urdu = t(f"toast.{level}", "ur").replace("\\", "").replace('"', "")
+        rules.append(
+            f'html[lang="ur"] .toast-title.{level} {{ font-size: 0; }}\n'
+            f'html[lang="ur"] .toast-title.{level}::before {{ content: "{urdu}"; font-size: var(--text-md, 14px); }}'
+        )
+    return "\n".join(rules) + "\n"
 
 
 def gradio_i18n() -> Any:

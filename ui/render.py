@@ -19,7 +19,7 @@ from typing import Any
 
 from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
 
-from .i18n import DIRECTIONS, t
+from .i18n import DIRECTIONS, STRINGS, t
 
 REASONS = ("not_in_article", "unsafe", "cannot_read_source")  # refusal reasons with their own words (`reason.*`)
 LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
@@ -444,7 +444,11 @@ def summary_html(
         if sources
         else ""
     )
-    method = f'<p class="kh-muted" dir="ltr">{esc(summary.method)}</p>' if summary.method else ""
+    method = ""
+    if summary.method:
+        known = f"summary.method.{summary.method}" in STRINGS
+        words = t(f"summary.method.{summary.method}", ui_lang) if known else summary.method
+        method = f'<p class="kh-muted kh-method" dir="auto">{esc(words)}</p>'
     more = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else ""
     return (
         f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>'

@@ -383,6 +383,8 @@ def test_urdu_interface_warns_in_urdu_about_an_empty_question(page: Any) -> None
     page.locator("#kh-question textarea").press("Enter")
     page.get_by_text("پہلے سوال لکھیں۔").first.wait_for(timeout=10_000)
     assert page.get_by_text("Type a question first.").count() == 0
+    title = page.locator(".toast-title.warning").first.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "انتباہ" in title, f"the warning's title is not in Urdu: {title}"  # Gradio writes "Warning"; CSS shows ours
     assert messages(page) == 0
 
 

@@ -70,8 +70,8 @@ def shoot(browser: Any, url: str, out: Path, width: int, height: int, scheme: st
     page.locator("button[role=tab]").nth(1).click()
     page.locator("#kh-summarise").click()
     page.locator("#kh-summary-en li, #kh-summary-en .kh-refusal").first.wait_for(timeout=TIMEOUT_MS)
-    page.wait_for_function(
-        "() => !document.querySelector('#kh-summary-en').innerText.match(/English: \\d+ of/)", timeout=TIMEOUT_MS
+    page.wait_for_function(  # the line saying which points are still being written is gone
+        "() => !document.querySelector('#kh-summaries .kh-pending')", timeout=TIMEOUT_MS
     )
     snap("summary")
     page.locator("button[role=tab]").nth(2).click()

@@ -127,7 +127,7 @@ def test_follow_up_passes_history_and_article_scope(handlers: Handlers) -> None:
 
 
 def test_refusal_says_why(handlers: Handlers) -> None:
-    *_, (messages, _, _, _) = handlers.chat("کتنے لوگ گرفتار ہوئے؟", None, [], [])
+    *_, (messages, _, _, _) = handlers.chat("کتنے لوگ گرفتار ہوئے؟", None, [], [], lang="ur")
     assert 'data-reason="not_in_article"' in messages[-1]["content"]
     assert "ہو سکتا ہے مضمون میں یہ بات نہ ہو۔" in messages[-1]["content"]
     assert "مضمون میں اس بارے میں کچھ نہیں بتایا گیا" not in messages[-1]["content"]  # said once, not twice

@@ -28,11 +28,11 @@ from rag.errors import UsageError  # noqa: E402
 from rag.pipeline import PipelineLike  # noqa: E402
 
 from . import render  # noqa: E402
-from .articles import from_uploads, preview_html  # noqa: E402
+from .articles import from_uploads, preview_html, title_of  # noqa: E402
 from .feedback import Feedback  # noqa: E402
 from .fonts import find_urdu_font  # noqa: E402
 from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
-from .i18n import gradio_i18n, label, lang_of, t  # noqa: E402
+from .i18n import gradio_i18n, label, lang_of, t, toast_css  # noqa: E402
 from .typography import DEFAULT_STYLE, find_nastaliq, reading_css  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -94,7 +94,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 with gr.Row(equal_height=False, elem_id="kh-chat-row"):
                     with gr.Column(scale=3, elem_id="kh-chat-col"):
                         picker = gr.Dropdown(
-                            [("All articles", ALL_ARTICLES)],
+                            [(t("chat.all_articles", "en"), ALL_ARTICLES)],
                             value=ALL_ARTICLES,
                             label=label("chat.article"),
                             elem_id="kh-article-picker",
@@ -131,15 +131,15 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                             )
                     with gr.Column(scale=2, elem_id="kh-evidence-col"):
                         gr.Markdown(label("chat.evidence"), elem_classes=["kh-h3"])
-                        evidence = gr.HTML(render.evidence_html([], h.article_text), elem_id="kh-evidence")
+                        evidence = gr.HTML(h.evidence([], "en"), elem_id="kh-evidence")
                 turns = gr.State([])
                 pending = gr.State("")
                 saved = gr.BrowserState({"messages": [], "turns": []}, storage_key="khabar-conversation")
-                to_browser: dict[str, Any] = {"fn": h.save, "inputs": [chatbot, turns], "outputs": [saved, export]}
+                to_browser: dict[str, Any] = {"fn": h.save, "inputs": [chatbot, turns, lang], "outputs": [saved, export]}
                 quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
                 answering: dict[str, Any] = {
                     "fn": h.answer_pending,
-                    "inputs": [pending, picker, chatbot, turns],
+                    "inputs": [pending, picker, chatbot, turns, lang],
                     "outputs": [chatbot, turns, evidence],
                     "concurrency_limit": 1,
                     "concurrency_id": PIPELINE,
@@ -152,31 +152,30 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 # warning is shown), then the answer waits its turn for the models
                 for trigger in (box.submit, send.click):
                     ask = trigger(
-                        h.show_question, [box, chatbot], [chatbot, box, pending],
+                        h.show_question, [box, chatbot, lang], [chatbot, box, pending],
                         concurrency_limit=None, api_visibility="private",
                     )
                     answers.append(ask.then(**answering))
                 picked = chatbot.example_select(h.example, None, box, **quick).then(
-                    h.show_question, [box, chatbot], [chatbot, box, pending],
+                    h.show_question, [box, chatbot, lang], [chatbot, box, pending],
                     concurrency_limit=None, api_visibility="private",
                 )
                 answers.append(picked.then(**answering))
-                retried = retry.click(h.retry, [chatbot, turns], [chatbot, turns, evidence, pending], **quick)
+                retried = retry.click(h.retry, [chatbot, turns, lang], [chatbot, turns, evidence, pending], **quick)
                 answers.append(retried.then(**answering))
                 for event in answers:
                     event.then(**to_browser, **quick)
-                stop.click(h.stop, chatbot, chatbot, cancels=answers, **quick).then(**to_browser, **quick)
-                undo.click(h.undo, [chatbot, turns], [chatbot, turns, evidence, box], cancels=answers, **quick).then(
+                stop.click(h.stop, [chatbot, lang], chatbot, cancels=answers, **quick).then(**to_browser, **quick)
+                undo.click(h.undo, [chatbot, turns, lang], [chatbot, turns, evidence, box], cancels=answers, **quick).then(
                     **to_browser, **quick
                 )
                 for cleared in (new.click, chatbot.clear):  # the button and the chat's trash icon: a full reset
-                    cleared(h.clear, None, [chatbot, turns, evidence], cancels=answers, **quick).then(
+                    cleared(h.clear, lang, [chatbot, turns, evidence], cancels=answers, **quick).then(
                         lambda: "", None, note, **quick
                     ).then(**to_browser, **quick)
-                picker.input(h.article_changed, [picker, chatbot], [chatbot, turns, evidence, note], cancels=answers, **quick).then(
-                    **to_browser, **quick
-                )
-                app.load(h.restore, saved, [chatbot, turns, evidence], **quick).then(**to_browser, **quick)
+                picker.input(
+                    h.article_changed, [picker, chatbot, lang], [chatbot, turns, evidence, note], cancels=answers, **quick
+                ).then(**to_browser, **quick)
 
             with gr.Tab(label("tab.summary"), id="summary"):
                 with gr.Row():
@@ -264,8 +263,8 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                     if info is None:
                         return gr.Row(visible=False), "", "⚠ " + t("articles.preview_empty", ui_lang)
                     if not from_uploads(info, art.uploads):
-                        return gr.Row(visible=False), "", "⚠ " + t("articles.not_deletable", ui_lang, title=info.title(ui_lang))
-                    return gr.Row(visible=True), t("articles.delete_confirm", ui_lang, title=info.title(ui_lang)), ""
+                        return gr.Row(visible=False), "", "⚠ " + t("articles.not_deletable", ui_lang, title=title_of(info, ui_lang))
+                    return gr.Row(visible=True), t("articles.delete_confirm", ui_lang, title=title_of(info, ui_lang)), ""
 
                 delete.click(ask_delete, [art_pick, lang], [confirm_row, confirm_text, status], queue=False, api_visibility="private")
                 no.click(lambda: gr.Row(visible=False), None, confirm_row, queue=False, api_visibility="private")
@@ -302,6 +301,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
             )
 
         load_outputs = [lang, lang_switch, header, *lists, preview, ur_box, en_box]
+        # the saved conversation comes back once the language is known (its evidence is drawn in it)
         app.load(
             on_load,
             [lang_switch],
@@ -309,7 +309,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
             js="async (s) => [await window.khabarApplyLang(window.khabarInitialLang(), false)]",
             queue=False,
             api_visibility="private",
-        )
+        ).then(h.restore, [saved, lang], [chatbot, turns, evidence], **quick).then(**to_browser, **quick)
         lang_switch.input(
             on_load,
             [lang_switch],
@@ -317,7 +317,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
             js="async (s) => [await window.khabarApplyLang(s, true)]",
             queue=False,
             api_visibility="private",
-        )
+        ).then(h.evidence, [turns, lang], evidence, **quick)
         style_switch.input(None, [style_switch], None, js="(s) => { window.khabarApplyStyle(s, true); }")
         app.load(None, None, [style_switch], js="() => window.khabarInitialStyle()")
 
@@ -342,7 +342,7 @@ def page_assets() -> dict[str, Any]:
     nastaliq = find_nastaliq()  # the Nastaliq reading style (ui/typography.py)
     if nastaliq is not None:
         allowed.append(str(nastaliq))
-    css += "\n" + reading_css(nastaliq)
+    css += "\n" + reading_css(nastaliq) + "\n" + toast_css()
     theme = gr.themes.Default(
         font=["Khabar Urdu", "ui-sans-serif", "system-ui", "sans-serif"],
         font_mono=["ui-monospace", "monospace"],

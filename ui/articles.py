@@ -3,8 +3,8 @@ files at once, and deleting an article added in the app.
 
 Everything shown is computed when asked (on each page load and after each
 change), never once when the page is built: an upload stays in the list and
-in both pickers after a reload. Articles are shown by headline (front-matter
-`title:` or the first sentence, `ArticleInfo.title`), ids only in the table.
+in both pickers after a reload. Articles are shown by headline everywhere in the
+app (`title_of`: front-matter `title:` or the first sentence), ids only in the table.
 
 Deleting is for articles added in the app (files in the uploads folder): the
 pipeline removes them from the index and the folder. An article that came from
@@ -45,9 +45,17 @@ def _infos(pipeline: Any) -> list[ArticleInfo]:
         return []
 
 
+def title_of(info: ArticleInfo, lang: str) -> str:
+    """The one name the app shows for an article: in the pickers, the table, the
+    cleared-chat note, the evidence and the citations. Its headline (front matter
+    `title:` or its first sentence, `ArticleInfo.title`) from the `lang` edition when
+    there is one, else from the original; the id only when no edition has one."""
+    return info.title(lang)
+
+
 def choices(infos: Sequence[ArticleInfo], lang: str) -> list[tuple[str, str]]:
     """(headline, id) for a picker, the headline in the interface language's edition when there is one."""
-    return [(info.title(lang), info.article) for info in infos]
+    return [(title_of(info, lang), info.article) for info in infos]
 
 
 def from_uploads(info: ArticleInfo, uploads: Path) -> bool:
@@ -75,7 +83,7 @@ def rows(infos: Sequence[ArticleInfo], lang: str, uploads: Path) -> list[list[st
         where = t("articles.from_upload" if from_uploads(info, uploads) else "articles.from_folder", lang)
         out.append(
             [
-                info.title(lang),
+                title_of(info, lang),
                 info.article,
                 ("، " if lang == "ur" else ", ").join(f"{names[g]} ({kind(g)})" for g in langs),
                 ", ".join(f"{names[g]}: {info.editions[g].get('sentences', '?')}" for g in langs),
@@ -103,7 +111,7 @@ def preview_html(info: ArticleInfo | None, text_of: Callable[[str, str], str], l
         shown, rest = body[:PREVIEW_CHARS], max(0, len(body) - PREVIEW_CHARS)
         paras = "".join(f'<p dir="auto">{esc(line)}</p>' for line in shown.split("\n") if line.strip())
         more = f'<p class="kh-muted" dir="auto">{esc(t("articles.preview_more", lang, n=rest))}</p>' if rest else ""
-        title = info.editions[g].get("title") or info.article
+        title = title_of(info, g)
         parts.append(
             f'<section class="kh-edition" lang="{esc(g)}" dir="{direction(body, "rtl" if g == "ur" else "ltr")}">'
             f'<h3 dir="auto">{esc(str(title))} <span class="kh-src">{esc(t(f"lang.{g}", lang) if g in ("ur", "en") else g)}</span></h3>'
@@ -119,6 +127,20 @@ class Articles:
         self.pipeline = pipeline
         self.settings = settings
         self.texts = texts if texts is not None else {}
+        self._by_id: dict[str, ArticleInfo] | None = None  # for `headline`; read again after each change
+
+    def changed(self) -> None:
+        """The index changed (an upload, a delete): texts and headlines are read again."""
+        self.texts.clear()
+        self._by_id = None
+
+    def headline(self, article: str, language: str) -> str:
+        """`title_of` an article given by id, preferring the `language` edition (the id if not indexed)."""
+        by_id = self._by_id
+        if by_id is None:
+            by_id = self._by_id = {a.article: a for a in _infos(self.pipeline)}
+        info = by_id.get(article)
+        return title_of(info, language) if info is not None else article
 
     @property
     def uploads(self) -> Path:
@@ -139,6 +161,7 @@ class Articles:
         The articles picker shows `keep` (else the first article); the summary
         picker's choice is left alone unless `first_summary` (a page load)."""
         infos = _infos(self.pipeline)
+        self._by_id = {a.article: a for a in infos}  # each page load reads the index afresh (`khabar index` may have run)
         picks = choices(infos, lang)
         ids = [a.article for a in infos]
         chosen = keep if keep in ids else (ids[0] if ids else None)
@@ -164,11 +187,11 @@ class Articles:
         lines: list[str] = []
         saved_new: list[Any] = []
         indexed = _infos(self.pipeline)
-        titles = {a.article: a.title(lang) for a in indexed}
+        titles = {a.article: title_of(a, lang) for a in indexed}
         for file_path in paths:
             name = Path(file_path).name
             try:
-                saved = save_upload(Path(file_path), name, self.uploads, indexed)
+                saved = save_upload(Path(file_path), name, self.uploads, indexed, lang)
             except KhabarError as err:
                 lines.append(t("articles.not_added", lang, file=f"`{esc(name)}`", error=esc(str(err))))
                 continue
@@ -194,7 +217,7 @@ class Articles:
             except KhabarError as err:
                 problems = [str(err)] * len(saved_new)
                 report = None
-            self.texts.clear()
+            self.changed()
             now = {a.article: a for a in _infos(self.pipeline)}
             for s in saved_new:
                 problem = next((p for p in problems if s.path.name in p), None)
@@ -203,7 +226,7 @@ class Articles:
                 if problem is not None or s.article not in now:
                     if s.status == "new":
                         s.path.unlink(missing_ok=True)  # the index is unchanged: leave no file it would trip on
-                    error = (problem or "not indexed").replace(str(s.path), s.path.name)  # no server paths shown
+                    error = (problem or t("articles.not_indexed", lang)).replace(str(s.path), s.path.name)  # no server paths
                     lines.append(t("articles.not_added", lang, file=f"`{esc(s.path.name)}`", error=esc(error)))
                     continue
                 added.append(s.article)
@@ -212,7 +235,7 @@ class Articles:
                         "articles.added",
                         lang,
                         file=f"`{esc(s.path.name)}`",
-                        title=esc(now[s.article].title(lang)),
+                        title=esc(title_of(now[s.article], lang)),
                         language=t(f"lang.{s.language}", lang),
                     )
                 )
@@ -223,7 +246,7 @@ class Articles:
         info = self.info(article)
         if info is None or article is None:
             return "⚠ " + t("articles.preview_empty", lang)
-        title = info.title(lang)
+        title = title_of(info, lang)
         if not from_uploads(info, self.uploads):
             return "⚠ " + t("articles.not_deletable", lang, title=esc(title))
         try:
@@ -235,5 +258,5 @@ class Articles:
         except Exception as exc:  # the tab must say something, never a bare "Error"
             logging.getLogger(__name__).exception("delete failed")
             return t("articles.delete_failed", lang, error=type(exc).__name__)
-        self.texts.clear()
+        self.changed()
         return t("articles.deleted", lang, title=esc(title))

@@ -19,6 +19,9 @@ from rag.inputs import clean_text
 from rag.pipeline import PipelineLike
 from rag.types import Answer, Citation
 
+from .i18n import t
+from .render import ENGLISH, Page, refusal_text
+
 _DONE = object()
 
 
@@ -44,14 +47,15 @@ def whole_words(text: str) -> str:
     return ""
 
 
-def check_question(question: str, max_chars: int) -> str:
+def check_question(question: str, max_chars: int, lang: str = "en") -> str:
     """The cleaned question (`rag.inputs.clean_text`: no surrogates, controls
-    or bidi marks), or UsageError if it is empty or too long."""
+    or bidi marks), or UsageError if it is empty or too long, its message in
+    `lang` (the interface language)."""
     question = clean_text(question or "")
     if not question:
-        raise UsageError("Type a question first.")
+        raise UsageError(t("chat.type_first", lang))
     if len(question) > max_chars:
-        raise UsageError(f"The question is {len(question)} characters long; the limit is {max_chars}: shorten it.")
+        raise UsageError(t("chat.too_long", lang, n=len(question), limit=max_chars))
     return question
 
 
@@ -130,16 +134,20 @@ def answer_from_json(data: dict[str, Any]) -> Answer:
     )
 
 
-def markdown_export(turns: Sequence[tuple[str, Answer]]) -> str:
-    """The conversation as Markdown: each question, its answer, and the cited sentences."""
-    from .render import refusal_text
-
-    lines = ["# Khabar conversation", ""]
+def markdown_export(turns: Sequence[tuple[str, Answer]], page: Page = ENGLISH) -> str:
+    """The conversation as Markdown: each question, its answer, and the cited sentences
+    (named by headline); the app's own words in the interface language of `page`."""
+    lines = [f"# {page.t('chat.export_title')}", ""]
     for i, (question, answer) in enumerate(turns, 1):
         lines += [f"## {i}. {question}", ""]
-        lines += [refusal_text(answer) if answer.refused else answer.answer.strip(), ""]
+        lines += [refusal_text(answer, page) if answer.refused else answer.answer.strip(), ""]
         if answer.citations:
-            lines += ["Closest sentences:" if answer.refused else "Sources:", ""]
-            lines += [f"- [{c.n}] {c.text} ({c.article}, {c.language}, characters {c.start}-{c.end})" for c in answer.citations]
+            lines += [page.t("chat.closest" if answer.refused else "chat.sources"), ""]
+            lines += [
+                f"- [{c.n}] {c.text} ("
+                + page.t("chat.source_at", title=page.headline(c.article, c.language), language=page.language(c.language), start=c.start, end=c.end)
+                + ")"
+                for c in answer.citations
+            ]
             lines.append("")
     return "\n".join(lines)

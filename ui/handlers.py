@@ -2,6 +2,9 @@
 
 Kept apart from the layout (`app.py`) so tests call them directly with a fake
 pipeline: `Handlers(FakePipeline(), settings).chat(...)` is the chat function.
+The chat's handlers take `lang`, the interface language the page's switch holds
+(a `gr.State`): every word the app itself says comes from ui/i18n.py in it. The
+answers keep the question's language, as the pipeline writes them.
 """
 
 from __future__ import annotations
@@ -22,19 +25,14 @@ from rag.pipeline import PipelineLike
 from rag.types import Answer
 
 from . import render
-from .articles import Articles, rows
+from .articles import Articles, choices, rows
 from .chat import answer_from_json, check_question, markdown_export, stream_answer
-from .i18n import t
-from .progress import creep, with_heartbeat
+from .i18n import lang_of, t
+from .progress import creep, summary_stage, with_heartbeat
 
 ALL_ARTICLES = "__all__"
 HISTORY_TURNS = 4  # follow-ups see this many previous exchanges: enough context, a bounded prompt
 EXPORTS_KEPT = 64  # Markdown exports kept on disk (each answer writes one; Gradio serves its own copy)
-SEARCHING = "Searching the article… · مضمون میں تلاش…"
-FIRST_READ = (
-    "The first question about an article takes about 30 s: the model reads it first. · "
-    "کسی مضمون پر پہلا سوال تقریباً 30 سیکنڈ لیتا ہے: ماڈل پہلے اسے پڑھتا ہے۔"
-)
 
 Message = dict[str, str]
 Turn = tuple[str, Answer]
@@ -84,26 +82,30 @@ class Handlers:
             self._texts[article, language] = self.pipeline.article_text(article, language)
         return self._texts[article, language]
 
-    def article_choices(self, lang: str = "en") -> list[tuple[str, str]]:
-        """(headline, id) of every indexed article, computed now (never cached: uploads appear at once)."""
-        return [(info.title(lang), info.article) for info in self.pipeline.articles()]
+    def page(self, lang: Any = "en") -> render.Page:
+        """How the HTML is made for a page in `lang`: its words, articles named by headline."""
+        return render.Page(lang_of(lang), self.articles.headline)
 
-    def show_question(self, question: str, messages: list[Message] | None) -> tuple[Any, ...]:
+    def evidence(self, turns: list[Turn] | None, lang: Any = "en") -> str:
+        """The evidence panel for the conversation so far (also redrawn when the language changes)."""
+        return render.evidence_html(list(turns or []), self.article_text, page=self.page(lang))
+
+    def show_question(self, question: str, messages: list[Message] | None, lang: Any = "en") -> tuple[Any, ...]:
         """Put the question on screen at once: (messages, textbox, pending question).
 
         The answer slot says "Searching the article…" until `answer_pending` runs.
         An empty or too long question changes nothing on screen (the conversation
-        stays), stays in the box, and a warning says why.
+        stays), stays in the box, and a warning in `lang` says why.
         """
         messages = plain_messages(messages)
         try:
-            question = check_question(question, self.settings.max_question_chars)
+            question = check_question(question, self.settings.max_question_chars, lang_of(lang))
         except UsageError as err:
-            gr.Warning(str(err))
+            gr.Warning(str(err), title=t("toast.warning", lang))  # the title for Gradio versions that show it
             return gr.skip(), gr.skip(), ""
         messages += [
             {"role": "user", "content": render.user_html(question)},
-            {"role": "assistant", "content": render.partial_html("", SEARCHING)},
+            {"role": "assistant", "content": render.partial_html("", t("chat.searching", lang))},
         ]
         return messages, "", question
 
@@ -113,6 +115,7 @@ class Handlers:
         article: str | None,
         messages: list[Message] | None,
         turns: list[Turn] | None,
+        lang: Any = "en",
         request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """The queued half of a chat turn started by `show_question`: yields (messages, turns, evidence).
@@ -124,7 +127,8 @@ class Handlers:
             yield gr.skip(), gr.skip(), gr.skip()
             return
         stop = self._stop_flag(request)
-        for messages_, _box, turns_, evidence in self.chat(pending, article, messages, turns, shown=True, stop=stop):
+        steps = self.chat(pending, article, messages, turns, shown=True, stop=stop, lang=lang)
+        for messages_, _box, turns_, evidence in steps:
             yield messages_, turns_, evidence
 
     def _stop_flag(self, request: gr.Request | None) -> threading.Event:
@@ -135,7 +139,7 @@ class Handlers:
             self._stops[key] = flag
         return flag
 
-    def stop(self, messages: list[Message] | None, request: gr.Request | None = None) -> Any:
+    def stop(self, messages: list[Message] | None, lang: Any = "en", request: gr.Request | None = None) -> Any:
         """The Stop button: end this session's answer (the model stops at its next token)
         and mark what had arrived as stopped; the question is not added to the history."""
         key = getattr(request, "session_hash", None) or ""
@@ -145,20 +149,20 @@ class Handlers:
             flag.set()
         messages = plain_messages(messages)
         if messages and messages[-1]["role"] == "assistant" and "kh-streaming" in messages[-1]["content"]:
-            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"])}
+            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"], self.page(lang))}
             return messages
         return gr.skip()
 
-    def _status(self, scope: str | None, question: str) -> str:
+    def _status(self, scope: str | None, lang: str) -> str:
         """The waiting line: searching, and on the first question about an article in this
         server, that the model reads it first."""
         key = scope or ALL_ARTICLES
         with self._lock:
             first = key not in self._asked
             self._asked.add(key)
-        return SEARCHING + ("\n" + FIRST_READ if first else "")
+        return t("chat.searching", lang) + ("\n" + t("chat.first_read", lang) if first else "")
 
-    def _found(self, question: str, scope: str | None, history: list[tuple[str, str]]) -> str:
+    def _found(self, question: str, scope: str | None, history: list[tuple[str, str]], page: render.Page) -> str:
         """The retrieved passages as evidence, before the answer is written ("" if the pipeline cannot say)."""
         retrieve = getattr(self.pipeline, "retrieve", None)
         if retrieve is None:
@@ -173,7 +177,7 @@ class Handlers:
             logging.getLogger(__name__).debug("retrieval preview failed", exc_info=True)
             return ""
         passages = [(h.passage.article, h.passage.language, h.passage.text) for h in hits[:4]]
-        return render.retrieved_html(question, passages) if passages else ""
+        return render.retrieved_html(question, passages, page) if passages else ""
 
     def chat(
         self,
@@ -183,6 +187,7 @@ class Handlers:
         turns: list[Turn] | None,
         shown: bool = False,
         stop: threading.Event | None = None,
+        lang: Any = "en",
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; yields (messages, textbox, turns, evidence).
 
@@ -191,11 +196,13 @@ class Handlers:
         retrieved passages as soon as retrieval ends, then the answer's evidence.
         The previous exchanges go to `pipeline.ask(history=...)`, which makes a
         follow-up standalone. With `shown`, the question and its waiting slot are
-        already the last two messages. `stop` (the Stop button) ends it.
+        already the last two messages. `stop` (the Stop button) ends it. The app's own
+        words (status, notes, evidence headings, errors) are in `lang`.
         """
+        page = self.page(lang)
         messages, turns = plain_messages(messages), list(turns or [])
         if not shown:
-            shown_messages, box, question = self.show_question(question, messages)
+            shown_messages, box, question = self.show_question(question, messages, page.lang)
             if not question:
                 yield messages, box, turns, gr.skip()
                 return
@@ -203,12 +210,12 @@ class Handlers:
         turn = len(turns)
         history = [(q, a.answer) for q, a in turns[-HISTORY_TURNS:]]
         scope = None if article in (None, "", ALL_ARTICLES) else article
-        status = self._status(scope, question)
+        status = self._status(scope, page.lang)
         messages[-1] = {"role": "assistant", "content": render.partial_html("", status)}
         yield list(messages), "", list(turns), gr.skip()
-        found = self._found(question, scope, history)
+        found = self._found(question, scope, history, page)
         if found:
-            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, pending=found)
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, pending=found, page=page)
         try:
             for step in stream_answer(self.pipeline, question, article=scope, history=history, stop=stop):
                 if step.answer is None:
@@ -216,35 +223,37 @@ class Handlers:
                     yield list(messages), "", list(turns), gr.skip()
                     continue
                 turns.append((question, step.answer))
-                messages[-1] = {"role": "assistant", "content": render.answer_html(step.answer, turn)}
-                yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
+                messages[-1] = {"role": "assistant", "content": render.answer_html(step.answer, turn, page=page)}
+                yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, page=page)
         except KhabarError as err:
             messages[-1] = {"role": "assistant", "content": render.error_html(str(err))}
-            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, page=page)
         except Exception as exc:  # a message in the chat, never a bare "Error" toast
             logging.getLogger(__name__).exception("chat failed")
-            message = f"The question could not be answered ({type(exc).__name__}); the server log has the details."
+            message = page.t("chat.failed", error=type(exc).__name__)
             messages[-1] = {"role": "assistant", "content": render.error_html(message)}
-            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text)
+            yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, page=page)
 
-    def clear(self) -> tuple[list[Any], list[Any], str]:
+    def clear(self, lang: Any = "en") -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""
-        return [], [], render.evidence_html([], self.article_text)
+        return [], [], self.evidence([], lang)
 
-    def article_changed(self, article: str | None, messages: list[Message] | None) -> tuple[Any, ...]:
+    def cleared_note(self, article: str | None, lang: Any = "en") -> str:
+        """The note that the chat was cleared because the article changed, naming the article by headline."""
+        page = self.page(lang)
+        if article in (None, "", ALL_ARTICLES):
+            text = page.html("chat.cleared_all")
+        else:
+            text = page.html("chat.cleared", title=self.articles.headline(str(article), page.lang))
+        return f'<p class="kh-note" dir="{page.dir}">{text}</p>'
+
+    def article_changed(self, article: str | None, messages: list[Message] | None, lang: Any = "en") -> tuple[Any, ...]:
         """Another article chosen: a new conversation, and a note that says so
         (outputs: messages, turns, evidence, note)."""
-        titles = {info.article: info.title("en") for info in self.pipeline.articles()}
-        name = "all articles" if article in (None, "", ALL_ARTICLES) else titles.get(str(article), str(article))
-        note = ""
-        if messages:
-            note = (
-                f'<p class="kh-note" dir="ltr">New conversation about {render.esc(name)}: the previous one was '
-                "cleared because the article changed.</p>"
-            )
-        return [], [], render.evidence_html([], self.article_text), note
+        note = self.cleared_note(article, lang) if messages else ""
+        return [], [], self.evidence([], lang), note
 
-    def undo(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
+    def undo(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en") -> tuple[Any, ...]:
         """Remove the last exchange and put its question back in the box to edit
         (outputs: messages, turns, evidence, textbox)."""
         messages, turns = plain_messages(messages), list(turns or [])
@@ -254,16 +263,16 @@ class Handlers:
         del messages[-2:]
         if turns and render.finished(reply["content"]):
             turns.pop()  # a finished answer was in the history; a stopped or failed one never was
-        return messages, turns, render.evidence_html(turns, self.article_text), render.question_text(user["content"])
+        return messages, turns, self.evidence(turns, lang), render.question_text(user["content"])
 
-    def retry(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[Any, ...]:
+    def retry(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en") -> tuple[Any, ...]:
         """Ask the last question again (outputs: messages, turns, evidence, pending question)."""
-        messages_, turns_, evidence, question = self.undo(messages, turns)
+        messages_, turns_, evidence, question = self.undo(messages, turns, lang)
         if not isinstance(question, str) or not question:
             return gr.skip(), gr.skip(), gr.skip(), ""
         messages_ += [
             {"role": "user", "content": render.user_html(question)},
-            {"role": "assistant", "content": render.partial_html("", SEARCHING)},
+            {"role": "assistant", "content": render.partial_html("", t("chat.searching", lang))},
         ]
         return messages_, turns_, evidence, question
 
@@ -272,26 +281,30 @@ class Handlers:
         value = event.value
         return str(value.get("text", "") if isinstance(value, dict) else value or "")
 
-    def save(self, messages: list[Message] | None, turns: list[Turn] | None) -> tuple[dict[str, Any], Any]:
+    def save(
+        self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en"
+    ) -> tuple[dict[str, Any], Any]:
         """The conversation as JSON for the browser's localStorage (kept across reloads),
         and the Markdown export of it for the Export button."""
         data = {"messages": plain_messages(messages), "turns": [[q, a.to_json()] for q, a in (turns or [])]}
-        return data, self.export(turns)
+        return data, self.export(turns, lang)
 
-    def restore(self, saved: dict[str, Any] | None) -> tuple[Any, ...]:
-        """The conversation saved in this browser, back on the page (outputs: messages, turns, evidence)."""
+    def restore(self, saved: dict[str, Any] | None, lang: Any = "en") -> tuple[Any, ...]:
+        """The conversation saved in this browser, back on the page (outputs: messages, turns, evidence);
+        with none, the empty evidence panel in `lang`."""
+        empty = gr.skip(), gr.skip(), self.evidence([], lang)
         if not isinstance(saved, dict) or not saved.get("messages"):
-            return gr.skip(), gr.skip(), gr.skip()
+            return empty
         try:
             turns = [(str(q), answer_from_json(a)) for q, a in saved.get("turns", [])]
             messages = plain_messages(saved["messages"])
         except (KeyError, TypeError, ValueError, AttributeError):
-            return gr.skip(), gr.skip(), gr.skip()
+            return empty
         if messages and "kh-streaming" in messages[-1]["content"]:
-            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"])}
-        return messages, turns, render.evidence_html(turns, self.article_text)
+            messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"], self.page(lang))}
+        return messages, turns, self.evidence(turns, lang)
 
-    def export(self, turns: list[Turn] | None) -> Any:
+    def export(self, turns: list[Turn] | None, lang: Any = "en") -> Any:
         """The Export button: the conversation as a Markdown file with its citations (off while empty)."""
         if not turns:
             return gr.DownloadButton(value=None, interactive=False)
@@ -302,7 +315,7 @@ class Handlers:
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", dir=folder, prefix="khabar-conversation-", suffix=".md", delete=False
         ) as out:
-            out.write(markdown_export(turns))
+            out.write(markdown_export(turns, self.page(lang)))
         # Gradio copies the file into its own cache when it is returned: keep only the latest few here
         for old in sorted(folder.glob("*.md"), key=lambda p: p.stat().st_mtime)[:-EXPORTS_KEPT]:
             old.unlink(missing_ok=True)
@@ -317,19 +330,20 @@ class Handlers:
         if not article:
             raise gr.Error(t("summary.choose", lang))
         stage = t("summary.regenerating" if refresh else "summary.loading", lang)
+        headline = self.articles.headline
         done = 0.0
         progress(0.0, desc=stage)
 
         def tick(seconds: float) -> None:  # the bar moves and the time shows while a step runs
-            progress(creep(done, seconds), desc=f"{stage} ({seconds:.0f} s)")
+            progress(creep(done, seconds), desc=t("summary.waited", lang, stage=stage, seconds=f"{seconds:.0f}"))
 
         try:
             for step in with_heartbeat(self.pipeline.summarize_stream(article, "both", refresh=refresh), tick):
                 done = step.fraction
-                stage = "Writing the English points…" if "en" not in step.result.summaries else step.stage
-                progress(step.fraction, desc=step.stage)
+                stage = summary_stage(step, lang)
+                progress(step.fraction, desc=stage)
                 result = step.result
-                pending = "" if step.done else step.stage
+                pending = "" if step.done else stage
                 if step.done:
                     folder = Path(tempfile.mkdtemp(prefix="khabar-summary-"))
                     path = inside(folder, folder / f"{id_file_stem(result.article)}-summary.md")
@@ -339,9 +353,9 @@ class Handlers:
                     download = gr.DownloadButton(interactive=False)
                 yield (
                     render.summary_html(
-                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang
+                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang, headline
                     ),
-                    render.summary_html(result.summaries.get("en"), "en", pending, lang),
+                    render.summary_html(result.summaries.get("en"), "en", pending, lang, headline),
                     render.consistency_html(result.consistency, lang) if step.done else "",
                     download,
                 )
@@ -366,13 +380,13 @@ class Handlers:
         Returns (status, article table rows, chat picker, summary picker); the page
         itself uses `add_articles` (several files, the interface language)."""
         status, _ = self.articles.add(file_path, "en", progress)
-        choices = self.article_choices()
         infos = self.pipeline.articles()
+        picks = choices(infos, "en")
         return (
             status,
             rows(infos, "en", Path(self.settings.uploads_dir)),
-            gr.Dropdown(choices=[("All articles", ALL_ARTICLES), *choices]),
-            gr.Dropdown(choices=choices),
+            gr.Dropdown(choices=[(t("chat.all_articles", "en"), ALL_ARTICLES), *picks]),
+            gr.Dropdown(choices=picks),
         )
 
     def api_ask(self, question: str, article: str = "") -> dict[str, Any]:
@@ -385,7 +399,7 @@ class Handlers:
             raise gr.Error(str(err)) from None
         except Exception as exc:  # never `{"error": null}`: say what failed, without a traceback
             logging.getLogger(__name__).exception("api_ask failed")
-            raise gr.Error(f"The question could not be answered ({type(exc).__name__}); the server log has the details.") from None
+            raise gr.Error(t("chat.failed", "en", error=type(exc).__name__)) from None
 
     def api_summarize(self, article: str = "", refresh: bool = False) -> dict[str, Any]:
         """Both summaries of one article: the same JSON as `khabar summarize --json`."""
@@ -395,4 +409,4 @@ class Handlers:
             raise gr.Error(str(err)) from None
         except Exception as exc:
             logging.getLogger(__name__).exception("api_summarize failed")
-            raise gr.Error(f"The summary could not be made ({type(exc).__name__}); the server log has the details.") from None
+            raise gr.Error(t("summary.failed", "en", error=type(exc).__name__)) from None

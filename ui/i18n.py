@@ -53,6 +53,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cited passages and the highlighted article appear here after an answer.",
         "جواب کے بعد حوالہ دیے گئے جملے اور نمایاں جملوں والا مضمون یہاں نظر آئیں گے۔",
     ),
+    "toast.warning": ("Warning", "انتباہ"),
+    "toast.error": ("Error", "خرابی"),
     "chat.type_first": ("Type a question first.", "پہلے سوال لکھیں۔"),
     "chat.too_long": (
         "The question is {n} characters long; the limit is {limit}: shorten it.",
@@ -66,9 +68,55 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chat.retry": ("Retry", "دوبارہ پوچھیں"),
     "chat.undo": ("Undo (edit)", "واپس لیں (ترمیم)"),
     "chat.export": ("Export Markdown", "مارک ڈاؤن میں محفوظ کریں"),
-    "chat.closest": (
-        "Closest sentences (the article may not say this):",
-        "قریب ترین جملے (ہو سکتا ہے مضمون یہ بات نہ کہتا ہو):",
+    # the chat's own sentences (made on the server, in the interface language)
+    "chat.searching": ("Searching the article…", "مضمون میں تلاش ہو رہی ہے…"),
+    "chat.first_read": (
+        "The first question about an article takes about 30 s: the model reads it first.",
+        "کسی مضمون پر پہلا سوال تقریباً 30 سیکنڈ لیتا ہے: ماڈل پہلے اسے پڑھتا ہے۔",
+    ),
+    "chat.found": ("Passages found; the answer is being written…", "متعلقہ جملے مل گئے؛ جواب لکھا جا رہا ہے…"),
+    "chat.may_not_say": ("The article may not say this.", "ہو سکتا ہے مضمون میں یہ بات نہ ہو۔"),
+    "chat.closest": ("Closest sentences:", "قریب ترین جملے:"),
+    "chat.only_in": (
+        "This article is only in {source}, and the model on this machine cannot answer from it in {language}. "
+        "Ask in {source}, or read the closest sentences below.",
+        "یہ مضمون صرف {source} میں ہے، اور اس مشین کا ماڈل اس سے {language} میں جواب نہیں لکھ سکتا۔ "
+        "{source} میں پوچھیں، یا نیچے قریب ترین جملے دیکھیں۔",
+    ),
+    "chat.other_language": ("another language", "کسی اور زبان"),
+    "chat.refused": ("Refused ({reason}).", "جواب نہیں دیا گیا ({reason})۔"),
+    "chat.copy": ("Copy", "کاپی"),
+    "chat.copy_title": ("Copy as plain text", "سادہ متن کے طور پر کاپی کریں"),
+    "chat.copied": ("Copied", "کاپی ہو گیا"),
+    "chat.copy_failed": ("Copy failed", "کاپی نہیں ہو سکا"),
+    "chat.ask_next": ("Ask next:", "اگلا سوال:"),
+    "chat.show_evidence": ("Show the evidence", "شواہد دکھائیں"),
+    "chat.stopped": ("Stopped", "روک دیا گیا"),
+    "chat.cleared": (
+        "New conversation about “{title}”: the previous one was cleared because the article changed.",
+        "«{title}» کے بارے میں نئی گفتگو: پچھلی گفتگو مٹا دی گئی کیونکہ مضمون بدل گیا۔",
+    ),
+    "chat.cleared_all": (
+        "New conversation about all articles: the previous one was cleared because the article changed.",
+        "تمام مضامین کے بارے میں نئی گفتگو: پچھلی گفتگو مٹا دی گئی کیونکہ مضمون بدل گیا۔",
+    ),
+    "chat.evidence_article": (
+        "“{title}” ({language}), cited sentences highlighted",
+        "«{title}» ({language})، حوالہ دیے گئے جملے نمایاں",
+    ),
+    "chat.edition": ("{language} edition", "{language} ایڈیشن"),
+    "chat.no_passages": ("No passages cited for this answer.", "اس جواب میں کسی جملے کا حوالہ نہیں دیا گیا۔"),
+    "chat.text_unreadable": ("Could not load the article text: {error}", "مضمون کا متن نہیں کھل سکا: {error}"),
+    "chat.export_title": ("Khabar conversation", "خبر: گفتگو"),
+    "chat.sources": ("Sources:", "ماخذ:"),
+    "chat.source": ("{title}, {language}", "{title}، {language}"),
+    "chat.source_at": ("{title}, {language}, characters {start}-{end}", "{title}، {language}، حروف {start} تا {end}"),
+    # why an answer or a summary was refused (ui/render.py `reason_text`)
+    "reason.not_in_article": ("Not in the article: the articles do not say this.", "یہ بات مضمون میں موجود نہیں۔"),
+    "reason.unsafe": ("Declined: the request is unsafe.", "یہ درخواست غیر محفوظ ہے، اس لیے جواب نہیں دیا گیا۔"),
+    "reason.cannot_read_source": (
+        "The configured model cannot read the article's language.",
+        "منتخب ماڈل اس مضمون کی زبان نہیں پڑھ سکتا۔",
     ),
     "feedback.saved_up": ("Thank you: your like is saved on this machine.", "شکریہ: آپ کی پسندیدگی اسی کمپیوٹر پر محفوظ ہو گئی۔"),
     "feedback.saved_down": ("Thank you: your dislike is saved on this machine.", "شکریہ: آپ کی ناپسندیدگی اسی کمپیوٹر پر محفوظ ہو گئی۔"),
@@ -82,9 +130,66 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.choose": ("Choose an article first.", "پہلے کوئی مضمون منتخب کریں۔"),
     "summary.loading": ("Loading the summaries…", "خلاصے تیار ہو رہے ہیں…"),
     "summary.regenerating": ("Regenerating the summaries…", "خلاصے دوبارہ بنائے جا رہے ہیں…"),
+    "summary.show_sentence": ("Show the sentence", "جملہ دکھائیں"),
     "summary.sources": ("Sources ({n})", "ماخذ ({n})"),
     "summary.agree": ("✓ The two summaries agree ({n} facts checked).", "✓ دونوں خلاصے متفق ہیں ({n} حقائق جانچے گئے)۔"),
     "summary.disagree": ("The two summaries disagree on {n} point(s):", "دونوں خلاصے {n} نکات پر مختلف ہیں:"),
+    "summary.method.extractive": ("extractive: the article's own sentences", "اقتباسی: مضمون کے اپنے جملے"),
+    "summary.method.abstractive": ("abstractive: points written by the model", "تلخیصی: ماڈل کے لکھے ہوئے نکات"),
+    "summary.ready": ("{language} summary ready.", "{language} خلاصہ تیار ہے۔"),
+    "summary.ready_next": (
+        "{done} summary ready; writing the {next} points…",
+        "{done} خلاصہ تیار ہے؛ {next} نکات لکھے جا رہے ہیں…",
+    ),
+    "summary.writing": ("Writing the {language} points: {n} done…", "{language} نکات لکھے جا رہے ہیں: {n} مکمل…"),
+    "summary.finished": ("Summaries ready.", "خلاصے تیار ہیں۔"),
+    "summary.waited": ("{stage} ({seconds} s)", "{stage} ({seconds} سیکنڈ)"),
+    "summary.failed": (
+        "The summary could not be made ({error}); the server log has the details.",
+        "خلاصہ نہیں بن سکا ({error})؛ تفصیل سرور کے لاگ میں ہے۔",
+    ),
+    # upload checks (ui/uploads.py); {name} is the file name as uploaded
+    "upload.not_type": (
+        "“{name}” is not a .txt or .md file: upload the article as UTF-8 plain text (.txt or .md).",
+        "«{name}» ‎.txt یا ‎.md فائل نہیں: مضمون UTF-8 سادہ متن (‎.txt یا ‎.md) کی صورت میں اپ لوڈ کریں۔",
+    ),
+    "upload.too_big": (
+        "“{name}” is {size} MB; the limit is 1 MB: split the article or upload only its text.",
+        "«{name}» کا حجم {size} MB ہے جبکہ حد 1 MB ہے: مضمون کو تقسیم کریں یا صرف اس کا متن اپ لوڈ کریں۔",
+    ),
+    "upload.refused": ("“{name}” was refused: {error}", "«{name}» قبول نہیں کی گئی: {error}"),
+    "upload.binary": (
+        "“{name}” is a binary file, not text: save the article as UTF-8 plain text (.txt or .md).",
+        "«{name}» متن نہیں بلکہ بائنری فائل ہے: مضمون کو UTF-8 سادہ متن (‎.txt یا ‎.md) کے طور پر محفوظ کریں۔",
+    ),
+    "upload.not_utf8": (
+        "“{name}” is not UTF-8 (byte {byte} cannot be decoded): save it as UTF-8 and upload again.",
+        "«{name}» UTF-8 میں نہیں (بائٹ {byte} پڑھی نہیں جا سکتی): اسے UTF-8 میں محفوظ کر کے دوبارہ اپ لوڈ کریں۔",
+    ),
+    "upload.empty": (
+        "“{name}” is empty: upload a file with the article's text.",
+        "«{name}» خالی ہے: مضمون کے متن والی فائل اپ لوڈ کریں۔",
+    ),
+    "upload.takeover": (
+        "“{name}” has front matter `article: {article}`, an article that is already indexed ({where}). "
+        "An upload cannot change an indexed article: give it a new id in its front matter "
+        "(for example `article: {article}-2`) and upload it again. To replace the article on purpose, "
+        "put the file in the articles folder and run `khabar index`.",
+        "«{name}» کے سرنامے میں `article: {article}` درج ہے، جو پہلے سے انڈیکس شدہ مضمون ہے ({where})۔ "
+        "اپ لوڈ کسی انڈیکس شدہ مضمون کو نہیں بدل سکتا: سرنامے میں نئی شناخت دیں "
+        "(مثلاً `article: {article}-2`) اور دوبارہ اپ لوڈ کریں۔ مضمون جان بوجھ کر بدلنا ہو تو "
+        "فائل مضامین کے فولڈر میں رکھیں اور `khabar index` چلائیں۔",
+    ),
+    "upload.from_file": ("{language} from {file}", "{language}: فائل {file}"),
+    "upload.too_many": (
+        "“{name}”: {n} uploads already use this name; rename the file.",
+        "«{name}»: اس نام کی {n} فائلیں پہلے سے موجود ہیں؛ فائل کا نام بدلیں۔",
+    ),
+    "upload.outside": (
+        "“{name}” would be saved outside the uploads folder; rename the file.",
+        "«{name}» اپ لوڈز کے فولڈر سے باہر محفوظ ہو جاتی؛ فائل کا نام بدلیں۔",
+    ),
+    "articles.not_indexed": ("not indexed", "انڈیکس نہیں ہوا"),
     # articles tab
     "articles.headline": ("Headline", "سرخی"),
     "articles.id": ("Id", "شناخت"),
@@ -154,6 +259,20 @@ def table(lang: str) -> dict[str, str]:
     """Every key in one language: what Gradio's i18n gets for that locale."""
     index = LANGUAGES.index(lang)
     return {key: pair[index] for key, pair in STRINGS.items()}
+
+
+def toast_css() -> str:
+    """CSS that titles Gradio's toasts in Urdu on an Urdu page. Gradio 6 titles a toast with
+    its level ("Warning"), whatever `title=` the server gives, and has no key for it in its
+    i18n; the words still come from this table."""
+    rules = []
+    for level in ("warning", "error"):
+        urdu = t(f"toast.{level}", "ur").replace("\\", "").replace('"', "")
+        rules.append(
+            f'html[lang="ur"] .toast-title.{level} {{ font-size: 0; }}\n'
+            f'html[lang="ur"] .toast-title.{level}::before {{ content: "{urdu}"; font-size: var(--text-md, 14px); }}'
+        )
+    return "\n".join(rules) + "\n"
 
 
 def gradio_i18n() -> Any:

@@ -3,7 +3,8 @@
 A pipeline step can take minutes (the first English summary on two cores) and
 reports only when it ends; `with_heartbeat` runs the steps in a worker thread
 and, while waiting, calls `tick(seconds waited)` about once a second, so the
-page can show a moving bar and the time spent on the step.
+page can show a moving bar and the time spent on the step. `summary_stage`
+says what a summary step has reached, in the interface language.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
+
+from rag.types import SummaryProgress
+
+from .i18n import t
 
 T = TypeVar("T")
 _END = object()
@@ -65,3 +70,26 @@ def creep(done: float, seconds: float, half_life: float = 30.0) -> float:
     reaches the end: half the remaining way after `half_life` seconds (the first English
     summary takes minutes on two cores; a shorter step simply jumps ahead when it ends)."""
     return done + (1.0 - done) * 0.9 * (1.0 - math.exp(-seconds * math.log(2) / half_life))
+
+
+def summary_stage(step: SummaryProgress, lang: str) -> str:
+    """What a summary step has reached, in `lang` (the interface language), read from
+    the result so far rather than from the pipeline's own English stage line: which
+    summary is ready, how many points of the one being written are done."""
+    result = step.result
+    if step.done:
+        return t("summary.finished", lang)
+    if not result.summaries:
+        return t("summary.loading", lang)
+    code, latest = list(result.summaries.items())[-1]  # the summary the pipeline worked on last
+
+    def name(language: str) -> str:
+        return t(f"lang.{language}", lang) if language in ("ur", "en") else language
+
+    if latest.method == "abstractive":  # written point by point by the model
+        written = len(latest.points) + (latest.headline is not None)
+        return t("summary.writing", lang, language=name(code), n=written)
+    missing = [g for g in ("ur", "en") if g not in result.summaries]
+    if missing:
+        return t("summary.ready_next", lang, done=name(code), next=name(missing[0]))
+    return t("summary.ready", lang, language=name(code))

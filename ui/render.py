@@ -14,21 +14,15 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
 
-REASONS: dict[str, tuple[str, str]] = {
-    "not_in_article": ("Not in the article: the articles do not say this.", "یہ بات مضمون میں موجود نہیں۔"),
-    "unsafe": ("Declined: the request is unsafe.", "یہ درخواست غیر محفوظ ہے، اس لیے جواب نہیں دیا گیا۔"),
-    "cannot_read_source": (
-        "The configured model cannot read the article's language.",
-        "منتخب ماڈل اس مضمون کی زبان نہیں پڑھ سکتا۔",
-    ),
-}
+from .i18n import DIRECTIONS, STRINGS, t
+
+REASONS = ("not_in_article", "unsafe", "cannot_read_source")  # refusal reasons with their own words (`reason.*`)
 LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
-# a language's name in English and in Urdu, for the chat's own sentences
-NAMES_IN: dict[str, tuple[str, str]] = {"ur": ("Urdu", "اردو"), "en": ("English", "انگریزی")}
 # a warning badge drawn by CSS (khabar.css .kh-icon): no emoji font is needed, so it never shows as an empty box
 WARN = '<span class="kh-icon" aria-hidden="true">!</span>'
 # Questions offered under an answer, tried in order: the first whose question word the last
@@ -46,6 +40,45 @@ EXAMPLES: tuple[str, ...] = (
     "Who is named in the article?",
 )
 _CITE = re.compile(r"\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+def _by_id(article: str, language: str) -> str:
+    return article
+
+
+@dataclass(frozen=True)
+class Page:
+    """What the chat's HTML is made for: the interface language of the page (the
+    app's own words, looked up in ui/i18n.py) and how an article is named: its
+    headline (`headline(article id, edition language)`, see `ui.articles.title_of`).
+    The answer and the article's sentences keep their own language."""
+
+    lang: str = "en"
+    headline: Callable[[str, str], str] = field(default=_by_id)
+
+    def t(self, key: str, **values: Any) -> str:
+        return t(key, self.lang, **values)
+
+    def language(self, code: str) -> str:
+        """A language's name in the interface language ("Urdu", "اردو")."""
+        return t(f"lang.{code}", self.lang) if code in ("ur", "en") else code
+
+    @property
+    def dir(self) -> str:
+        """The interface language's direction: its own sentences run this way."""
+        return DIRECTIONS.get(self.lang, "ltr")
+
+    def html(self, key: str, **values: Any) -> str:
+        """`t(key)` as escaped HTML with each value in its own `<bdi>`: an English headline
+        inside an Urdu sentence (or the reverse) keeps its order and leaves the sentence's alone."""
+        marks = {name: f"\x00{i}\x00" for i, name in enumerate(values)}
+        text = esc(self.t(key, **marks))
+        for name, mark in marks.items():
+            text = text.replace(mark, f"<bdi>{esc(str(values[name]))}</bdi>")
+        return text
+
+
+ENGLISH = Page()
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 
 
@@ -68,12 +101,12 @@ def esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def cite_link(turn: int, n: int) -> str:
+def cite_link(turn: int, n: int, page: Page = ENGLISH) -> str:
     """A clickable `[n]` that scrolls the evidence panel to citation n of this turn."""
-    return f'<a class="kh-cite" href="#kh-ev-{turn}-{n}" title="show the evidence">[{n}]</a>'
+    return f'<a class="kh-cite" href="#kh-ev-{turn}-{n}" title="{esc(page.t("chat.show_evidence"))}">[{n}]</a>'
 
 
-def paragraphs(text: str, turn: int | None = None) -> str:
+def paragraphs(text: str, turn: int | None = None, page: Page = ENGLISH) -> str:
     """Escaped text as `<p dir="auto">` paragraphs, `[n]` made into citation links."""
     out = []
     for line in text.split("\n"):
@@ -81,7 +114,9 @@ def paragraphs(text: str, turn: int | None = None) -> str:
             continue
         body = esc(line)
         if turn is not None:
-            body = _CITE.sub(lambda m: "".join(cite_link(turn, int(n)) for n in re.split(r"\s*,\s*", m.group(1))), body)
+            body = _CITE.sub(
+                lambda m: "".join(cite_link(turn, int(n), page) for n in re.split(r"\s*,\s*", m.group(1))), body
+            )
         out.append(f'<p dir="auto">{body}</p>')
     return "".join(out)
 
@@ -90,18 +125,34 @@ def user_html(question: str) -> str:
     return f'<div class="kh-msg" dir="{direction(question)}">{paragraphs(question)}</div>'
 
 
-def refusal_html(reason: str | None, language: str) -> str:
-    english, urdu = REASONS.get(reason or "", (f"Refused ({reason}).", f"جواب نہیں دیا گیا ({reason})۔"))
-    text = urdu if language == "ur" else english
-    return f'<p class="kh-refusal" dir="auto" data-reason="{esc(reason or "")}">{WARN}{esc(text)}</p>'
+def reason_text(reason: str | None, lang: str) -> str:
+    """Why something was refused, in `lang` (the interface language)."""
+    return t(f"reason.{reason}", lang) if reason in REASONS else t("chat.refused", lang, reason=reason)
 
 
-def citations_html(citations: Sequence[Citation], turn: int) -> str:
+def refusal_html(reason: str | None, lang: str) -> str:
+    return f'<p class="kh-refusal" dir="auto" data-reason="{esc(reason or "")}">{WARN}{esc(reason_text(reason, lang))}</p>'
+
+
+def source_html(article: str, language: str, page: Page) -> str:
+    """Where a sentence comes from: "— headline · language", the article's id on hover.
+
+    The line runs in the headline's direction, set explicitly: `dir="auto"` skips
+    `<bdi>`, so it would take the direction of the language's name instead and put
+    the dash after an English headline on an Urdu page."""
+    title = page.headline(article, language)
+    return (
+        f'<span class="kh-src" dir="{direction(title)}" title="{esc(article)}">— <bdi>{esc(title)}</bdi>'
+        f" · <bdi>{esc(page.language(language))}</bdi></span>"
+    )
+
+
+def citations_html(citations: Sequence[Citation], turn: int, page: Page = ENGLISH) -> str:
     if not citations:
         return ""
     items = "".join(
-        f'<li dir="auto">{cite_link(turn, c.n)} <span lang="{c.language}">{cited_text_html(c)}</span>'
-        f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language}</span></li>'
+        f'<li dir="auto">{cite_link(turn, c.n, page)} <span lang="{c.language}">{cited_text_html(c)}</span>'
+        f" {source_html(c.article, c.language, page)}</li>"
         for c in citations
     )
     return f'<ol class="kh-cites">{items}</ol>'
@@ -118,45 +169,33 @@ def cited_text_html(c: Citation) -> str:
     return f"{esc(c.text[:s])}<strong>{esc(c.text[s:e])}</strong>{esc(c.text[e:])}"
 
 
-def refusal_text(answer: Answer) -> str:
-    """What the chat says for a refused answer, once, in the question's language.
+def refusal_text(answer: Answer, page: Page = ENGLISH) -> str:
+    """What the chat says for a refused answer, once, in the interface language.
 
     "The article may not say this" (the closest sentences follow); for an article
     only in a language the model cannot use, which language, never a model file name.
     A safety refusal keeps the pipeline's own text (it says where to get help).
     """
-    ur = answer.language == "ur"
     if answer.reason == "not_in_article":
-        return "ہو سکتا ہے مضمون میں یہ بات نہ ہو۔" if ur else "The article may not say this."
+        return page.t("chat.may_not_say")
     if answer.reason == "cannot_read_source":
         source = next((c.language for c in answer.citations), "")
-        src_en, src_ur = NAMES_IN.get(source, ("another language", "کسی اور زبان"))
-        q_en, q_ur = NAMES_IN.get(answer.language, (answer.language, answer.language))
-        if ur:
-            return (
-                f"یہ مضمون صرف {src_ur} میں ہے، اور اس مشین کا ماڈل اس سے {q_ur} میں جواب نہیں لکھ سکتا۔ "
-                f"{src_ur} میں پوچھیں، یا نیچے قریب ترین جملے دیکھیں۔"
-            )
-        return (
-            f"This article is only in {src_en}, and the model on this machine cannot answer from it in {q_en}. "
-            f"Ask in {src_en}, or read the closest sentences below."
-        )
+        name = page.language(source) if source in ("ur", "en") else page.t("chat.other_language")
+        return page.t("chat.only_in", source=name, language=page.language(answer.language))
     if answer.answer.strip():
         return answer.answer
-    return refusal_text_fallback(answer.reason, answer.language)
+    return reason_text(answer.reason, page.lang)
 
 
-def refusal_text_fallback(reason: str | None, language: str) -> str:
-    english, urdu = REASONS.get(reason or "", (f"Refused ({reason}).", f"جواب نہیں دیا گیا ({reason})۔"))
-    return urdu if language == "ur" else english
-
-
-def plain_answer(answer: Answer) -> str:
-    """The answer as plain text with its citations (what Copy and the Markdown export give)."""
-    lines = [refusal_text(answer) if answer.refused else answer.answer.strip()]
+def plain_answer(answer: Answer, page: Page = ENGLISH) -> str:
+    """The answer as plain text with its citations (what Copy gives)."""
+    lines = [refusal_text(answer, page) if answer.refused else answer.answer.strip()]
     if answer.refused and answer.citations:
-        lines.append("قریب ترین جملے:" if answer.language == "ur" else "Closest sentences:")
-    lines += [f"[{c.n}] {c.text} ({c.article}, {c.language})" for c in answer.citations]
+        lines.append(page.t("chat.closest"))
+    lines += [
+        f"[{c.n}] {c.text} ({page.t('chat.source', title=page.headline(c.article, c.language), language=page.language(c.language))})"
+        for c in answer.citations
+    ]
     return "\n".join(lines)
 
 
@@ -167,7 +206,7 @@ def follow_up(question: str, language: str) -> str:
     return next((text for word, text in options if word not in words), options[-1][1])
 
 
-def quoted_answer_html(answer: Answer, turn: int) -> tuple[str, list[Citation]]:
+def quoted_answer_html(answer: Answer, turn: int, page: Page = ENGLISH) -> tuple[str, list[Citation]]:
     """The answer's body and the citations still to list.
 
     An answer cut from a sentence (its citation marks the fact: `highlight`) is shown as
@@ -176,45 +215,46 @@ def quoted_answer_html(answer: Answer, turn: int) -> tuple[str, list[Citation]]:
     """
     marked = next((c for c in answer.citations if c.highlight is not None and cited_text_html(c) != esc(c.text)), None)
     if marked is None:
-        return paragraphs(answer.answer, turn), list(answer.citations)
+        return paragraphs(answer.answer, turn, page), list(answer.citations)
     words = _CITE.sub("", answer.answer).strip()
     for prefix in ("According to the article:", "مضمون کے مطابق:"):
         words = words.removeprefix(prefix).strip()
-    body = "" if words.rstrip("۔.") in marked.text else paragraphs(answer.answer, turn)
+    body = "" if words.rstrip("۔.") in marked.text else paragraphs(answer.answer, turn, page)
     body += (
         f'<blockquote class="kh-quote" lang="{marked.language}"><p dir="auto">{cited_text_html(marked)} '
-        f'{cite_link(turn, marked.n)}</p><p class="kh-src" dir="ltr">— {esc(marked.article)} · {marked.language}</p></blockquote>'
+        f'{cite_link(turn, marked.n, page)}</p><p dir="auto">{source_html(marked.article, marked.language, page)}</p>'
+        "</blockquote>"
     )
     return body, [c for c in answer.citations if c is not marked]
 
 
-def answer_html(answer: Answer, turn: int, suggest: bool = True) -> str:
+def answer_html(answer: Answer, turn: int, suggest: bool = True, page: Page = ENGLISH) -> str:
     """A finished answer, said once: the text with linked citations (or the refusal and the
     closest sentences), the cited sentences with the answer's fact in bold, a Copy button
-    (plain text), and a suggested follow-up question."""
+    (plain text), and a suggested follow-up question. The answer and the suggested question
+    are in the question's language; the app's own words in the interface language (`page`)."""
     if answer.refused:
-        body = (
-            f'<p class="kh-refusal" dir="auto" data-reason="{esc(answer.reason or "")}">'
-            f"{WARN}{esc(refusal_text(answer))}</p>"
-        )
+        lead = refusal_text(answer, page)
+        body = f'<p class="kh-refusal" dir="auto" data-reason="{esc(answer.reason or "")}">{WARN}{esc(lead)}</p>'
         if answer.citations:
-            closest = "قریب ترین جملے:" if answer.language == "ur" else "Closest sentences:"
-            body += f'<p class="kh-muted kh-closest" dir="auto">{esc(closest)}</p>'
-        body += citations_html(answer.citations, turn)
+            body += f'<p class="kh-muted kh-closest" dir="auto">{esc(page.t("chat.closest"))}</p>'
+        body += citations_html(answer.citations, turn, page)
     else:
-        body, rest = quoted_answer_html(answer, turn)
-        body += citations_html(rest, turn)
-    copy = "کاپی" if answer.language == "ur" else "Copy"
-    tools = f'<button type="button" class="kh-copy" title="copy as plain text">{copy}</button>'
+        lead = answer.answer
+        body, rest = quoted_answer_html(answer, turn, page)
+        body += citations_html(rest, turn, page)
+    tools = (  # the words Copy says after a click are given here, from the same table (static/khabar.js)
+        f'<button type="button" class="kh-copy" title="{esc(page.t("chat.copy_title"))}" '
+        f'data-done="{esc(page.t("chat.copied"))}" data-failed="{esc(page.t("chat.copy_failed"))}">{esc(page.t("chat.copy"))}</button>'
+    )
     if suggest and answer.reason != "unsafe":
         q = follow_up(answer.question, answer.language)
-        label = "اگلا سوال:" if answer.language == "ur" else "Ask next:"
         tools += (
-            f'<span class="kh-next" dir="auto">{esc(label)} '
-            f'<button type="button" class="kh-suggest" dir="auto">{esc(q)}</button></span>'
+            f'<span class="kh-next" dir="auto">{esc(page.t("chat.ask_next"))} '
+            f'<button type="button" class="kh-suggest" dir="auto" lang="{answer.language}">{esc(q)}</button></span>'
         )
-    body += f'<div class="kh-tools">{tools}</div><pre class="kh-plain" hidden>{esc(plain_answer(answer))}</pre>'
-    side = direction(refusal_text(answer) if answer.refused else answer.answer, "rtl" if answer.language == "ur" else "ltr")
+    body += f'<div class="kh-tools">{tools}</div><pre class="kh-plain" hidden>{esc(plain_answer(answer, page))}</pre>'
+    side = direction(lead, "rtl" if answer.language == "ur" else "ltr")
     return f'<div class="kh-msg" dir="{side}" lang="{answer.language}">{body}</div>'
 
 
@@ -233,11 +273,11 @@ def finished(content: str) -> bool:
     return bool(re.match(r'<div class="kh-msg" dir="(?:ltr|rtl)" lang="', content))
 
 
-def stopped_html(content: str) -> str:
+def stopped_html(content: str, page: Page = ENGLISH) -> str:
     """A streaming answer the reader stopped: what had arrived, marked as stopped."""
     inner = re.sub(r'<p class="kh-waiting"[^>]*>.*?</p>', "", content, flags=re.DOTALL)
     inner = inner.replace("kh-msg kh-streaming", "kh-msg kh-stopped", 1)
-    note = '<p class="kh-muted" dir="auto">Stopped · روک دیا گیا</p>'
+    note = f'<p class="kh-muted" dir="auto">{esc(page.t("chat.stopped"))}</p>'
     return inner[: inner.rfind("</div>")] + note + "</div>" if inner.endswith("</div>") else inner + note
 
 
@@ -280,22 +320,29 @@ def highlighted_article(text: str, spans: Sequence[tuple[int, int, str, str]]) -
 
 
 def evidence_turn_html(
-    turn: int, question: str, answer: Answer, article_text: Callable[[str, str], str], open_: bool
+    turn: int,
+    question: str,
+    answer: Answer,
+    article_text: Callable[[str, str], str],
+    open_: bool,
+    page: Page = ENGLISH,
 ) -> str:
-    """Evidence for one answer: the cited passages, then each cited article highlighted."""
+    """Evidence for one answer: the cited passages, then each cited article highlighted,
+    each named by its headline."""
     cards = []
     for c in answer.citations:
         aligned = ""
         if c.aligned:
             a = c.aligned
+            other = str(a.get("language", ""))
             aligned = (
-                f'<div class="kh-aligned" dir="auto" lang="{esc(str(a.get("language", "")))}">{esc(str(a.get("text", "")))}'
-                f'<span class="kh-src" dir="ltr">{esc(str(a.get("language", "")))} edition</span></div>'
+                f'<div class="kh-aligned" dir="auto" lang="{esc(other)}">{esc(str(a.get("text", "")))}'
+                f'<span class="kh-src" dir="auto">{esc(page.t("chat.edition", language=page.language(other)))}</span></div>'
             )
         cards.append(
             f'<div class="kh-passage" id="kh-ev-{turn}-{c.n}">'
-            f'<div class="kh-pass-head" dir="ltr"><a class="kh-jump" href="#kh-mark-{turn}-{c.n}">[{c.n}]</a> '
-            f"{esc(c.article)} · {c.language}</div>"
+            f'<div class="kh-pass-head" dir="auto"><a class="kh-jump" href="#kh-mark-{turn}-{c.n}">[{c.n}]</a> '
+            f"{source_html(c.article, c.language, page)}</div>"
             f'<div class="kh-pair"><div class="kh-source" dir="auto" lang="{c.language}">{cited_text_html(c)}</div>{aligned}</div></div>'
         )
     groups: dict[tuple[str, str], list[tuple[int, int, str, str]]] = {}
@@ -307,13 +354,14 @@ def evidence_turn_html(
         try:
             body = highlighted_article(article_text(article, language), spans)
         except Exception as err:  # the panel must not break the chat if one text is unreadable
-            body = f'<p class="kh-error">could not load the article text: {esc(str(err))}</p>'
+            body = f'<p class="kh-error" dir="auto">{esc(page.t("chat.text_unreadable", error=str(err)))}</p>'
+        head = page.html("chat.evidence_article", title=page.headline(article, language), language=page.language(language))
         articles.append(
-            f'<details class="kh-article"{" open" if open_ else ""}><summary dir="ltr">Article {esc(article)} '
-            f"({LANGUAGE_NAMES.get(language, language)}), cited sentences highlighted</summary>{body}</details>"
+            f'<details class="kh-article"{" open" if open_ else ""}>'
+            f'<summary dir="{page.dir}" title="{esc(article)}">{head}</summary>{body}</details>'
         )
     if not cards:
-        cards.append('<p class="kh-muted">No passages cited for this answer.</p>')
+        cards.append(f'<p class="kh-muted" dir="auto">{esc(page.t("chat.no_passages"))}</p>')
     return (
         f'<details class="kh-turn" id="kh-turn-{turn}"{" open" if open_ else ""}>'
         f'<summary dir="auto">{esc(question)}</summary>'
@@ -321,57 +369,65 @@ def evidence_turn_html(
     )
 
 
-def retrieved_html(question: str, passages: Sequence[tuple[str, str, str]]) -> str:
+def retrieved_html(question: str, passages: Sequence[tuple[str, str, str]], page: Page = ENGLISH) -> str:
     """The passages retrieval found for a question still being answered: (article, language, text)."""
     items = "".join(
-        f'<div class="kh-passage kh-found"><div class="kh-pass-head" dir="ltr">{esc(article)} · {esc(language)}</div>'
+        f'<div class="kh-passage kh-found"><div class="kh-pass-head" dir="auto">{source_html(article, language, page)}</div>'
         f'<div class="kh-source" dir="auto" lang="{esc(language)}">{esc(text)}</div></div>'
         for article, language, text in passages
     )
-    head = "Passages found; the answer is being written… · ملنے والے جملے"
     return (
         f'<details class="kh-turn kh-retrieved" open><summary dir="auto">{esc(question)}</summary>'
-        f'<p class="kh-muted" dir="auto">{esc(head)}</p><div class="kh-passages">{items}</div></details>'
+        f'<p class="kh-muted" dir="auto">{esc(page.t("chat.found"))}</p><div class="kh-passages">{items}</div></details>'
     )
 
 
 def evidence_html(
-    turns: Sequence[tuple[str, Answer]], article_text: Callable[[str, str], str], pending: str = ""
+    turns: Sequence[tuple[str, Answer]],
+    article_text: Callable[[str, str], str],
+    pending: str = "",
+    page: Page = ENGLISH,
 ) -> str:
     """The evidence panel: `pending` (the retrieved passages of a question being answered)
     first, then the newest answer open and older ones folded."""
     if not turns and not pending:
-        return '<div class="kh-evidence kh-muted" dir="auto">Cited passages and the highlighted article appear here after an answer.</div>'
+        return f'<div class="kh-evidence kh-muted" dir="auto">{esc(page.t("chat.evidence_empty"))}</div>'
     blocks = [
-        evidence_turn_html(i, q, a, article_text, open_=(i == len(turns) - 1 and not pending))
+        evidence_turn_html(i, q, a, article_text, open_=(i == len(turns) - 1 and not pending), page=page)
         for i, (q, a) in reversed(list(enumerate(turns)))
     ]
     return f'<div class="kh-evidence">{pending}{"".join(blocks)}</div>'
 
 
-def summary_cite_link(language: str, n: int) -> str:
+def summary_cite_link(language: str, n: int, ui_lang: str = "en") -> str:
     """A clickable `[n]` that opens the summary's Sources and scrolls to sentence n."""
-    return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="show the sentence">[{n}]</a>'
+    return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="{esc(t("summary.show_sentence", ui_lang))}">[{n}]</a>'
 
 
-def summary_html(summary: Summary | None, language: str, pending: str = "", ui_lang: str = "en") -> str:
+def summary_html(
+    summary: Summary | None,
+    language: str,
+    pending: str = "",
+    ui_lang: str = "en",
+    headline: Callable[[str, str], str] = _by_id,
+) -> str:
     """One language's summary: the headline sentence, the points with their own
     clickable citation numbers and the Sources (every cited sentence, under
-    the same numbers as the JSON and the Markdown); or the refusal reason.
-    `pending` is shown below while more points are being written; the page's
-    own words are in `ui_lang`."""
-    from .i18n import t
-
+    the same numbers as the JSON and the Markdown, its article named by
+    `headline`); or the refusal reason. `pending` is shown below while more
+    points are being written; the page's own words are in `ui_lang`."""
     title = LANGUAGE_NAMES.get(language, language)
     side = "rtl" if language == "ur" else "ltr"
     if summary is None:
-        note = esc(pending) if pending else esc(t("summary.none", ui_lang))
-        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3><p class="kh-muted">{note}</p></div>'
+        note = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else (
+            f'<p class="kh-muted" dir="auto">{esc(t("summary.none", ui_lang))}</p>'
+        )
+        return f'<div class="kh-summary"><h3 dir="auto">{title}</h3>{note}</div>'
     if summary.refused:
-        return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, language)}</div>'
+        return f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>{refusal_html(summary.reason, ui_lang)}</div>'
 
     def marks(point: SummaryPoint) -> str:
-        return "".join(summary_cite_link(language, c.n) for c in point.citations)
+        return "".join(summary_cite_link(language, c.n, ui_lang) for c in point.citations)
 
     head = ""
     if summary.headline is not None:
@@ -379,7 +435,7 @@ def summary_html(summary: Summary | None, language: str, pending: str = "", ui_l
     items = "".join(f'<li dir="auto">{esc(p.text)} {marks(p)}</li>' for p in summary.points)
     sources = "".join(
         f'<li dir="auto" id="kh-sum-{language}-{c.n}" class="kh-passage">[{c.n}] <span lang="{c.language}">{esc(c.text)}</span>'
-        f' <span class="kh-src" dir="ltr">— {esc(c.article)} · {c.language} · {c.start}-{c.end}</span></li>'
+        f" {source_html(c.article, c.language, Page(ui_lang, headline))}</li>"
         for c in summary.sources()
     )
     sources_html = (
@@ -388,8 +444,12 @@ def summary_html(summary: Summary | None, language: str, pending: str = "", ui_l
         if sources
         else ""
     )
-    method = f'<p class="kh-muted" dir="ltr">{esc(summary.method)}</p>' if summary.method else ""
-    more = f'<p class="kh-muted" dir="ltr">{esc(pending)}</p>' if pending else ""
+    method = ""
+    if summary.method:
+        known = f"summary.method.{summary.method}" in STRINGS
+        words = t(f"summary.method.{summary.method}", ui_lang) if known else summary.method
+        method = f'<p class="kh-muted kh-method" dir="auto">{esc(words)}</p>'
+    more = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else ""
     return (
         f'<div class="kh-summary" dir="{side}" lang="{language}"><h3 dir="auto">{title}</h3>'
         f"{head}<ol>{items}</ol>{more}{sources_html}{method}</div>"
@@ -398,8 +458,6 @@ def summary_html(summary: Summary | None, language: str, pending: str = "", ui_l
 
 def consistency_html(consistency: dict[str, Any], ui_lang: str = "en") -> str:
     """Warnings when the Urdu and English summaries disagree; a quiet line when they agree."""
-    from .i18n import t
-
     if not consistency:
         return ""
     mismatches = consistency.get("mismatches") or []
@@ -426,8 +484,7 @@ def summary_markdown(result: SummaryResult) -> str:
             continue
         lines += [f"## {LANGUAGE_NAMES.get(language, language)}", ""]
         if summary.refused:
-            english, urdu = REASONS.get(summary.reason or "", (str(summary.reason), str(summary.reason)))
-            lines += [f"_{urdu if language == 'ur' else english}_", ""]
+            lines += [f"_{reason_text(summary.reason, language)}_", ""]
             continue
         if summary.headline is not None:
             cites = "".join(f"[{c.n}]" for c in summary.headline.citations)

@@ -35,14 +35,17 @@ from rag.corpus import SUFFIXES, parse_edition, read_capped
 from rag.errors import ArticleError, KhabarError, UsageError
 from rag.types import ArticleInfo, Edition
 
+from .i18n import t
+
 MAX_UPLOAD_BYTES = 1_000_000
 ALLOWED_SUFFIXES = (".txt", ".md")
 _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_NUMBERED = 1000  # numbered names tried before giving up (story-1 ... story-999)
 
 
-def sanitise_filename(name: str) -> str:
+def sanitise_filename(name: str, lang: str = "en") -> str:
     """A safe file name from an uploaded one: no folders, no leading dots, allowed suffix.
+    A refusal's message is in `lang`, the interface language (so are all below).
 
     >>> sanitise_filename("../../etc/x.txt")
     'x.txt'
@@ -51,35 +54,31 @@ def sanitise_filename(name: str) -> str:
     base = _UNSAFE.sub("_", base.replace("\x00", ""))
     stem, dot, suffix = base.rpartition(".")
     if not dot or f".{suffix.lower()}" not in ALLOWED_SUFFIXES:
-        raise UsageError(f"{name!r} is not a .txt or .md file: upload the article as UTF-8 plain text (.txt or .md).")
+        raise UsageError(t("upload.not_type", lang, name=name))
     stem = stem.strip("._-")[:100] or "article"
     return f"{stem}.{suffix.lower()}"
 
 
-def read_upload(path: Path, name: str) -> str:
+def read_upload(path: Path, name: str, lang: str = "en") -> str:
     """The text of an uploaded file, or UsageError saying why it is refused.
 
     The size is checked before reading, and the read is capped anyway."""
-    sanitise_filename(name)
+    sanitise_filename(name, lang)
     size = path.stat().st_size
     if size > MAX_UPLOAD_BYTES:
-        raise UsageError(
-            f"{name!r} is {size / 1_000_000:.1f} MB; the limit is 1 MB: split the article or upload only its text."
-        )
+        raise UsageError(t("upload.too_big", lang, name=name, size=f"{size / 1_000_000:.1f}"))
     try:
         data = read_capped(path, MAX_UPLOAD_BYTES)
     except ArticleError as err:
-        raise UsageError(f"{name!r} was refused: {err}") from None
+        raise UsageError(t("upload.refused", lang, name=name, error=err)) from None
     if b"\x00" in data:
-        raise UsageError(f"{name!r} is a binary file, not text: save the article as UTF-8 plain text (.txt or .md).")
+        raise UsageError(t("upload.binary", lang, name=name))
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        raise UsageError(
-            f"{name!r} is not UTF-8 (byte {err.start} cannot be decoded): save it as UTF-8 and upload again."
-        ) from None
+        raise UsageError(t("upload.not_utf8", lang, name=name, byte=err.start)) from None
     if not text.strip():
-        raise UsageError(f"{name!r} is empty: upload a file with the article's text.")
+        raise UsageError(t("upload.empty", lang, name=name))
     return text
 
 
@@ -126,60 +125,61 @@ def _same_bytes_in(folder: Path, data: bytes) -> Path | None:
     return None
 
 
-def _edition(data: bytes, target: Path, name: str) -> Edition:
+def _edition(data: bytes, target: Path, name: str, lang: str) -> Edition:
     try:
         return parse_edition(data, target)
     except ArticleError as err:
-        raise UsageError(f"{name!r} was refused: {str(err).replace(str(target), target.name)}") from None
+        raise UsageError(t("upload.refused", lang, name=name, error=str(err).replace(str(target), target.name))) from None
 
 
-def _refuse_takeover(ed: Edition, name: str, indexed: dict[str, ArticleInfo]) -> None:
+def _refuse_takeover(ed: Edition, name: str, indexed: dict[str, ArticleInfo], lang: str) -> None:
     info = indexed[ed.article]
-    where = ", ".join(f"{lang} from {Path(str(e.get('path', '?'))).name}" for lang, e in sorted(info.editions.items()))
-    raise UsageError(
-        f"{name!r} has front matter `article: {ed.article}`, an article that is already indexed ({where}). "
-        "An upload cannot change an indexed article: give it a new id in its front matter "
-        f"(for example `article: {ed.article}-2`) and upload it again. To replace the article on purpose, "
-        "put the file in the articles folder and run `khabar index`."
+    where = ", ".join(
+        t("upload.from_file", lang, language=t(f"lang.{g}", lang) if g in ("ur", "en") else g, file=Path(str(e.get("path", "?"))).name)
+        for g, e in sorted(info.editions.items())
     )
+    raise UsageError(t("upload.takeover", lang, name=name, article=ed.article, where=where))
 
 
-def save_upload(path: Path, name: str, folder: Path, indexed: Sequence[ArticleInfo] = ()) -> SavedUpload:
+def save_upload(
+    path: Path, name: str, folder: Path, indexed: Sequence[ArticleInfo] = (), lang: str = "en"
+) -> SavedUpload:
     """Validate an upload and save it into `folder` (the uploads folder) under a
     sanitised name; `indexed` are the articles in the index. UsageError, with
-    the reason and the fix, when it is refused; nothing is written then."""
-    text = read_upload(path, name)
+    the reason and the fix in `lang` (the interface language), when it is
+    refused; nothing is written then."""
+    text = read_upload(path, name, lang)
     data = text.encode("utf-8")
     by_id = {info.article: info for info in indexed}
     digest = text_sha256(text)
     for info in indexed:
-        for lang, e in info.editions.items():
+        for edition, e in info.editions.items():
             if e.get("sha256") == digest:
-                return SavedUpload(Path(str(e.get("path", ""))), info.article, lang, "indexed")
+                return SavedUpload(Path(str(e.get("path", ""))), info.article, edition, "indexed")
     folder.mkdir(parents=True, exist_ok=True)
     folder = folder.resolve()
     remove_partial_uploads(folder)
-    safe = sanitise_filename(name)
+    safe = sanitise_filename(name, lang)
     existing = _same_bytes_in(folder, data)
     if existing is not None:
-        ed = _edition(data, existing, name)
+        ed = _edition(data, existing, name, lang)
         if ed.article in by_id and "article" in ed.meta:
-            _refuse_takeover(ed, name, by_id)
+            _refuse_takeover(ed, name, by_id, lang)
         return SavedUpload(existing, ed.article, ed.language, "on_disk")
     for n in range(MAX_NUMBERED):
         target = folder / _numbered(safe, n)
         if target.exists() or target.is_symlink():
             continue
-        ed = _edition(data, target, name)
+        ed = _edition(data, target, name, lang)
         if ed.article in by_id:
             if "article" in ed.meta:
-                _refuse_takeover(ed, name, by_id)
+                _refuse_takeover(ed, name, by_id, lang)
             continue  # an id from the file name: take the next number, as a new article
         break
     else:
-        raise UsageError(f"{name!r}: {MAX_NUMBERED} uploads already use this name; rename the file.")
+        raise UsageError(t("upload.too_many", lang, name=name, n=MAX_NUMBERED))
     if target.resolve().parent != folder:  # belt and braces: the name cannot contain a separator
-        raise UsageError(f"{name!r} would be saved outside the uploads folder; rename the file.")
+        raise UsageError(t("upload.outside", lang, name=name))
     tmp = folder / f".{target.name}.{os.getpid()}.part"  # not an article suffix: never read as one
     try:
         with open(tmp, "wb") as f:

@@ -162,6 +162,8 @@ def test_urdu_interface_from_the_browser_language(browser: Any, app_url: str) ->
         tabs = [t.strip() for t in page.locator("button[role=tab]").all_inner_texts()]
         assert tabs[:3] == ["گفتگو", "خلاصہ", "مضامین"]
         assert page.locator("#kh-ask").inner_text().strip() == "پوچھیں"
+        # the header is drawn on the server after the page loads (about 1 s here): wait for it, then check
+        page.locator("#kh-header", has_text="خبروں کے بارے میں").wait_for(timeout=10_000)
         assert "خبروں کے بارے میں" in page.locator("#kh-header").inner_text()
         articles_tab(page)
         assert "سرخی" in table_text(page)  # the table's headers

@@ -363,3 +363,53 @@ def test_upload_status_has_no_emoji(page: Any, tmp_path: Path) -> None:
     status.wait_for(timeout=30_000)
     text = status.inner_text()
     assert not EMOJI.search(text), f"emoji in the upload status: {text!r}"
+
+
+# --- the Urdu interface and headlines (the chat's own words follow the switch) ---------------------
+
+
+def switch_to_urdu(page: Any) -> None:
+    """The interface switch to Urdu, waiting until the server holds it (the header is redrawn in Urdu)."""
+    page.locator("#kh-lang label", has_text="اردو").click()
+    page.wait_for_function("() => document.documentElement.dir === 'rtl'")
+    page.locator("#kh-header", has_text="خبروں کے بارے میں").wait_for()
+    page.locator("#kh-evidence", has_text="جواب کے بعد").wait_for()  # the empty evidence panel too
+
+
+def test_urdu_interface_warns_in_urdu_about_an_empty_question(page: Any) -> None:
+    """Switched to Urdu, an empty question's warning is the Urdu one, and no English one shows."""
+    switch_to_urdu(page)
+    page.locator("#kh-question textarea").fill("   ")
+    page.locator("#kh-question textarea").press("Enter")
+    page.get_by_text("پہلے سوال لکھیں۔").first.wait_for(timeout=10_000)
+    assert page.get_by_text("Type a question first.").count() == 0
+    title = page.locator(".toast-title.warning").first.evaluate("el => getComputedStyle(el, '::before').content")
+    assert "انتباہ" in title, f"the warning's title is not in Urdu: {title}"  # Gradio writes "Warning"; CSS shows ours
+    assert messages(page) == 0
+
+
+def test_urdu_interface_answer_and_refusal_words(page: Any) -> None:
+    """On the Urdu interface a refusal of an English question is led in Urdu, with the closest
+    sentences in their own language; the answer to an Urdu question is unchanged."""
+    switch_to_urdu(page)
+    refusal = ask(page, OUTSIDE_QUESTION)
+    text = refusal.inner_text()
+    assert "ہو سکتا ہے مضمون میں یہ بات نہ ہو۔" in text and "قریب ترین جملے:" in text, text
+    assert "may not say" not in text and "Closest" not in text and "Ask next" not in text, text
+    assert refusal.evaluate("el => getComputedStyle(el).direction") == "rtl"
+    answer = ask(page, URDU_QUESTION)
+    assert "منگل" in answer.inner_text() and "اگلا سوال:" in answer.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "chat-urdu-interface.png"), full_page=True)
+
+
+def test_evidence_header_and_citations_show_the_headline(page: Any, app_pipeline: Any) -> None:
+    """The evidence names the cited article by its headline (never its id), and so do the citations."""
+    infos = app_pipeline.articles()
+    titles = {info.title(g) for info in infos for g in info.editions}
+    answer = ask(page, URDU_QUESTION)
+    page.locator("#kh-evidence details.kh-article summary").first.wait_for()
+    headers = page.locator("#kh-evidence details.kh-article > summary").all_inner_texts()
+    assert headers and all(any(title in h for title in titles) for h in headers), headers
+    assert not any(h.startswith("Article ") or any(f" {i.article} " in f" {h} " for i in infos) for h in headers), headers
+    sources = answer.locator(".kh-src").all_inner_texts() + page.locator("#kh-evidence .kh-pass-head").all_inner_texts()
+    assert sources and all(any(title in s for title in titles) for s in sources), sources

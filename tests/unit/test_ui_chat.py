@@ -11,12 +11,15 @@ from ui.handlers import content_of, plain_messages
 def test_english_only_article_refusal_is_consistent_and_names_no_model() -> None:
     cite = Citation(1, "english_only", 0, 11, "Some words.", 0.5, "en")
     pipeline_text = "… the current model (qwen2.5-1.5b-instruct-q4_k_m.gguf) cannot write Urdu …"
-    html = render.answer_html(Answer("یہ کب ہوا؟", "ur", pipeline_text, True, "cannot_read_source", [cite]), 0)
+    urdu_page = render.Page("ur")  # the refusal is the app's own sentence: in the interface language
+    html = render.answer_html(Answer("یہ کب ہوا؟", "ur", pipeline_text, True, "cannot_read_source", [cite]), 0, page=urdu_page)
     assert "gguf" not in html and "qwen" not in html.lower()
     assert "صرف انگریزی میں" in html and html.count('class="kh-refusal"') == 1
     assert "پڑھ نہیں" not in html and "نہیں پڑھ" not in html  # never "cannot read" beside "cannot write"
     english = render.answer_html(Answer("When?", "en", pipeline_text, True, "cannot_read_source", [Citation(1, "a", 0, 4, "کچھ۔", 0.5, "ur")]), 0)
     assert "only in Urdu" in english and "gguf" not in english
+    on_english_page = render.answer_html(Answer("یہ کب ہوا؟", "ur", pipeline_text, True, "cannot_read_source", [cite]), 0)
+    assert "only in English" in on_english_page and "answer from it in Urdu" in on_english_page
 
 
 def test_refusal_is_said_once_with_the_closest_sentences() -> None:
@@ -35,7 +38,13 @@ def test_saved_answer_comes_back_whole() -> None:
 def test_markdown_export_has_questions_answers_and_citations() -> None:
     cite = Citation(1, "a", 0, 11, "Some words.", 0.5, "en")
     text = markdown_export([("When?", Answer("When?", "en", "On Monday. [1]", False, None, [cite]))])
-    assert "## 1. When?" in text and "On Monday. [1]" in text and "- [1] Some words. (a, en" in text
+    assert "## 1. When?" in text and "On Monday. [1]" in text and "- [1] Some words. (a, English, characters 0-11)" in text
+    urdu = markdown_export(
+        [("When?", Answer("When?", "en", "On Monday. [1]", False, None, [cite]))],
+        render.Page("ur", lambda article, language: f"Headline of {article}"),
+    )
+    assert "# خبر: گفتگو" in urdu and "ماخذ:" in urdu and "- [1] Some words. (Headline of a، انگریزی، حروف 0 تا 11)" in urdu
+    assert "Sources" not in urdu and "characters" not in urdu
 
 
 def test_gradio_message_parts_are_read_as_html() -> None:

@@ -49,7 +49,7 @@
     const plain = target.closest(".kh-msg").querySelector(".kh-plain");
     const ok = plain && await copyText(plain.textContent);
     const label = target.textContent;
-    target.textContent = ok ? "Copied · کاپی ہو گیا" : "Copy failed";
+    target.textContent = (ok ? target.dataset.done : target.dataset.failed) || (ok ? "✓" : "✗");
     setTimeout(() => { target.textContent = label; }, 1500);
   }, true);
 

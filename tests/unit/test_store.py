@@ -48,6 +48,90 @@ def test_dense_scores_are_cosine_similarities() -> None:
     np.testing.assert_allclose(store.dense_scores(q), store.vectors @ q, rtol=1e-5, atol=1e-6)
 
 
+WORDS = "police raid children rescued court suspect remand videos gang tuesday city پولیس چھاپہ بچوں بازیاب عدالت".split()
+
+
+def _random_store() -> tuple[Store, np.ndarray]:
+    """600 random unit vectors of 32 dimensions, 60 of them copied onto other
+    rows (equal vectors must tie, lower id first), 20 articles of short random
+    texts; 4 random queries and 2 that equal a copied row (rows 75 and 520)."""
+    rng = np.random.default_rng(2026)
+    n, dim = 600, 32
+    vectors = rng.standard_normal((n, dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    perm = rng.permutation(n)
+    vectors[perm[100:160]] = vectors[perm[:60]]
+    passages = []
+    for i in range(n):
+        text = " ".join(rng.choice(WORDS, size=int(rng.integers(2, 7))))
+        passages.append(Passage(i, f"a{i // 30}", "en", i % 30, 0, len(text), text))
+    queries = rng.standard_normal((4, dim)).astype(np.float32)
+    queries /= np.linalg.norm(queries, axis=1, keepdims=True)
+    queries = np.vstack([queries, vectors[perm[:2]]])
+    return Store(Manifest(embedder="random", dim=dim), passages, vectors), queries
+
+
+# Computed at 31ea59c, when the dense scores came from a FAISS IndexFlatIP built beside the vectors.
+FAISS_TOP10 = [
+    [477, 369, 361, 351, 569, 425, 274, 363, 286, 482],
+    [497, 38, 353, 29, 150, 244, 492, 540, 599, 65],
+    [406, 537, 561, 234, 50, 550, 29, 86, 329, 305],
+    [382, 453, 411, 142, 500, 154, 44, 344, 280, 303],
+    [75, 466, 198, 96, 134, 412, 346, 467, 187, 460],  # 466 is a copy of 75
+    [116, 520, 493, 505, 252, 304, 552, 201, 311, 131],  # 116 is a copy of 520
+]
+FAISS_RETRIEVED = [  # retrieve(k=8) over the whole store, then retrieve(k=5) in article a3
+    ([274, 12, 351, 494, 255, 286, 92, 477], [93, 92, 107, 114, 104]),
+    ([38, 365, 494, 492, 150, 472, 353, 25], [93, 101, 100, 102, 105]),
+    ([86, 494, 160, 50, 384, 38, 120, 12], [101, 107, 103, 98, 119]),
+    ([303, 280, 344, 416, 12, 245, 274, 358], [98, 101, 114, 100, 93]),
+    ([346, 92, 15, 167, 51, 255, 316, 134], [92, 95, 104, 100, 106]),
+    ([25, 38, 346, 437, 552, 219, 316, 252], [95, 98, 114, 119, 101]),
+]
+
+
+def test_dense_ranking_and_retrieval_are_those_of_the_faiss_index_they_replaced() -> None:
+    from rag.retrieval import retrieve
+
+    store, queries = _random_store()
+    for q, top10, (whole, in_article) in zip(queries, FAISS_TOP10, FAISS_RETRIEVED, strict=True):
+        scores = store.dense_scores(q)
+        assert scores.dtype == np.float32 and scores.shape == (600,)
+        assert np.argsort(-scores, kind="stable")[:10].tolist() == top10
+        query = "police rescued children بچوں"
+        assert [h.passage.id for h in retrieve(store, query, q, k=8)] == whole
+        assert [h.passage.id for h in retrieve(store, query, q, k=5, article="a3")] == in_article
+
+
+def test_equal_vectors_score_equal_wherever_they_stand() -> None:
+    rng = np.random.default_rng(4)
+    vectors = rng.standard_normal((1001, 768)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors[[1, 500, 998, 999, 1000]] = vectors[0]  # first, middle, and the last rows of any block
+    passages = [Passage(i, "a", "en", i, 0, 1, "x") for i in range(len(vectors))]
+    store = Store(Manifest(embedder="random", dim=768), passages, vectors)
+    for q in rng.standard_normal((20, 768)).astype(np.float32):
+        scores = store.dense_scores(q)
+        assert len(set(scores[[0, 1, 500, 998, 999, 1000]].tolist())) == 1
+
+
+def test_searching_keeps_one_copy_of_the_vectors() -> None:
+    """No FAISS index (a second copy of every vector) is built beside the array."""
+    import subprocess
+    import sys
+
+    from rag.config import PROJECT_ROOT
+
+    code = (
+        "import sys, numpy as np; from rag.store import Manifest, Store; from rag.types import Passage; "
+        "v = np.eye(4, dtype=np.float32); s = Store(Manifest('t', 4), [Passage(i, 'a', 'en', i, 0, 1, 'x') for i in range(4)], v); "
+        "assert np.shares_memory(s.vectors, v); assert s.dense_scores(v[2]).tolist() == [0, 0, 1, 0]; "
+        "assert 'faiss' not in sys.modules, 'faiss imported'"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_save_load_round_trip_keeps_passages_and_manifest(tmp_path: Path) -> None:
     store = _store()
     store.save(tmp_path / "index")

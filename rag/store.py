@@ -169,7 +169,7 @@ class Store:
         FAISS's inner-product kernel run over the index's storage
         (`fvec_inner_products_ny`), not `IndexFlatIP.search`: the fusion needs
         every passage's score, and a search with k = all passages also sorts
-        them, only for the order to be dropped here (about 7 times the CPU at
+        them, only for the order to be dropped here (about 6 times the CPU at
         23,000 x 768, bench/store_memory.py). The kernel sums every row in the
         same order, so equal vectors tie and the lower id ranks first (a BLAS
         product may sum a row differently depending on where it falls in its

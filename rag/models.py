@@ -207,19 +207,28 @@ def verify(spec: ModelSpec, models_dir: Path, full: bool = False) -> Path:
     checked = _checked_file(spec, models_dir)
     if not checked.exists():
         raise ModelMissingError(spec.id, str(models_dir / spec.filename))
-    st = checked.stat()
-    stamp = checked.with_name("." + checked.name + ".sha256")
-    key = f"{st.st_size}:{st.st_mtime_ns}:{spec.sha256}"
+    check_sha256(checked, spec.sha256, full)
+    return models_dir / spec.filename
+
+
+def check_sha256(path: Path, expected: str, full: bool = False) -> None:
+    """Raise ChecksumError unless the existing file `path` has the sha256
+    `expected`. A pass is remembered in a stamp beside it (`.NAME.sha256`),
+    keyed by size, mtime and the expected sum, so the next check of an
+    unchanged file skips the seconds a full hash of a large file takes;
+    `full` hashes anyway."""
+    st = path.stat()
+    stamp = path.with_name(f".{path.name}.sha256")
+    key = f"{st.st_size}:{st.st_mtime_ns}:{expected}"
     if not full and stamp.exists() and stamp.read_text() == key:
-        return models_dir / spec.filename
-    actual = sha256_file(checked)
-    if actual != spec.sha256:
-        raise ChecksumError(str(checked), spec.sha256, actual)
+        return
+    actual = sha256_file(path)
+    if actual != expected:
+        raise ChecksumError(str(path), expected, actual)
     try:
         stamp.write_text(key)
     except OSError:
         pass  # a read-only models folder only costs a re-check next time
-    return models_dir / spec.filename
 
 
 # --- assembly --------------------------------------------------------------------

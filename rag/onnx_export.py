@@ -79,20 +79,9 @@ def verify_onnx(folder: Path, source_sha256: str, precision: str = "int8", full:
 def _check(path: Path, expected: str, full: bool) -> None:
     if not path.exists():
         raise ModelMissingError("ONNX embedder file", str(path))
-    st = path.stat()
-    stamp = path.with_name(f".{path.name}.sha256")
-    key = f"{st.st_size}:{st.st_mtime_ns}:{expected}"
-    if not full and stamp.exists() and stamp.read_text() == key:
-        return
-    from .models import sha256_file
+    from .models import check_sha256
 
-    actual = sha256_file(path)
-    if actual != expected:
-        raise ChecksumError(str(path), expected, actual)
-    try:
-        stamp.write_text(key)
-    except OSError:
-        pass  # a read-only models folder only costs a re-check next time
+    check_sha256(path, expected, full)
 
 
 def install_onnx(

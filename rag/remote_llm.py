@@ -230,8 +230,8 @@ class OpenAIChatGenerator:
         }
         if stop:
             body["stop"] = list(stop)
-        emitted: list[str] = []
-        return str(self._retrying("a chat completion", lambda: self._stream(body, on_token, emitted)))
+        reply = _Reply(on_token)
+        return str(self._retrying("a chat completion", lambda: self._stream(body, reply)))
 
     def warm(self, messages: Sequence[Message]) -> None:
         """Check the server answers and let it read the article prefix now
@@ -239,10 +239,10 @@ class OpenAIChatGenerator:
         self.chat(messages, max_tokens=1)
 
     # -- one streamed completion --
-    def _stream(self, body: dict[str, Any], on_token: Callable[[str], None] | None, emitted: list[str]) -> str:
+    def _stream(self, body: dict[str, Any], reply: _Reply) -> str:
         import httpx
 
-        if emitted:  # part of the answer was shown: a retry would repeat it
+        if reply.started:  # part of the answer was shown: a retry would repeat it
             raise LLMServerError(self.base, "broke off in the middle of an answer")
         try:
             with self._http().stream("POST", self.base + "/chat/completions", json=body) as resp:
@@ -250,15 +250,19 @@ class OpenAIChatGenerator:
                     resp.read()
                     self._refused(resp.status_code, resp.text)
                 if resp.headers.get("content-type", "").startswith("application/json"):
+                    # a server that ignored `stream` and sent one whole completion
                     resp.read()
-                    return self._whole(resp.text, on_token, emitted)
-                return self._events(resp.iter_lines(), on_token, emitted)
+                    reply.emit(self._content(resp.text))
+                else:
+                    self._events(resp.iter_lines(), reply)
+                return reply.text()
         except (httpx.RemoteProtocolError, httpx.ReadError) as exc:
-            if emitted:
+            if reply.started:
                 raise LLMServerError(self.base, f"broke off in the middle of an answer: {_reason(exc)}") from None
             raise httpx.ConnectError(str(exc)) from None  # nothing shown yet: retry like a refused connection
 
-    def _events(self, lines: Any, on_token: Callable[[str], None] | None, emitted: list[str]) -> str:
+    def _events(self, lines: Any, reply: _Reply) -> None:
+        """Emit the text of each server-sent event until `[DONE]` or the end."""
         events = 0
         for raw in lines:
             line = raw.strip()
@@ -270,20 +274,18 @@ class OpenAIChatGenerator:
             if data == "[DONE]":
                 break
             events += 1
-            try:
-                chunk = json.loads(data)
-            except ValueError:
-                raise self._garbage(data) from None
-            delta = self._delta(chunk, data)
-            if delta:
-                emitted.append(delta)
-                if on_token is not None:
-                    on_token(delta)
+            reply.emit(self._content(data))
         if not events:
             raise LLMServerError(self.base, "ended the answer stream without sending any data")
-        return "".join(emitted)
 
-    def _delta(self, chunk: Any, raw: str) -> str:
+    def _content(self, raw: str) -> str:
+        """The text of one JSON chunk: a stream event's `delta` or a whole
+        completion's `message`; "" for a chunk without text. An error object
+        or anything that is not a completion raises."""
+        try:
+            chunk = json.loads(raw)
+        except ValueError:
+            raise self._garbage(raw) from None
         if isinstance(chunk, dict) and "error" in chunk:
             detail = _error_message(raw)
             if _is_context_error(raw):
@@ -298,19 +300,6 @@ class OpenAIChatGenerator:
         delta = first.get("delta") or first.get("message") or {}
         content = delta.get("content") if isinstance(delta, dict) else None
         return content if isinstance(content, str) else ""
-
-    def _whole(self, text: str, on_token: Callable[[str], None] | None, emitted: list[str]) -> str:
-        """A server that ignored `stream` and sent one JSON completion."""
-        try:
-            data = json.loads(text)
-        except ValueError:
-            raise self._garbage(text) from None
-        reply = self._delta(data, text)
-        if reply:
-            emitted.append(reply)
-            if on_token is not None:
-                on_token(reply)
-        return reply
 
     # -- errors --
     def _garbage(self, text: str) -> LLMServerError:
@@ -337,6 +326,28 @@ class OpenAIChatGenerator:
                 "KHABAR_LLM_URL is the API base (e.g. http://host:8080/v1) and KHABAR_LLM_MODEL a model it serves",
             )
         raise LLMServerError(self.base, f"answered HTTP {status}: {detail}")
+
+
+class _Reply:
+    """The text of one completion as it arrives: each piece is kept and shown
+    (`on_token`) once, so a retry can tell whether anything was shown yet."""
+
+    def __init__(self, on_token: Callable[[str], None] | None) -> None:
+        self.on_token = on_token
+        self.parts: list[str] = []
+
+    @property
+    def started(self) -> bool:
+        return bool(self.parts)
+
+    def emit(self, text: str) -> None:
+        if text:
+            self.parts.append(text)
+            if self.on_token is not None:
+                self.on_token(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
 
 
 class _Retry(Exception):

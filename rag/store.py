@@ -3,10 +3,11 @@
 Layout of `data/index/`: `manifest.json` (embedder id, dimension, one entry per
 edition with its content hash), `passages.jsonl`, `vectors.npy` (float32, one
 row a passage) and the keyword index (`keywords.npz`, `keywords_vocab.json`:
-word counts per passage, see rag/keyword.py). The dense search is an exact
-FAISS inner-product index built from `vectors.npy` when the store is first
-searched (no separate FAISS file: the vectors are the one copy on disk; see
-the README on scale for IVF/HNSW above a size threshold). Saving writes a sibling folder and swaps it in with renames, so an
+word counts per passage, see rag/keyword.py). In memory the vectors live in
+one place, the storage of an exact FAISS inner-product index (`IndexFlatIP`,
+see the README on scale for IVF/HNSW above a size threshold): `Store.vectors`
+is a numpy view of that storage, not a copy, and `vectors.npy` is read
+straight into it. Saving writes a sibling folder and swaps it in with renames, so an
 interrupted save (Ctrl-C, a kill) leaves the previous index usable. The
 leftovers of an interrupted save (`index.new`, `index.old`) are cleaned at the
 next load or save, under the same lock a save holds, so a save running in
@@ -32,6 +33,8 @@ from .text import stem, tokenize
 from .types import Passage
 
 LANGUAGE_CODES = {"ur": 0, "en": 1}  # Passage.language as a small integer, for array filters
+# FAISS's fvec_inner_products_ny has row-grouping kernels for 1, 2, 4, 8 and 12 dimensions
+_ROW_GROUPED_BELOW = 16
 FORMAT_VERSION = 3  # bump when passages, vectors or keyword tokens change meaning (3: addresses_assistant)
 
 
@@ -64,15 +67,21 @@ class Store:
         vectors: np.ndarray,
         keywords: KeywordIndex | None = None,
     ) -> None:
+        """`vectors` (one row a passage) are copied into a FAISS index, except
+        when they already are the storage of one (`Store.vectors`, or what
+        `load` and `without` build): that index is then the store's."""
         if len(passages) != len(vectors):
             raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
         if keywords is not None and keywords.size != len(passages):
             raise ValueError(f"{len(passages)} passages but {keywords.size} keyword rows")
         self.manifest = manifest
         self.passages = passages
-        self.vectors = vectors.astype(np.float32, copy=False).reshape(len(passages), manifest.dim)
+        if _index_of(vectors, manifest.dim) is None:
+            matrix = np.asarray(vectors, dtype=np.float32).reshape(len(passages), manifest.dim)
+            vectors = _flat_index(manifest.dim, len(matrix), lambda storage: np.copyto(storage, matrix))
+        self._vectors = vectors
+        self._index = _index_of(vectors, manifest.dim)
         self._keywords = keywords
-        self._faiss: Any = None  # faiss.IndexFlatIP, built by vector_index()
         self._by_key: dict[tuple[str, str, int], Passage] = {}
         self._by_edition: dict[tuple[str, str], list[Passage]] = {}
         rows: dict[str, list[int]] = {}
@@ -84,6 +93,16 @@ class Store:
         # what retrieval filters on, as arrays over passage ids
         self.searchable = np.fromiter((not p.addresses_assistant for p in passages), dtype=bool, count=len(passages))
         self.language_codes = np.fromiter((LANGUAGE_CODES[p.language] for p in passages), dtype=np.int8, count=len(passages))
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """The passage vectors (float32, one row a passage id): a read-only
+        view of the FAISS index's own storage, no copy."""
+        return self._vectors
+
+    def vector_index(self) -> Any:
+        """The FAISS index (`IndexFlatIP`) that holds the passage vectors."""
+        return self._index
 
     # -- lookups --
     def passage(self, article: str, language: str, index: int) -> Passage | None:
@@ -121,8 +140,11 @@ class Store:
         renumbered (an id is a position in the store); the other articles'
         vectors are reused, nothing is embedded again."""
         keep = [p for p in self.passages if p.article != article]
-        rows = [p.id for p in keep]
-        vectors = self.vectors[rows] if keep else np.zeros((0, self.manifest.dim), dtype=np.float32)
+        rows = np.asarray([p.id for p in keep], dtype=np.int64)
+        # the kept rows are copied straight into the new index's storage (mode="clip": "raise" buffers a copy)
+        vectors = _flat_index(
+            self.manifest.dim, len(rows), lambda storage: np.take(self.vectors, rows, axis=0, out=storage, mode="clip")
+        )
         manifest = Manifest(
             embedder=self.manifest.embedder,
             dim=self.manifest.dim,
@@ -130,7 +152,7 @@ class Store:
             alignments={a: links for a, links in self.manifest.alignments.items() if a != article},
             version=self.manifest.version,
         )
-        return Store(manifest, [replace(p, id=i) for i, p in enumerate(keep)], vectors, self.keywords().take(rows))
+        return Store(manifest, [replace(p, id=i) for i, p in enumerate(keep)], vectors, self.keywords().take(rows.tolist()))
 
     # -- search --
     def keywords(self) -> KeywordIndex:
@@ -140,31 +162,36 @@ class Store:
             self._keywords = KeywordIndex.from_tokens([keyword_tokens(p.text) for p in self.passages])
         return self._keywords
 
-    def vector_index(self) -> Any:
-        """The FAISS index of the passage vectors (exact inner product), built
-        on first use from `vectors.npy`; at this size a flat index is the
-        fastest exact search (see the README on scale for IVF/HNSW)."""
-        if self._faiss is None:
-            import faiss  # lazy: only a question needs it
-
-            index = faiss.IndexFlatIP(self.manifest.dim)
-            if len(self.vectors):
-                index.add(np.ascontiguousarray(self.vectors))
-            self._faiss = index
-        return self._faiss
-
     def dense_scores(self, query_vec: np.ndarray) -> np.ndarray:
         """Cosine similarity of the query with every passage (inner product of
-        normalised vectors, exact), in passage-id order: FAISS ranks them all,
-        the scores are put back in id order for the fusion with keywords."""
+        normalised vectors, exact), in passage-id order.
+
+        FAISS's inner-product kernel run over the index's storage
+        (`fvec_inner_products_ny`), not `IndexFlatIP.search`: the fusion needs
+        every passage's score, and a search with k = all passages also sorts
+        them, only for the order to be dropped here (about 6 times the CPU at
+        23,000 x 768, bench/store_memory.py). The kernel sums every row in the
+        same order, so equal vectors tie and the lower id ranks first (a BLAS
+        product may sum a row differently depending on where it falls in its
+        blocks). Below 16 dimensions FAISS has kernels that score several rows
+        at once and the rows of a last, partial group otherwise; there each
+        row goes through the one-row kernel (`fvec_inner_products_by_idx`)."""
+        faiss = _faiss()
+        dim = self.manifest.dim
+        query = np.ascontiguousarray(query_vec, dtype=np.float32).reshape(-1)
+        if query.size != dim:  # the kernel reads `dim` floats from the query, whatever its size
+            raise ValueError(f"a query of {query.size} dimensions for vectors of {dim}")
         n = len(self.passages)
-        if n == 0:
-            return np.zeros(0, dtype=np.float32)
-        query = np.ascontiguousarray(np.asarray(query_vec, dtype=np.float32).reshape(1, -1))
-        scores, ids = self.vector_index().search(query, n)
-        out = np.empty(n, dtype=np.float32)
-        out[ids[0]] = scores[0]
-        return out
+        scores = np.empty(n, dtype=np.float32)
+        if not n:
+            return scores
+        out, xb = faiss.swig_ptr(scores), self.vector_index().get_xb()
+        if dim >= _ROW_GROUPED_BELOW:
+            faiss.fvec_inner_products_ny(out, faiss.swig_ptr(query), xb, dim, n)
+        else:
+            ids = np.arange(n, dtype=np.int64)
+            faiss.fvec_inner_products_by_idx(out, faiss.swig_ptr(query), xb, faiss.swig_ptr(ids), dim, 1, n)
+        return scores
 
     def keyword_scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for the query's words."""
@@ -205,10 +232,85 @@ class Store:
             # one parse of all lines as a JSON array: much faster than a parse per line
             rows = json.loads("[" + ",".join(line for line in f if line.strip()) + "]")
         passages = [Passage(**row) for row in rows]
-        vectors = np.load(directory / "vectors.npy")
+        vectors = _read_vectors(directory / "vectors.npy", manifest.dim)
         # an index written before the keyword index was saved gets it rebuilt on first use
         keywords = KeywordIndex.load(directory) if KeywordIndex.saved_in(directory) else None
         return cls(manifest, passages, vectors, keywords)
+
+
+def _faiss() -> Any:
+    """The faiss module, imported on first use (0.3 s: `khabar --help` and the
+    modules that only name Store need not load it); typed Any, SWIG wrappers
+    carry no types."""
+    import faiss
+
+    return faiss
+
+
+class _IndexStorage:
+    """The rows of a FAISS flat index as numpy sees them: `np.asarray(...)` of
+    this is a view of the index's own memory, no copy, and the view's `.base`
+    is this object, so the index lives as long as any view of it (a bare
+    `faiss.rev_swig_ptr(index.get_xb(), n * d)` array is the same view without
+    that link: it reads freed memory once the index is gone)."""
+
+    def __init__(self, index: Any, writable: bool = False) -> None:
+        self.index = index
+        address = int(index.get_xb()) if index.ntotal else 0  # an empty index has no storage yet
+        self.__array_interface__ = {
+            "version": 3,
+            "shape": (index.ntotal, index.d),
+            "typestr": np.dtype(np.float32).str,
+            "data": (address, not writable),
+        }
+
+
+def _flat_index(dim: int, rows: int, fill: Callable[[np.ndarray], Any]) -> np.ndarray:
+    """A FAISS `IndexFlatIP` of `rows` vectors, which `fill(storage)` writes
+    into a writable view of the index's storage; returns a read-only view.
+
+    The storage is sized once and filled in place, as `IndexFlatCodes::add`
+    does (resize `codes`, copy the rows in, count them), but from whatever
+    `fill` reads (a file, rows of another index) without an array of the
+    vectors beside it, which `index.add(array)` would need."""
+    index = _faiss().IndexFlatIP(dim)
+    if rows:
+        index.codes.resize(rows * index.code_size)
+        index.ntotal = rows
+        fill(np.asarray(_IndexStorage(index, writable=True)))
+    return np.asarray(_IndexStorage(index))
+
+
+def _index_of(vectors: Any, dim: int) -> Any:
+    """The FAISS index whose whole storage `vectors` is a view of, or None."""
+    holder = getattr(vectors, "base", None)
+    if not isinstance(holder, _IndexStorage) or not isinstance(vectors, np.ndarray):
+        return None
+    index = holder.index
+    whole = vectors.shape == (index.ntotal, dim) and vectors.flags.c_contiguous and vectors.dtype == np.float32
+    if not whole or (index.ntotal and vectors.ctypes.data != int(index.get_xb())):
+        return None
+    return index
+
+
+def _read_vectors(path: Path, dim: int) -> np.ndarray:
+    """`vectors.npy` read straight into a FAISS index's storage: no array of
+    the vectors is made beside it. A file in another layout (not float32 rows
+    of `dim`) is mapped and copied in, the one transient copy of it."""
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran_order, dtype = read_header(f)
+        if dtype == np.dtype(np.float32) and not fortran_order and len(shape) == 2 and shape[1] == dim:
+
+            def read_into(storage: np.ndarray) -> None:
+                if f.readinto(storage.data.cast("B")) != storage.nbytes:
+                    raise KhabarError(f"{path} is cut short: run `khabar index --rebuild`.")
+
+            return _flat_index(dim, shape[0], read_into)
+    mapped = np.load(path, mmap_mode="r")
+    matrix = np.asarray(mapped, dtype=np.float32).reshape(len(mapped), dim)
+    return _flat_index(dim, len(matrix), lambda storage: np.copyto(storage, matrix))
 
 
 def remove_article(

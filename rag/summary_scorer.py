@@ -12,7 +12,9 @@ fit) they were chosen from.
 Shortcuts: TF-IDF is computed within the article (its sentences are the
 documents), so no corpus vocabulary is shipped; name cues are capitalised
 Latin words and a short list of titles per language, not a tagger. The cue
-words of each language are data (`CUES`), so another language is one entry.
+words of each language are data (`CUES`), so another language is one entry;
+weekday and month names are not repeated there but taken from the language's
+pack (rag/lang).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import lang
 from .text import STOPWORDS_EN, STOPWORDS_UR, latin_names, normalize, numbers, stem, tokenize
 
 WEIGHTS_PATH = Path(__file__).with_name("summary_scorer.json")
@@ -38,7 +41,7 @@ class LanguageCues:
 
     reporting: frozenset[str]  # said, told: a quotation or a claim, seldom the news itself
     titles: frozenset[str]  # words that stand before a person's or a body's name
-    time: frozenset[str]  # days, months, "yesterday": the when of the news
+    time: frozenset[str]  # days and months (from the language pack), "yesterday": the when of the news
     place: frozenset[str]  # words that introduce a place
     next_: frozenset[str]  # what happens next: will, plan, hearing
 
@@ -47,24 +50,28 @@ def _set(words: str) -> frozenset[str]:
     return frozenset(normalize(words).split())
 
 
+def day_and_month_names(pack: lang.LanguagePack) -> frozenset[str]:
+    """The weekday and month names of a language pack, without the month
+    abbreviations (a name that begins another one: "jan", "sept"): lower-cased
+    they are also other words ("mar", "sep"), and the weights were fitted
+    without them."""
+    months = [m for m in pack.months if not any(other != m and other.startswith(m) for other in pack.months)]
+    return _set(" ".join((*pack.weekdays, *months)))
+
+
 CUES: dict[str, LanguageCues] = {
     "ur": LanguageCues(
         reporting=_set("کہا کہنا کہتے بتایا بتاتے مطابق بیان دعویٰ انکشاف"),
         titles=_set("صدر وزیر وزیراعظم وزیرِاعظم ڈاکٹر جنرل جج چیف سربراہ ترجمان افسر پولیس حکام عدالت حکومت ادارے تنظیم کمیشن"),
-        time=_set(
-            "پیر منگل بدھ جمعرات جمعہ ہفتہ اتوار جنوری فروری مارچ اپریل مئی جون جولائی اگست ستمبر اکتوبر نومبر دسمبر "
-            "آج کل گذشتہ گزشتہ سال مہینے ہفتے روز"
-        ),
+        time=day_and_month_names(lang.get("ur")) | _set("آج کل گذشتہ گزشتہ سال مہینے ہفتے روز"),
         place=_set("شہر صوبے صوبہ ضلع علاقے علاقہ ملک گاؤں دارالحکومت"),
         next_=_set("گا گی گے کریں سماعت منصوبہ آئندہ اگلے"),
     ),
     "en": LanguageCues(
         reporting=_set("said says told according claimed stated added"),
         titles=_set("president minister prime dr general chief head spokesman spokeswoman officer police court"),
-        time=_set(
-            "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-            "august september october november december today yesterday year month"
-        ),
+        # the pack's relative days are not all here: "tomorrow" and "tonight" were never cues
+        time=day_and_month_names(lang.get("en")) | _set("today yesterday year month"),
         place=_set("city province district region country village capital in"),
         next_=_set("will would plan plans hearing next expected"),
     ),

@@ -55,6 +55,12 @@ class SafetyRules:
         return None
 
 
+def rule_patterns(*sources: str) -> tuple[re.Pattern[str], ...]:
+    """A pack's rule patterns, compiled case-insensitive and with `.` matching
+    newlines too (a question may span lines)."""
+    return tuple(re.compile(p, re.I | re.S) for p in sources)
+
+
 def suffix_stemmer(suffixes: tuple[tuple[str, str], ...], min_stem: int) -> Callable[[str], str]:
     """A light stemmer from data: strip the first listed suffix (longest
     first), put its replacement on, keep at least `min_stem` letters."""

@@ -12,13 +12,7 @@ from __future__ import annotations
 import re
 
 from . import LanguagePack, SafetyRules
-
-_F = re.I | re.S
-
-
-def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, _F) for p in patterns)
-
+from . import rule_patterns as _rx
 
 STOP_WORDS = frozenset(
     """a an the of to in on at for from by with and or but is are was were be been being has have had do does did

@@ -19,13 +19,7 @@ from __future__ import annotations
 import re
 
 from . import LanguagePack, SafetyRules, suffix_stemmer
-
-_F = re.I | re.S
-
-
-def _rx(*patterns: str) -> tuple[re.Pattern[str], ...]:
-    return tuple(re.compile(p, _F) for p in patterns)
-
+from . import rule_patterns as _rx
 
 STOP_WORDS = frozenset(
     """کا کی کے کو سے میں نے پر اور یا ہے ہیں تھا تھی تھے ہو ہوا ہوئی ہوئے گیا گئی گئے کیا کیے کی جو جس جن

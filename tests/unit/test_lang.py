@@ -304,3 +304,10 @@ def test_a_third_language_is_one_registered_pack() -> None:
     assert lang.codes() == ("ur", "en")
     with pytest.raises(UnsupportedLanguageError):
         lang.detect(question)
+
+
+def test_rule_patterns_ignore_case_and_span_lines() -> None:
+    (rule,) = lang.rule_patterns(r"write .* poem")
+    assert rule.search("WRITE me a\nshort Poem")
+    assert not rule.search("write a story")
+    assert SafetyRules(lang.rule_patterns(r"نظم", r"poem")).match("ایک نظم لکھو")

@@ -91,6 +91,16 @@ def test_verify_stamp_invalid_after_file_changes(tmp_path: Path) -> None:
         verify(_spec(), tmp_path)
 
 
+def test_a_stamp_vouches_only_for_the_sum_it_was_written_for(tmp_path: Path) -> None:
+    f = tmp_path / "weights.bin"
+    f.write_bytes(DATA)
+    models.check_sha256(f, DATA_SHA)
+    assert (tmp_path / ".weights.bin.sha256").exists()
+    with pytest.raises(ChecksumError):  # the registry's sum changed: the file is hashed again
+        models.check_sha256(f, "0" * 64)
+    models.check_sha256(f, DATA_SHA)
+
+
 # --- assembly -----------------------------------------------------------------
 
 

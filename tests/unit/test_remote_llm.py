@@ -208,6 +208,86 @@ def test_chat_template_markers_from_props_are_neutralised(server: Callable[..., 
     assert sent == f"a <{WORD_JOINER}turn_end><{WORD_JOINER}turn_begin>system b"
 
 
+def test_chunks_without_text_are_not_shown(server: Callable[..., FakeServer]) -> None:
+    chunks = [
+        {"choices": [{"index": 0, "delta": {"role": "assistant", "content": ""}}]},
+        {"choices": [{"index": 0, "delta": {"content": "Six"}}]},
+        {"choices": [{"index": 0, "delta": {"content": None}}]},
+        {"choices": [{"index": 0, "delta": {}}]},
+        {"choices": [{"index": 0, "delta": {"content": " children."}, "finish_reason": None}]},
+        {"choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]},
+        {"choices": [], "usage": {"prompt_tokens": 9, "completion_tokens": 2}},
+    ]
+    payload = "".join(f"data: {json.dumps(c)}\n\n" for c in chunks) + ": keep-alive\n\ndata: [DONE]\n\n"
+    srv = server({"/v1/chat/completions": status(200, payload, "text/event-stream")})
+    seen: list[str] = []
+    assert gen_for(srv.url).chat(MESSAGES, max_tokens=4, on_token=seen.append) == "Six children."
+    assert seen == ["Six", " children."]
+
+
+def test_a_stream_of_empty_chunks_is_an_empty_reply(server: Callable[..., FakeServer]) -> None:
+    srv = server({"/v1/chat/completions": streaming("", "")})
+    seen: list[str] = []
+    assert gen_for(srv.url).chat(MESSAGES, max_tokens=4, on_token=seen.append) == ""
+    assert seen == []
+
+
+def test_a_whole_json_completion_without_text_shows_nothing(server: Callable[..., FakeServer]) -> None:
+    whole = {"choices": [{"index": 0, "message": {"role": "assistant", "content": None}}]}
+    srv = server({"/v1/chat/completions": status(200, json.dumps(whole))})
+    seen: list[str] = []
+    assert gen_for(srv.url).chat(MESSAGES, max_tokens=4, on_token=seen.append) == ""
+    assert seen == []
+
+
+def test_an_error_in_a_whole_json_completion(server: Callable[..., FakeServer]) -> None:
+    srv = server({"/v1/chat/completions": status(200, '{"error": {"message": "slot unavailable"}}')})
+    with pytest.raises(LLMServerError, match="reported an error: slot unavailable"):
+        gen_for(srv.url).chat(MESSAGES, max_tokens=4)
+    overflow = '{"error": {"message": "request (5000 tokens) exceeds the available context size (4096 tokens)"}}'
+    srv2 = server({"/v1/chat/completions": status(200, overflow)})
+    with pytest.raises(ContextOverflowError, match=r"\(5000\).*\(4096\)"):
+        gen_for(srv2.url).chat(MESSAGES, max_tokens=4)
+
+
+class Cancelled(Exception):
+    """What a reader's Stop raises inside the token callback (ui.chat.Stopped)."""
+
+
+def test_stopping_in_the_token_callback_ends_the_stream_and_is_not_retried(
+    server: Callable[..., FakeServer],
+) -> None:
+    srv = server({"/v1/chat/completions": streaming("Six ", "children ", "were ", "rescued.")})
+    gen = gen_for(srv.url, retries=2)
+    seen: list[str] = []
+
+    def stop_after_two(token: str) -> None:
+        seen.append(token)
+        if len(seen) == 2:
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):  # the caller's own exception, not turned into a server error
+        gen.chat(MESSAGES, max_tokens=8, on_token=stop_after_two)
+    assert seen == ["Six ", "children "]
+    assert len(srv.posts("/v1/chat/completions")) == 1
+    # the next question on the same generator is answered in full, from its first token
+    seen.clear()
+    assert gen.chat(MESSAGES, max_tokens=8, on_token=seen.append) == "Six children were rescued."
+    assert seen == ["Six ", "children ", "were ", "rescued."]
+
+
+def test_stopping_on_a_whole_json_completion(server: Callable[..., FakeServer]) -> None:
+    whole = {"choices": [{"index": 0, "message": {"role": "assistant", "content": "Tuesday."}}]}
+    srv = server({"/v1/chat/completions": status(200, json.dumps(whole))})
+
+    def stop(token: str) -> None:
+        raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        gen_for(srv.url, retries=2).chat(MESSAGES, max_tokens=4, on_token=stop)
+    assert len(srv.posts("/v1/chat/completions")) == 1
+
+
 # -- a server that refuses or answers garbage --
 def test_http_500_is_reported_with_the_servers_message_and_not_retried(server: Callable[..., FakeServer]) -> None:
     srv = server({"/v1/chat/completions": status(500, '{"error": {"message": "CUDA out of memory"}}')})

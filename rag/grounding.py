@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import lang
-from .text import content_words, latin_names, normalize, numbers, tokenize
+from .text import content_words, fuzzy_in, latin_names, normalize, numbers, tokenize
 
 # Months, weekdays and relative days of every language pack (rag/lang).
 _MONTHS = [m for p in lang.packs() for m in p.months]
@@ -111,13 +111,20 @@ def _content(text: str) -> list[str]:
     return [w for w in dict.fromkeys(content_words(text)) if any(c.isalpha() for c in w)]
 
 
-def content_support(answer: str, passages: Sequence[str]) -> tuple[float, list[str]]:
-    """Share of the answer's content words (generic ones and numbers
-    excluded) found in the passages, allowing light inflection; and the words
-    not found."""
+def _asked(word: str, asked: set[str]) -> bool:
     from .text import fuzzy_in
 
-    words = _content(answer)
+    return bool(asked) and fuzzy_in(word, asked)
+
+
+def content_support(answer: str, passages: Sequence[str], given: str = "") -> tuple[float, list[str]]:
+    """Share of the answer's content words (generic ones, numbers and words
+    repeated from the question `given` excluded) found in the passages,
+    allowing light inflection; and the words not found."""
+    from .text import fuzzy_in
+
+    asked = set(tokenize(given)) if given else set()
+    words = [w for w in _content(answer) if not _asked(w, asked)]
     if not words:
         return 1.0, []
     vocab = set(tokenize(" ".join(passages)))
@@ -130,28 +137,89 @@ def _negated(text: str) -> bool:
     return bool(toks & NEGATIONS)
 
 
-def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | None = None) -> Check:
+def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | None = None, given: str = "") -> Check:
     """Every number and capitalised name in the answer must occur in the
     passages; at least `min_coverage` of its content words too (an answer of
     three content words or more), and a negation in the answer needs one in
-    the passages. Returns what is unsupported."""
+    the passages. Returns what is unsupported.
+
+    `given` is the question: the words and names an answer repeats from it
+    ("When did the raid take place?" -> "The raid took place on 23 May.")
+    state no fact of their own, so they are neither checked nor counted; the
+    caller checks the question's names against the article beforehand. Its
+    numbers are still checked: a number the question supposes is a claim."""
     source = " ".join(passages)
     source_nums = numbers(source)
     source_words = set(tokenize(source))
     bad = [n for n in sorted(numbers(answer)) if n not in source_nums and n != "1"]
     source_norm = normalize(source)
+    asked = set(tokenize(given)) if given else set()
     for name in sorted(latin_names(answer)):
-        if name in source_words or any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
+        if name in asked or name in source_words or any(w.startswith(name[:5]) for w in source_words if len(name) >= 5):
             continue
         if re.search(r"(?<![a-z])" + re.escape(name) + r"(?![a-z])", source_norm):
             continue  # part of a hyphenated name ("Din" of "Waqar-ud-Din")
         bad.append(name)
     if min_coverage is None:
         min_coverage = MIN_CONTENT_COVERAGE
-    share, missing = content_support(answer, passages)
-    n_words = len(_content(answer))
+    share, missing = content_support(answer, passages, given)
+    n_words = len([w for w in _content(answer) if not _asked(w, asked)])
     if n_words >= MIN_CONTENT_WORDS and share < min_coverage:
         bad.extend(w for w in missing[:6] if w not in bad)
+    for num, unit in number_units(answer):
+        # "28 years" where the article says "28 days": the number is there, the fact is not
+        if num == "1" or num not in source_nums or _asked(unit, asked) or any(num in numbers(p) and fuzzy_in(unit, set(tokenize(p))) for p in passages):
+            continue
+        bad.append(f"{num} {unit}")
+    if asked and not bad and _says_nothing(answer, asked):
+        bad.append("(nothing beyond the question)")
     if _negated(answer) and not _negated(source):
         bad.append("(negation)")
     return Check(ok=not bad, unsupported=tuple(bad))
+
+
+def number_units(text: str) -> list[tuple[str, str]]:
+    """(number, the content word counted by it) for each number of the text
+    that is followed, within three words, by a content word ("28 days",
+    "six of the children" -> ("6", "children"), "23 March" -> ("23", "march"))."""
+    toks = tokenize(text)
+    stop = _stop()
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(toks):
+        if not _is_number(toks[i]):
+            i += 1
+            continue
+        j = i
+        while j < len(toks) and _is_number(toks[j]):
+            j += 1
+        unit = next((t for t in toks[j : j + 3] if t not in stop and len(t) > 1 and not _is_number(t)), None)
+        if unit is not None:
+            out.extend((n, unit) for n in sorted(numbers(" ".join(toks[i:j]))))
+        i = j
+    return out
+
+
+def _is_number(token: str) -> bool:
+    if any(c.isdigit() for c in token):
+        return True
+    pack = lang.for_token(token)
+    return pack is not None and pack.is_number_word(token)
+
+
+def _stop() -> frozenset[str]:
+    from .text import _stop_words
+
+    return _stop_words()
+
+
+def _says_nothing(answer: str, asked: set[str]) -> bool:
+    """True when the answer states no word, number or name that the
+    question did not already hold ("Rinz's surname is." to "What is Rinz's
+    surname?"). A yes or a no is an answer (rag/lang: polar_words)."""
+    toks = tokenize(answer)
+    if any(t in lang.polar_words() for t in toks):
+        return False
+    if numbers(answer) - numbers(" ".join(asked)):
+        return False
+    return all(_asked(w, asked) for w in toks if w not in _stop() and len(w) > 1)

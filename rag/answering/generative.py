@@ -32,6 +32,7 @@ class Generated:
     refused: bool = False  # the model said the article does not say
     unsupported: tuple[str, ...] = ()
     streamed: bool = False
+    refusal_probability: float | None = None  # the model's first-token share on the refusal, when it can tell
 
 
 def prompt_passages(gen: Generator, edition: list[Passage], hits: Sequence[Hit], question: str, answer_tokens: int) -> list[Passage]:
@@ -107,33 +108,38 @@ def generate(
     prompt_q = f"{question} (follow-up to: {follows})" if follows else question
     relevant = [h.passage for h in hits[:3] if h.passage.language == source_language]
     stream = _Stream(on_token, first_token)
-    raw = gen.chat(answer_messages(passages, prompt_q, language, relevant), max_tokens=max_tokens, on_token=stream).strip()
+    raw = gen.chat(answer_messages(passages, prompt_q, language, relevant), max_tokens=max_tokens, on_token=stream, refusal=NOT_FOUND).strip()
+    p_refuse = getattr(gen, "last_refusal_probability", None)
     if NOT_FOUND in raw.upper() or not raw or unsafe_output(raw):
-        return Generated(refused=True, streamed=stream.streaming)
+        return Generated(refused=True, streamed=stream.streaming, refusal_probability=p_refuse)
     claim = _CITE.sub(" ", raw)
     # Cite the sentences that best cover what the answer says: the model's
     # own numbers are often a slip, so they only break ties.
     own = _cited_passages(raw, passages)
-    pool = own + [h.passage for h in hits[:4] if h.passage in passages and h.passage not in own]
-    ranked = sorted(pool, key=lambda x: (-round(grounding.coverage(claim, x.text), 2), x not in own))
+    # The pool is every sentence the model read (retrieval can miss the one
+    # it used: a name spelt otherwise in the question); the retrieved ones
+    # and the model's own numbers come first among equals.
+    pool = list(dict.fromkeys(own + [h.passage for h in hits[:4] if h.passage in passages] + passages))
+    order = {x.id: i for i, x in enumerate(pool)}
+    ranked = sorted(pool, key=lambda x: (-round(grounding.coverage(claim, x.text), 2), x not in own, order[x.id]))
     cited = [ranked[0]] if ranked else []
     if len(ranked) > 1 and grounding.coverage(claim, ranked[1].text) >= 0.5:
         cited.append(ranked[1])
-    check = grounding.verify_answer(claim, [x.text for x in cited])
+    check = grounding.verify_answer(claim, [x.text for x in cited], given=f"{question} {follows}")
     for extra in ranked[len(cited) : 4]:
         if check.ok:
             break
         # add the sentence that supplies a missing number or name, if any
-        trial = grounding.verify_answer(claim, [x.text for x in cited + [extra]])
+        trial = grounding.verify_answer(claim, [x.text for x in cited + [extra]], given=f"{question} {follows}")
         if len(trial.unsupported) < len(check.unsupported):
             cited, check = cited + [extra], trial
     text = re.sub(r"\s+([.,;:])", r"\1", claim).strip()
     if not check.ok:
-        return Generated(text=text, unsupported=check.unsupported, streamed=stream.streaming)
+        return Generated(text=text, unsupported=check.unsupported, streamed=stream.streaming, refusal_probability=p_refuse)
     if stream.streaming and on_token is not None:
         markers = " ".join(f"[{i}]" for i in range(1, len(cited) + 1))
         on_token(("" if stream.last.isspace() else " ") + markers)
-    return Generated(text=text, cited=cited, streamed=stream.streaming)
+    return Generated(text=text, cited=cited, streamed=stream.streaming, refusal_probability=p_refuse)
 
 
 def finish(aligned: Aligned, result: Generated, hits: Sequence[Hit]) -> tuple[str, list]:  # type: ignore[type-arg]

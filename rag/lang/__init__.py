@@ -112,6 +112,7 @@ class LanguagePack:
     # page furniture that opens a sentence of a pasted web page ("Also read",
     # «یہ بھی پڑھیے» before links to other stories): never a summary point
     boilerplate: tuple[str, ...] = ()
+    polar_words: frozenset[str] = frozenset()  # yes and no: an answer to a yes/no question
     safety: Mapping[str, SafetyRules] = field(default_factory=dict)
     # Detection inside a shared script: letters/words that mark this language,
     # and those that mark look-alike languages Khabar does not read.
@@ -248,6 +249,11 @@ def names() -> str:
     """ "Urdu and English", for messages."""
     all_names = [p.name for p in packs()]
     return all_names[0] if len(all_names) == 1 else ", ".join(all_names[:-1]) + " and " + all_names[-1]
+
+
+def polar_words() -> frozenset[str]:
+    """Every pack's words for yes and no."""
+    return frozenset().union(*(p.polar_words for p in packs()))
 
 
 def for_token(token: str) -> LanguagePack | None:

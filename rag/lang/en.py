@@ -259,6 +259,7 @@ PACK = LanguagePack(
     refusals=REFUSALS,
     extractive_prefix="According to the article: ",
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
+    polar_words=frozenset({"yes", "no"}),
     safety={
         "abuse_material": ABUSE_MATERIAL,
         "commit_crime": COMMIT_CRIME,

@@ -284,6 +284,7 @@ PACK = LanguagePack(
     refusals=REFUSALS,
     extractive_prefix="مضمون کے مطابق: ",
     boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
+    polar_words=frozenset({"ہاں", "جی", "نہیں"}),
     safety={
         "abuse_material": ABUSE_MATERIAL,
         "commit_crime": COMMIT_CRIME,

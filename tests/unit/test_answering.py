@@ -130,3 +130,22 @@ def test_supported_model_answer_is_kept(ask_with: Callable[..., Pipeline]) -> No
     assert a.answer == "Six children were rescued during the raid. [1]"
     assert a.strategy == "generative"
     assert decide.calls == []
+
+
+def test_model_answer_citing_a_sentence_retrieval_missed_is_kept(ask_with: Callable[..., Pipeline]) -> None:
+    """The model reads the whole edition: an answer drawn from a sentence the
+    retrieval did not rank (here one about the court, asked with a
+    misspelt name) is cited to that sentence and kept."""
+    decide = FakeDecision(0.0)
+    p = ask_with(decide, ["Rinz was sent on a 14 day remand by the court."])
+    a = p.ask("What happened to Rinnz in the end?", k=1)
+    assert not a.refused, a.decision
+    assert a.citations and "remand" in a.citations[0].text
+
+
+def test_words_repeated_from_the_question_are_not_claims(ask_with: Callable[..., Pipeline]) -> None:
+    decide = FakeDecision(0.0)
+    p = ask_with(decide, ["The footage the gang reportedly made was sold on the dark web [3]."])
+    a = p.ask("Where was the footage the gang reportedly made sold?")
+    assert not a.refused, a.decision
+    assert a.strategy == "generative"

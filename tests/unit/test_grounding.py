@@ -110,3 +110,56 @@ def test_verify_answer_supported_name() -> None:
 
 def test_verify_answer_name_prefix_allows_possessive() -> None:
     assert verify_answer("The raid was in Muzaffargarh.", ["Muzaffargarh's police raided a studio."]).ok
+
+
+def test_verify_answer_does_not_count_words_repeated_from_the_question() -> None:
+    cited = ["The suspects sold the videos on the dark web."]
+    answer = "The footage the gang reportedly made was sold on the dark web."
+    assert not verify_answer(answer, cited).ok
+    assert verify_answer(answer, cited, given="Where was the footage the gang reportedly made sold?").ok
+
+
+def test_verify_answer_still_checks_a_number_the_question_supposes() -> None:
+    cited = ["During the raid 6 children were rescued."]
+    check = verify_answer("9 children were rescued.", cited, given="Were 9 children rescued?")
+    assert not check.ok and "9" in check.unsupported
+
+
+def test_verify_answer_accepts_a_name_spelt_as_in_the_question() -> None:
+    cited = ["The court sent Rinz on a 14 day remand."]
+    assert not verify_answer("The court sent Reinz on remand.", cited).ok
+    assert verify_answer("The court sent Reinz on remand.", cited, given="What happened to Reinz?").ok
+
+
+def test_number_units_pair_each_number_with_what_it_counts() -> None:
+    from rag.grounding import number_units
+
+    assert number_units("He stayed 28 days.") == [("28", "days")]
+    assert ("6", "children") in number_units("six of the children were freed")
+    assert number_units("sentenced to 7-10 years") == [("10", "years"), ("7", "years")]
+    assert number_units("on 23 March") == [("23", "march")]
+    assert number_units("It happened in 2024.") == []
+
+
+def test_verify_answer_rejects_a_number_with_another_unit() -> None:
+    cited = ["The suspect travelled to Pakistan for 28 days."]
+    check = verify_answer("The suspect is 28 years old.", cited, given="How old is the suspect?")
+    assert not check.ok and "28 years" in check.unsupported
+    assert verify_answer("The suspect stayed 28 days.", cited, given="How long did the suspect stay?").ok
+
+
+def test_verify_answer_accepts_a_unit_taken_from_the_question() -> None:
+    cited = ["The operation resulted in the rescue of at least six children."]
+    assert verify_answer("6 kids were saved.", cited, given="How many kids were saved?").ok
+
+
+@pytest.mark.parametrize("answer", ["Rinz's surname is.", "The surname of Rinz", "Rinz's surname is Rinz."])
+def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str) -> None:
+    cited = ["A German national named Rinz ran the network."]
+    check = verify_answer(answer, cited, given="What is Rinz's surname?")
+    assert not check.ok and "(nothing beyond the question)" in check.unsupported
+
+
+def test_yes_or_no_is_an_answer() -> None:
+    cited = ["The parents of some victims were also involved."]
+    assert verify_answer("Yes, parents were involved.", cited, given="Were any parents involved?").ok

@@ -99,6 +99,22 @@ def template_markers(template: str) -> set[str]:
 # calls on the bare Llama object with these settings).
 SAMPLING: dict[str, Any] = {"temperature": 0.0, "top_k": 1, "repeat_penalty": 1.0}
 
+# The answer decision of a chat model that may reply with a refusal marker
+# ("NOT IN ARTICLE"): greedy decoding refuses whenever the marker's first
+# token is the single most likely one, even when most of the probability is
+# on answers spread over several first tokens ('6', '4', 'Six', 'The' ...).
+# A generator that can read its first-token distribution refuses only when
+# the marker holds at least this share of it (the majority: not a tuned value),
+# and otherwise answers with the marker's first tokens suppressed.
+REFUSAL_MAJORITY = 0.5
+FIRST_TOKENS = 64  # the most likely first tokens read for the refusal's share
+
+
+def refusal_like(token: str, refusal: str) -> bool:
+    """A first token that starts the refusal marker ('NOT', 'N', ' Not')."""
+    t = token.strip().upper()
+    return bool(t) and refusal.upper().startswith(t)
+
 
 class Generator(Protocol):
     """A chat model: what it can read and write, and how to talk to it."""
@@ -117,7 +133,14 @@ class Generator(Protocol):
         max_tokens: int,
         on_token: Callable[[str], None] | None = None,
         stop: Sequence[str] = (),
-    ) -> str: ...
+        refusal: str | None = None,
+    ) -> str:
+        """The model's reply. `refusal`: the marker the prompt allows as a
+        reply; a generator that reads token probabilities returns it only
+        when it holds the majority of the first token's probability
+        (`REFUSAL_MAJORITY`), and records that share in
+        `last_refusal_probability`; others decode greedily."""
+        ...
 
 
 class LlamaCppGenerator:
@@ -146,6 +169,7 @@ class LlamaCppGenerator:
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
         self._memory_key: str | None = None  # the system prompt now in the KV cache
         self._markers: re.Pattern[str] | None = None  # this model's special tokens, as a pattern
+        self.last_refusal_probability: float | None = None
 
     def markers(self) -> re.Pattern[str]:
         """The pattern of every special token of the loaded model (read once)."""
@@ -246,9 +270,11 @@ class LlamaCppGenerator:
         max_tokens: int,
         on_token: Callable[[str], None] | None = None,
         stop: Sequence[str] = (),
+        refusal: str | None = None,
     ) -> str:
         llm = self._load()
         messages = neutralise_messages(messages, self.markers())
+        self.last_refusal_probability = None
         with self._lock:
             prefix = self._prefix_file(messages)
             key = prefix.name if prefix else None
@@ -256,6 +282,15 @@ class LlamaCppGenerator:
                 self._restore(llm, prefix)
             self._memory_key = key
             try:
+                processors = None
+                if refusal:
+                    share, first = self._refusal_share(llm, messages, refusal)
+                    self.last_refusal_probability = share
+                    if share >= REFUSAL_MAJORITY:
+                        if on_token is not None:
+                            on_token(refusal)
+                        return refusal
+                    processors = _suppress_first(first)
                 stream = llm.create_chat_completion(
                     messages=list(messages),
                     max_tokens=max_tokens,
@@ -263,6 +298,7 @@ class LlamaCppGenerator:
                     seed=self.seed,
                     stop=list(stop) or None,
                     stream=True,
+                    logits_processor=processors,
                 )
                 parts: list[str] = []
                 for chunk in stream:
@@ -284,6 +320,38 @@ class LlamaCppGenerator:
     def warm(self, messages: Sequence[Message]) -> None:
         """Process a prompt prefix now so the next question re-uses it."""
         self.chat(messages, max_tokens=1)
+
+    def _refusal_share(self, llm: Any, messages: Sequence[Message], refusal: str) -> tuple[float, list[int]]:
+        """Read the prompt (the next call re-uses it from the KV cache) and
+        return the probability that the reply starts with the refusal
+        marker, and the ids of the most likely first tokens that start it."""
+        import numpy as np
+
+        llm.create_chat_completion(messages=list(messages), max_tokens=1, **SAMPLING, seed=self.seed)
+        # the logits of the prompt's last token (llama.cpp keeps the last decoded row)
+        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        probs = np.exp(logits - logits.max())
+        probs /= probs.sum()
+        top = np.argsort(-probs)[:FIRST_TOKENS]
+        first = [int(i) for i in top if refusal_like(llm.detokenize([int(i)]).decode("utf-8", "replace"), refusal)]
+        return float(probs[first].sum()) if first else 0.0, first
+
+
+def _suppress_first(token_ids: Sequence[int]) -> Any:
+    """A llama.cpp logits processor that rules out `token_ids` for the first
+    generated token only."""
+    from llama_cpp import LogitsProcessorList
+
+    state = {"first": True}
+    ids = list(token_ids)
+
+    def suppress(_input_ids: Any, scores: Any) -> Any:
+        if state["first"]:
+            state["first"] = False
+            scores[ids] = -float("inf")
+        return scores
+
+    return LogitsProcessorList([suppress])
 
 
 def _first_int(text: str) -> int:
@@ -308,7 +376,7 @@ class ScriptedGenerator:
     def count_tokens(self, text: str) -> int:
         return max(1, len(text) // 3)
 
-    def chat(self, messages, *, max_tokens, on_token=None, stop=()):  # type: ignore[no-untyped-def]
+    def chat(self, messages, *, max_tokens, on_token=None, stop=(), refusal=None):  # type: ignore[no-untyped-def]
         self.prompts.append(list(messages))
         reply = self.replies.pop(0) if self.replies else ""
         if on_token is not None:

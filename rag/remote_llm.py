@@ -216,6 +216,7 @@ class OpenAIChatGenerator:
         max_tokens: int,
         on_token: Callable[[str], None] | None = None,
         stop: Sequence[str] = (),
+        refusal: str | None = None,  # noqa: ARG002 - the server's token probabilities are not read: greedy decides
     ) -> str:
         body: dict[str, Any] = {
             "model": self.model,

@@ -203,6 +203,8 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
         text, cites = gv.finish(deps.aligned, result, hits)
         out = Answer(q, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
         out.decision = {"answered": True, "why": "model answer supported by its cited sentences"}
+        if result.refusal_probability is not None:
+            out.decision["refusal_probability"] = round(result.refusal_probability, 3)
         return a.finish(out, streamed=result.streamed)
     # The model said "not in the article", or its answer was not supported by
     # the sentences: the learned decision may still find the answer in the

@@ -26,6 +26,7 @@ a model folder whose two files disagree, not a proof of equality. Without the
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -164,8 +165,10 @@ def load_tokenizer(model_dir: Path, max_length: int) -> Tokenizer:
         verdict.update(layout=layout, equal=fast.encode_batch(texts) == reference.encode_batch(texts))
     except (ValueError, RuntimeError, OSError):
         pass  # a model folder the fast path cannot reproduce: the reference it is
-    try:
-        stamp.write_text(json.dumps(verdict, ensure_ascii=False), encoding="utf-8")
+    tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+    try:  # written whole, then renamed: a process starting meanwhile never reads half a stamp
+        tmp.write_text(json.dumps(verdict, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, stamp)
     except OSError:
-        pass  # a read-only models folder: the check runs again next time
+        tmp.unlink(missing_ok=True)  # a read-only models folder: the check runs again next time
     return reference

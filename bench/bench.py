@@ -5,8 +5,9 @@
 Figures:
 - index time of the seed article in a fresh temporary data dir (models
   loaded first, load time reported apart);
-- cold start of `khabar ask`: wall and CPU time of `python -m rag ask --json Q`
-  in a subprocess, against the index just built, for an Urdu question and an
+- cold start of `khabar ask`: wall time, CPU time and peak memory of
+  `python -m rag ask --json Q` in a subprocess (with the load average at each
+  start), against the index just built, for an Urdu question and an
   English one (the first English run saves the article's prefix state, the
   next ones load it);
 - with models loaded: median and p90 time to first token and total answer
@@ -138,33 +139,69 @@ def bench_index(settings: Settings, tmp: Path) -> tuple[Pipeline, dict[str, Any]
     }
 
 
+# Runs a module as `python -m` does and writes the process's peak resident
+# memory (VmHWM) to a file at exit. The kernel folds the parent's memory into
+# a forked child's ru_maxrss (the pre-exec address space was the parent's), so
+# wait4 would report at least the bench's own size; VmHWM is the child's own.
+_PEAK_RUNNER = (
+    "import atexit, runpy, sys\n"
+    "out = sys.argv.pop(1)\n"
+    "def peak():\n"
+    "    with open('/proc/self/status') as f:\n"
+    "        kb = next(line.split()[1] for line in f if line.startswith('VmHWM:'))\n"
+    "    with open(out, 'w') as f:\n"
+    "        f.write(kb)\n"
+    "atexit.register(peak)\n"
+    "module = sys.argv.pop(1)\n"
+    "runpy.run_module(module, run_name='__main__', alter_sys=True)\n"
+)
+
+
+def cold_run(module: str, args: list[str], env: dict[str, str]) -> dict[str, Any]:
+    """`python -m module args` in a fresh process: its wall time, CPU time
+    (user+sys, from wait4), its own peak resident memory (VmHWM; None where
+    /proc is missing), the 1-minute load average when it started, exit code
+    and output."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out, err, peak = Path(tmp) / "out", Path(tmp) / "err", Path(tmp) / "peak"
+        with open(out, "wb") as fo, open(err, "wb") as fe:
+            load = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            argv = [sys.executable, "-c", _PEAK_RUNNER, str(peak), module, *args]
+            proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=fo, stderr=fe)
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        return {
+            "wall_s": wall,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "rss_mb": int(peak.read_text()) / 1024 if peak.exists() else None,
+            "load": load,
+            "exit_code": proc.returncode,
+            "stdout": out.read_text(encoding="utf-8", errors="replace"),
+            "stderr": err.read_text(encoding="utf-8", errors="replace"),
+        }
+
+
 def bench_cold_ask(data_dir: Path, runs: int, question: str = COLD_QUESTION, label: str = "cold_ask") -> dict[str, Any]:
-    """Wall and CPU time (user+sys) of `python -m rag ask --json` in fresh
-    processes. CPU time is reported too because a shared machine's wall time
-    depends on its load."""
+    """Wall time, CPU time (user+sys) and peak memory of `python -m rag ask
+    --json` in fresh processes, with the load average at each start. CPU time
+    is the comparable figure: a shared machine's wall time depends on its load."""
     env = dict(os.environ, KHABAR_DATA_DIR=str(data_dir))
-    times, cpus, last = [], [], {}
+    rows: list[dict[str, Any]] = []
+    last: dict[str, Any] = {}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        t0 = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "rag", "ask", "--json", question],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        times.append(time.perf_counter() - t0)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
-        if done.returncode != 0:
-            return {f"{label}_error": (done.stderr or done.stdout).strip()[-500:], f"{label}_exit_code": done.returncode}
-        last = json.loads(done.stdout)
+        row = cold_run("rag", ["ask", "--json", question], env)
+        if row["exit_code"] != 0:
+            return {f"{label}_error": (row["stderr"] or row["stdout"]).strip()[-500:], f"{label}_exit_code": row["exit_code"]}
+        rows.append(row)
+        last = json.loads(row["stdout"])
     return {
-        f"{label}_s": [round(t, 2) for t in times],
-        f"{label}_first_s": round(times[0], 2),
-        f"{label}_cpu_s": [round(t, 2) for t in cpus],
+        f"{label}_s": [round(r["wall_s"], 2) for r in rows],
+        f"{label}_first_s": round(rows[0]["wall_s"], 2),
+        f"{label}_cpu_s": [round(r["cpu_s"], 2) for r in rows],
+        f"{label}_rss_mb": [None if r["rss_mb"] is None else round(r["rss_mb"]) for r in rows],
+        f"{label}_load": [round(r["load"], 2) for r in rows],
         f"{label}_answer": last.get("answer", "")[:120],
         f"{label}_timings_ms": last.get("timings_ms", {}),
     }

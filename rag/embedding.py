@@ -10,9 +10,12 @@ import hashlib
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .tokenizer import Tokenizer
 
 
 class Embedder(Protocol):
@@ -125,22 +128,20 @@ class OnnxEmbedder:
         self.max_length = max_length
         self.threads = threads  # 0: ONNX Runtime's default (one per physical core)
         self._session: object | None = None
-        self._tokenizer: object | None = None
+        self._tokenizer: Tokenizer | None = None
         self._prompts: dict[str, str] = {}
         self._lock = threading.Lock()
 
-    def _load(self) -> tuple[object, object]:
+    def _load(self) -> tuple[object, Tokenizer]:
         with self._lock:
             if self._session is None:
                 import json
 
                 import onnxruntime as ort  # imported on first use, like sentence-transformers above
-                from tokenizers import Tokenizer
 
-                tok = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
-                pad_id = tok.token_to_id("<pad>")
-                tok.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token="<pad>")
-                tok.enable_truncation(max_length=self.max_length)
+                from .tokenizer import load_tokenizer
+
+                tok = load_tokenizer(self.model_dir, self.max_length)
                 config = self.model_dir / "config_sentence_transformers.json"
                 if config.exists():
                     self._prompts = dict(json.loads(config.read_text(encoding="utf-8")).get("prompts") or {})
@@ -164,9 +165,9 @@ class OnnxEmbedder:
         out: np.ndarray = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
-            encodings = tok.encode_batch([prompt + texts[i] for i in idx])  # type: ignore[attr-defined]
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            rows, masks = tok.encode_batch([prompt + texts[i] for i in idx])
+            ids = np.array(rows, dtype=np.int64)
+            mask = np.array(masks, dtype=np.int64)
             (vecs,) = session.run(None, {"input_ids": ids, "attention_mask": mask})  # type: ignore[attr-defined]
             out[idx] = vecs
         norms = np.linalg.norm(out, axis=1, keepdims=True)

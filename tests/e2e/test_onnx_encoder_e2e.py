@@ -5,6 +5,8 @@ made the ONNX file; CI's `make setup` does."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,3 +50,21 @@ def test_onnx_vectors_match_torch(precision: str, torch_vectors: dict[str, np.nd
     for kind, got in (("doc", emb.embed_documents(SENTENCES)), ("query", emb.embed_queries(SENTENCES))):
         cosines = np.sum(got * torch_vectors[kind], axis=1)
         assert cosines.min() >= 0.99, (kind, cosines.round(4).tolist())
+
+
+def test_default_embedder_tokenizer_takes_the_fast_path_with_the_same_ids() -> None:
+    """The SentencePiece fast path (rag.tokenizer) on the real model folder:
+    chosen after its check, and giving tokenizer.json's ids, padding and mask
+    on sentences and the whole seed article, with the query/document prompts."""
+    from rag.tokenizer import HFTokenizer, SentencePieceTokenizer, load_tokenizer
+
+    settings = Settings()
+    folder = settings.models_dir / REGISTRY[settings.embedder].filename
+    fast = load_tokenizer(folder, 2048)
+    assert isinstance(fast, SentencePieceTokenizer)
+    reference = HFTokenizer(folder, 2048)
+    seeds = sorted((Path(__file__).resolve().parents[2] / "seeds").glob("*.txt"))
+    texts = [*SENTENCES, *(p.read_text(encoding="utf-8") for p in seeds), "<bos> in text <eos>", "a\u200cb  c\n\nd"]
+    for prompt in ("", "task: search result | query: ", "title: none | text: "):
+        batch = [prompt + t for t in texts]
+        assert fast.encode_batch(batch) == reference.encode_batch(batch)

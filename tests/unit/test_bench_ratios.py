@@ -85,3 +85,23 @@ def test_peer_pipeline_stuffs_the_top_four_chunks(tmp_path) -> None:  # type: ig
     assert len(seen) == 1
     assert seen[0].count("The raid was on Tuesday.") >= 4 * 15  # four chunks of about 20 sentences each
     assert "When was the raid?" in seen[0]
+
+
+def test_cold_run_reports_each_process_own_peak_memory(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The peak is the process's own (VmHWM), not the largest child so far nor
+    the bench's own size folded in at fork: a small process after a 300 MB one
+    reports a small peak, though this test process holds 200 MB more."""
+    (tmp_path / "big.py").write_text("b = bytearray(300 * 2**20)\nb[::4096] = b'x' * len(b[::4096])\nprint('big')\n")
+    (tmp_path / "small.py").write_text("print('small')\n")
+    (tmp_path / "fail.py").write_text("import sys\nsys.exit(3)\n")
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}
+    ballast = bytearray(200 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])
+    big = bench.cold_run("big", [], env)
+    small = bench.cold_run("small", [], env)
+    assert big["exit_code"] == 0 and big["stdout"].strip() == "big"
+    assert big["rss_mb"] >= 300
+    assert small["stdout"].strip() == "small"
+    assert small["rss_mb"] < 100
+    assert small["cpu_s"] <= small["wall_s"] + 0.5
+    assert bench.cold_run("fail", [], env)["exit_code"] == 3

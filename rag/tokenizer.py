@@ -1,0 +1,174 @@
+"""The embedder's tokenizer, loaded fast when it can be.
+
+A Gemma-style `tokenizer.json` (262k tokens, 515k merges) takes `tokenizers`
+2-3 s of CPU to parse at every cold start; the same model's SentencePiece file
+(`tokenizer.model`) loads in ~0.15 s. The two are used interchangeably only
+after they were checked to give the same ids:
+
+- the first load reads both, encodes `CHECK_TEXTS` (Urdu, English, mixed,
+  white space, the special tokens written out, a text longer than the
+  truncation limit) and records the verdict in a stamp beside the files
+  (`.tokenizer.sentencepiece.json`), keyed by the two files' size and mtime
+  and by `RECIPE`;
+- later loads read the stamp: the SentencePiece path when it says "equal",
+  else `tokenizers`, as before.
+
+The SentencePiece path reproduces what `tokenizers` does around the model:
+special tokens written in the text are matched first (longest first), each
+encoded sequence is cut to `max_length` minus the template's added tokens,
+the template's prefix/suffix ids are added, and a batch is padded on the right.
+
+Shortcut: the check covers fixed texts, not every text; it is a guard against
+a model folder whose two files disagree, not a proof of equality. Without the
+`sentencepiece` package, or without `tokenizer.model`, `tokenizers` is used.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+RECIPE = 1  # bump when the fast path or the check changes: stamps are then re-made
+STAMP = ".tokenizer.sentencepiece.json"
+CHECK_TEXTS = (
+    "پولیس نے بتایا کہ ۱۲ افراد کو گرفتار کیا گیا ہے۔",
+    "کیا آج بارش ہوگی؟",
+    "وزیرِ اعظم نے نئی پالیسی کا اعلان کیا\u200c اور کہا کہ اس پر فوری عمل ہوگا۔",
+    "The city council approved the new budget on Monday.",
+    "How many people were rescued from the flood?",
+    "Pakistan کے شمالی علاقوں میں snowfall جاری ہے۔",
+    "task: search result | query: کون؟",
+    "title: none | text: ",
+    "",
+    " ",
+    "  two  spaces, a\ttab and\nlines\n\n\n",
+    "emoji 😀, digits ٤٥ 1.5, a\u00a0non-breaking space",
+    "<table><tr><td>cell</td></tr></table> <unused0> <start_of_image>",
+)
+
+
+class Tokenizer(Protocol):
+    def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
+        """(ids, attention masks), padded on the right to the longest text."""
+        ...
+
+
+class HFTokenizer:
+    """`tokenizers` reading tokenizer.json (the reference)."""
+
+    def __init__(self, model_dir: Path, max_length: int) -> None:
+        from tokenizers import Tokenizer as _Tok
+
+        tok = _Tok.from_file(str(model_dir / "tokenizer.json"))
+        pad_id = tok.token_to_id("<pad>")
+        tok.enable_padding(pad_id=0 if pad_id is None else pad_id, pad_token="<pad>")
+        tok.enable_truncation(max_length=max_length)
+        self._tok = tok
+
+    def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
+        encodings = self._tok.encode_batch(list(texts))
+        return [e.ids for e in encodings], [e.attention_mask for e in encodings]
+
+    def layout(self) -> dict[str, Any]:
+        """What the SentencePiece path needs to reproduce this tokenizer:
+        the special tokens, the template's prefix and suffix, the pad id."""
+        specials = {t.content: i for i, t in self._tok.get_added_tokens_decoder().items() if t.special}
+        if self._tok.encode("", add_special_tokens=False).ids:
+            raise ValueError("the empty text has tokens of its own")
+        prefix, suffix = _split_template(self._tok, self._tok.encode("", add_special_tokens=True).ids)
+        padding = self._tok.padding or {}
+        return {"specials": specials, "prefix": prefix, "suffix": suffix, "pad": int(padding.get("pad_id", 0))}
+
+
+def _split_template(tok: Any, empty: list[int]) -> tuple[list[int], list[int]]:
+    """Which of the template's ids come before the text and which after:
+    encode a one-token text and find it."""
+    probe = tok.encode("a", add_special_tokens=False).ids
+    full = tok.encode("a", add_special_tokens=True).ids
+    for i in range(len(full) - len(probe) + 1):
+        if full[i : i + len(probe)] == probe and full[:i] + full[i + len(probe) :] == empty:
+            return full[:i], full[i + len(probe) :]
+    raise ValueError("cannot find the text inside the tokenizer's template")
+
+
+class SentencePieceTokenizer:
+    """`sentencepiece` reading tokenizer.model, laid out as `HFTokenizer`."""
+
+    def __init__(self, model_dir: Path, max_length: int, layout: dict[str, Any]) -> None:
+        import sentencepiece as spm
+
+        self._sp = spm.SentencePieceProcessor(model_file=str(model_dir / "tokenizer.model"))
+        self._specials: dict[str, int] = dict(layout["specials"])
+        self._prefix: list[int] = list(layout["prefix"])
+        self._suffix: list[int] = list(layout["suffix"])
+        self._pad = int(layout["pad"])
+        self._room = max(0, max_length - len(self._prefix) - len(self._suffix))
+        names = sorted(self._specials, key=len, reverse=True)
+        self._split = re.compile("(" + "|".join(map(re.escape, names)) + ")") if names else None
+
+    def _one(self, text: str) -> list[int]:
+        if self._split is None:
+            body: list[int] = list(self._sp.encode(text))
+        else:
+            body = []
+            for i, part in enumerate(self._split.split(text)):
+                if i % 2:
+                    body.append(self._specials[part])
+                elif part:
+                    body.extend(self._sp.encode(part))
+        return self._prefix + body[: self._room] + self._suffix
+
+    def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
+        rows = [self._one(t) for t in texts]
+        width = max((len(r) for r in rows), default=0)
+        ids = [r + [self._pad] * (width - len(r)) for r in rows]
+        mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
+        return ids, mask
+
+
+def _key(model_dir: Path) -> str:
+    parts = [f"recipe={RECIPE}"]
+    for name in ("tokenizer.json", "tokenizer.model"):
+        st = (model_dir / name).stat()
+        parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}")
+    return " ".join(parts)
+
+
+def load_tokenizer(model_dir: Path, max_length: int) -> Tokenizer:
+    """The fastest tokenizer known to give `tokenizer.json`'s ids (see the module docstring)."""
+    if not (model_dir / "tokenizer.model").exists():
+        return HFTokenizer(model_dir, max_length)
+    try:
+        import sentencepiece  # noqa: F401
+    except ImportError:
+        return HFTokenizer(model_dir, max_length)
+    stamp = model_dir / STAMP
+    key = _key(model_dir)
+    try:
+        saved = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    if saved.get("key") == key:
+        if saved.get("equal"):
+            return SentencePieceTokenizer(model_dir, max_length, saved["layout"])
+        return HFTokenizer(model_dir, max_length)
+    reference = HFTokenizer(model_dir, max_length)
+    verdict: dict[str, Any] = {"key": key, "equal": False}
+    try:
+        layout = reference.layout()
+        fast = SentencePieceTokenizer(model_dir, max_length, layout)
+        texts = [*CHECK_TEXTS, *layout["specials"], " ".join(CHECK_TEXTS) * (max_length // 16 + 1)]
+        verdict.update(layout=layout, equal=fast.encode_batch(texts) == reference.encode_batch(texts))
+    except (ValueError, RuntimeError, OSError):
+        pass  # a model folder the fast path cannot reproduce: the reference it is
+    tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")
+    try:  # written whole, then renamed: a process starting meanwhile never reads half a stamp
+        tmp.write_text(json.dumps(verdict, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, stamp)
+    except OSError:
+        tmp.unlink(missing_ok=True)  # a read-only models folder: the check runs again next time
+    return reference

@@ -4,9 +4,8 @@ answer span, and the features of a "does the article say this?" decision.
 
 Everything here is pure Python + numpy over strings, so it runs without any
 model. The language knowledge the features need (question words per answer
-type, postpositions, number words, months, days) sits in one dict per language,
-`LANGUAGE_DATA`, at the top of this module, so that it can move into a language
-pack without touching the feature code.
+type, postpositions, number words, months, days) comes from the language pack
+(`rag/lang/<code>.py`: `answer_cues`, `answer_words`).
 
 Shortcuts: question types come from cue words (longest cue first), not a
 parser; "matching" a word is equality of `rag.text.stem` forms, plus a shared
@@ -25,77 +24,23 @@ import numpy as np
 
 from ..text import STOPWORDS_EN, STOPWORDS_UR, normalize, stem
 
-# --- language data (to move into rag/lang/<code>.py) -------------------------------------
-# One dict per language. Keys:
-#   types        answer type -> question cues (normalised, multi-word allowed); longest cue wins
-#   postpositions  words that follow a noun phrase (the word after an answer span)
-#   auxiliaries    verbs / copulas that close a clause
-#   number_words   spelled-out numbers
-#   months, days   calendar words (a "when" answer holds one of these, or a year)
-#   time_units     words that make a number a duration or a date ("year", "century")
-#   negations      words that turn a statement around (a question and its evidence must agree)
-#   stopwords      function words (rag.text's lists)
-# fmt: off
-LANGUAGE_DATA: dict[str, dict[str, object]] = {
-    "ur": {
-        "types": {
-            "number": ["کتنے", "کتنی", "کتنا", "کتنوں", "کس قدر", "کتنی بار", "کس حد تک"],
-            "date": ["کب", "کس سال", "کس تاریخ", "کس دن", "کس مہینے", "کس صدی", "کس دہائی", "کس وقت", "کس عرصے"],
-            "person": ["کون", "کس نے", "کسے", "کن لوگوں", "کس شخص", "کس کو"],
-            "place": ["کہاں", "کس ملک", "کس شہر", "کس جگہ", "کس علاقے", "کدھر", "کس مقام"],
-            "reason": ["کیوں", "کس وجہ", "کس لیے", "کس لئے"],
-            "manner": ["کیسے", "کس طرح", "کس طریقے"],
-            "which": ["کون سا", "کون سی", "کون سے", "کونسا", "کونسی", "کونسے", "کس", "کن"],
-            "what": ["کیا"],
-        },
-        "postpositions": ["کا", "کی", "کے", "کو", "سے", "میں", "نے", "پر", "تک", "والے", "والی", "لیے", "لئے", "بعد", "دوران"],
-        "auxiliaries": ["ہے", "ہیں", "تھا", "تھی", "تھے", "ہوا", "ہوئی", "ہوئے", "گیا", "گئی", "گئے", "کیا", "کی", "کرتا", "کرتے"],
-        "number_words": [
-            "ایک", "دو", "تین", "چار", "پانچ", "چھ", "سات", "آٹھ", "نو", "دس", "گیارہ", "بارہ", "بیس", "تیس",
-            "چالیس", "پچاس", "سو", "ہزار", "لاکھ", "کروڑ", "ارب", "درجن", "نصف", "آدھا", "فیصد",
-        ],
-        "months": [
-            "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر",
-        ],
-        "days": ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"],
-        "time_units": ["سال", "صدی", "دہائی", "ء", "عیسوی", "قبل", "مہینے", "دن"],
-        "negations": ["نہیں", "نہ", "مت", "بغیر", "بجائے"],
-    },
-    "en": {
-        "types": {
-            "number": ["how many", "how much", "how long", "how old", "how far", "what percentage", "what number"],
-            "date": ["when", "what year", "which year", "what date", "what day", "what month", "what century", "what time"],
-            "person": ["who", "whom", "whose", "which person"],
-            "place": ["where", "what country", "which country", "what city", "which city", "what place"],
-            "reason": ["why"],
-            "manner": ["how"],
-            "which": ["which"],
-            "what": ["what"],
-        },
-        "postpositions": ["of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or"],
-        "auxiliaries": ["is", "are", "was", "were", "has", "have", "had", "be", "been"],
-        "number_words": [
-            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-            "twenty", "thirty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half", "percent",
-        ],
-        "months": [
-            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december",
-        ],
-        "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-        "time_units": ["year", "years", "century", "decade", "bc", "ad"],
-        "negations": ["not", "no", "never", "without", "instead", "n't"],
-    },
-}
-# fmt: on
 STOPWORDS = {"ur": STOPWORDS_UR, "en": STOPWORDS_EN}
 QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "what", "other"]
 
 
-def _data(lang: str) -> dict[str, object]:
-    if lang not in LANGUAGE_DATA:
-        raise ValueError(f"no answering data for language {lang!r}; known: {sorted(LANGUAGE_DATA)}")
-    return LANGUAGE_DATA[lang]
+@lru_cache(maxsize=16)
+def _data(code: str) -> dict[str, object]:
+    """The language pack's answerer data: `types` (answer type -> cues) and
+    its word lists (`rag.lang.ANSWER_WORD_LISTS`)."""
+    from .. import lang
+
+    try:
+        pack = lang.get(code)
+    except ValueError:
+        pack = None
+    if pack is None or not pack.answer_cues or code not in STOPWORDS:
+        raise ValueError(f"no answering data for language {code!r}; known: {sorted(STOPWORDS)}")
+    return {"types": {k: list(v) for k, v in pack.answer_cues.items()}, **{k: list(v) for k, v in pack.answer_words.items()}}
 
 
 @lru_cache(maxsize=64)

@@ -76,13 +76,19 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Word and punctuation tokens of `text` with character offsets."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # cached: a question's candidate sentences and their neighbours are read several times
     out = []
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
         norm = normalize(raw)
         is_word = any(c.isalnum() for c in raw)
         out.append(Token(raw, norm, stem(norm) if is_word else norm, m.start(), m.end(), is_word))
-    return out
+    return tuple(out)
 
 
 def words_match(a: str, b: str) -> bool:

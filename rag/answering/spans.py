@@ -14,7 +14,7 @@ the chosen sentence with the highest expected utility under that
 distribution (minimum Bayes risk): for a window w, the sum over candidate
 spans g of p(g) * (w contains g + lam * token F1(w, g)). lam trades "the
 answer holds the fact" against "the answer is short"; it and the longest
-window are chosen on held-apart titles (calibration slice).
+window are chosen on the titles of the calibration slice.
 
 Shortcuts: candidates are token n-grams (n <= MAX_SPAN) with a few hard
 filters (see `features.candidate_bounds`); the expected utility is taken

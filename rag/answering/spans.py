@@ -341,6 +341,20 @@ def _best_window(s: ScoredSentence, p_gold: np.ndarray, gold_idx: np.ndarray, la
     return float(util[k]), int(wins[k, 0]), int(wins[k, 1]), float(inside[k] @ p_gold)
 
 
+def _with_noun(view: SentenceView, j: int) -> int:
+    """The last token of a cut that ends on a number, moved onto the noun
+    after it ("71" -> "71 countries"): a number alone does not say what was
+    counted. Unchanged when the next token is not a content word."""
+    kind, toks = view.kind, view.toks
+    last = kind[j]
+    if not (last["digit"] or last["numword"]) or j + 1 >= len(toks):
+        return j
+    nxt = kind[j + 1]
+    if nxt["word"] and not (nxt["stop"] or nxt["post"] or nxt["aux"] or nxt["digit"] or nxt["numword"]):
+        return j + 1
+    return j
+
+
 def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, policy: str) -> Choice | None:
     """The answer: the window (or the best span grown by `policy`) with the
     highest expected utility under p(sentence) * p(span | sentence)."""
@@ -370,7 +384,7 @@ def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, po
     # the most probable candidate inside the window (else the sentence's best)
     inside = [sp for sp in s.spans if i <= sp.first_token and sp.last_token <= j]
     raw = inside[0] if inside else s.spans[0]
-    window = _cut(raw, s.view, i, j)
+    window = _cut(raw, s.view, i, _with_noun(s.view, j))
     total = float(np.log(max(ps[r] * raw.prob, 1e-12)))
     choice = Choice(raw, raw, s.rank, total, margin, s.overlap, s.view, s.spans, window, mass, float(ps[r]))
     span = choice.grown(policy)

@@ -173,14 +173,16 @@ def test_length_policies_grow_the_span_within_its_sentence() -> None:
 
 def test_the_window_trades_holding_the_answer_against_its_length() -> None:
     # lam weighs token F1 against "the window holds the answer": large lam cuts the most probable
-    # span alone, lam 0 the widest window the probable spans need (never longer than max_window words)
+    # span, lam 0 the widest window the probable spans need (never longer than max_window words)
     model = load_span_model("ur")
     q = question_info("شہر کی پرانی لائبریری میں کتنی کتابیں ہیں؟", "ur")
     sentence = "شہر کی پرانی لائبریری میں تقریباً 4200 کتابیں ہیں، جن میں سے کئی سو برس پرانی ہیں اور بعض نایاب ہیں۔"
     short = choose(q, [sentence], model.with_(lam=1000.0, policy="window"))
     wide = choose(q, [sentence], model.with_(lam=0.0, max_window=6, policy="window"))
     assert short is not None and wide is not None
-    assert short.span.text == short.raw.text
+    # the most probable span alone (a number keeps the noun after it)
+    assert short.raw.text in short.span.text
+    assert len(tokens(short.span.text)) <= len(tokens(short.raw.text)) + 1
     assert short.span.text in wide.span.text and len(wide.span.text) >= len(short.span.text)
     assert len(tokens(wide.span.text)) <= 6
     assert 0.0 < short.mass <= wide.mass <= 1.0 + 1e-9
@@ -276,3 +278,17 @@ def test_fit_ranker_gives_the_same_weights_for_float32_rows() -> None:
     w64 = fit_ranker(x, target, starts, steps=100)
     w32 = fit_ranker(x.astype(np.float32), target, starts, steps=100)
     assert np.allclose(w64, w32, atol=1e-3)
+
+
+def test_a_window_that_ends_on_a_number_takes_the_noun_after_it() -> None:
+    model = load_span_model("ur")
+    q = question_info("کتنے ممالک اس معاہدے میں شامل ہیں؟", "ur")
+    sentence = "اس معاہدے میں اب 71 ممالک شامل ہیں۔"
+    choice = choose(q, [sentence], model.with_(lam=1000.0, policy="window"))
+    assert choice is not None
+    assert choice.raw.text == "71" or "71" in choice.raw.text
+    assert choice.span.text.endswith("71 ممالک") or "71 ممالک" in choice.span.text
+    # a number followed by a postposition keeps its end
+    q2 = question_info("پل کس سال بنا؟", "ur")
+    c2 = choose(q2, ["یہ پل 1887 میں بنا۔"], model.with_(lam=1000.0, policy="window"))
+    assert c2 is not None and c2.span.text.endswith("1887")

@@ -40,7 +40,16 @@ def _data(code: str) -> dict[str, object]:
         pack = None
     if pack is None or not pack.answer_cues or code not in STOPWORDS:
         raise ValueError(f"no answering data for language {code!r}; known: {sorted(STOPWORDS)}")
-    return {"types": {k: list(v) for k, v in pack.answer_cues.items()}, **{k: list(v) for k, v in pack.answer_words.items()}}
+    out: dict[str, object] = {
+        "types": {k: list(v) for k, v in pack.answer_cues.items()},
+        **{k: list(v) for k, v in pack.answer_words.items()},
+    }
+    # every number word the pack knows counts (teens, tens, multipliers, "hundreds of"), except the
+    # ones that are more often other words
+    numbers = list(pack.answer_words.get("number_words", ()))
+    more = (*pack.number_words, *pack.multipliers, *sorted(pack.quantity_words))
+    out["number_words"] = numbers + [w for w in more if w not in numbers and w not in pack.ambiguous_numbers]
+    return out
 
 
 @lru_cache(maxsize=64)

@@ -30,9 +30,12 @@ from rag.answering.spans import POLICIES
 def evaluate(decider: Decider, rows: list[dict[str, Any]], policies: list[str]) -> dict[str, Any]:
     """Per-policy figures, the AUC of the decision, and a few examples."""
     per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
-    probs, labels, examples = [], [], []
+    probs, labels, examples, times = [], [], [], []
     for r in rows:
-        verdict = decider.decide(r["question"], candidates_for(r))
+        cands = candidates_for(r)
+        t0 = time.perf_counter()
+        verdict = decider.decide(r["question"], cands)
+        times.append(time.perf_counter() - t0)
         golds = r.get("answers") or []
         refused = not verdict.answerable or verdict.choice is None
         probs.append(verdict.probability)
@@ -45,6 +48,7 @@ def evaluate(decider: Decider, rows: list[dict[str, Any]], policies: list[str]) 
         "figures": {p: aggregate(v) for p, v in per.items()},
         "auc": auc(np.asarray(probs), np.asarray(labels)),
         "examples": examples,
+        "ms": (1000 * float(np.median(times)), 1000 * float(np.percentile(times, 90))) if times else (0.0, 0.0),
     }
 
 
@@ -66,7 +70,8 @@ def main() -> None:
         out = evaluate(decider, rows, policies)
         n_ans = sum(1 for r in rows if r.get("answers"))
         print(
-            f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} [{time.time() - t0:.0f}s]"
+            f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} [{time.time() - t0:.0f}s]; "
+            f"decide per question: median {out['ms'][0]:.1f} ms, p90 {out['ms'][1]:.1f} ms"
         )
         for p, agg in out["figures"].items():
             mark = " <- committed" if p == decider.spans.policy else ""

@@ -1,21 +1,24 @@
 """Fit the learned answer parts on Urdu SQuAD 2.0 (UQA train) and write
 rag/answering/weights/{spans,decision}_ur.json.
 
-    python -m bench.train_answerer [--max-span-rows 5000] [--max-decision-rows 8000] [--out DIR] [--png PATH]
+    python -m bench.train_answerer [--max-span-rows 6000] [--max-decision-rows 4000] [--out DIR] [--png PATH]
 
 Steps (fixed seed, titles split three ways: train / calib / holdout):
 1. span scorer: softmax ranker over the candidate spans of the gold sentence
    of answerable train rows (target: the candidate equal to the gold answer,
    else the best-F1 candidate when its F1 >= 0.5);
-2. sentence choice: rank bonus and overlap bonus picked on calib rows (grid),
-   maximising token F1 of the chosen span over the BM25 top-3 sentences;
-3. length policy: the span, two more words each side, the clause, or the
-   sentence; the curve (contains gold vs token F1) is printed for calib and
-   holdout, and the policy with the best contains+F1 sum on calib is chosen;
+2. sentence choice: softmax ranker over the BM25 top-k sentences of
+   answerable train rows (SENTENCE_FEATURES: rank, question words, the span
+   scores each sentence holds; target: the sentence holding the gold start);
+3. the answer window (expected utility, rag/answering/spans.py): its utility
+   weight lam and longest window picked on calib rows (grid), maximising
+   min(contains_gold / 70, token_f1 / 35) over the answerable rows;
 4. decision: logistic regression on train rows (answerable vs not) over
    DECISION_FEATURES; threshold chosen on calib as the highest one that keeps
    the refusal of answerable rows at or under TARGET_FALSE_REFUSAL;
-5. precision/recall curves of answering on holdout and uqa dev (printed, PNG).
+5. length policy: the window or a grown best span, chosen end to end on
+   calib; precision/recall curves of answering on holdout and uqa dev
+   (printed, PNG).
 Holdout and dev rows are never fitted on.
 """
 
@@ -57,13 +60,22 @@ from rag.answering.features import (
     span_features,
 )
 from rag.answering.fit import auc, fit_logistic, fit_ranker
-from rag.answering.spans import POLICIES, ScoredSentence, SpanModel, pick, score_sentences
+from rag.answering.spans import (
+    POLICIES,
+    SENTENCE_FEATURES,
+    ScoredSentence,
+    SpanModel,
+    pick,
+    score_sentences,
+    sentence_features,
+)
 
 LANG = "ur"
 TARGET_FALSE_REFUSAL = 0.12  # chosen on calib below the 15% goal, leaving room for sampling noise on new sets
 GOAL_CONTAINS, GOAL_F1 = 70.0, 35.0  # the issue's goals on uqa dev (percent, F1 0..100)
-RANK_GRID = [(0.0, 0.0), (0.0, -1.0), (0.0, -1.0, -2.0), (0.0, -2.0), (0.0, -2.0, -3.0), (0.0, -3.0)]
-OVERLAP_GRID = [0.0, 2.0, 4.0, 6.0]
+LAM_GRID = [0.5, 1.0, 2.0, 3.0]
+WINDOW_GRID = [14, 20, 36, 64]
+TEMPERATURE_GRID = [1.0]  # 2.0 was never chosen in earlier runs (lam 0.1-1, windows 10-20)
 
 
 def span_training_data(rows: Sequence[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -150,7 +162,7 @@ def gold_span_eval(model: SpanModel, rows: Sequence[dict[str, Any]]) -> dict[str
         if k is None:
             continue
         q = question_info(r["question"], LANG)
-        choice = pick(score_sentences(q, [sents[k][2]], model), (0.0,), 0.0, "span")
+        choice = pick(q, score_sentences(q, [sents[k][2]], model), model, "span")
         for p in POLICIES:
             per[p].append(score_uqa(choice.grown(p).text if choice else "", False, r["answers"]))
     return {p: aggregate(v) for p, v in per.items()}
@@ -162,30 +174,58 @@ def span_eval(model: SpanModel, prepared: Sequence[Prepared]) -> dict[str, dict[
     for pr in prepared:
         if not pr.row.get("answers"):
             continue
-        choice = pick(pr.scored, model.rank_bonus, model.overlap_bonus, "span")
+        choice = pick(pr.q, pr.scored, model, "span")
         for p in POLICIES:
             per[p].append(score_uqa(choice.grown(p).text if choice else "", False, pr.row["answers"]))
     return {p: aggregate(v) for p, v in per.items()}
 
 
-def pick_sentence_bonus(model: SpanModel, prepared: Sequence[Prepared]) -> SpanModel:
-    """Rank and overlap bonuses with the best token F1 of the span over the top-k."""
+def fit_sentence_choice(model: SpanModel, prepared: Sequence[Prepared]) -> SpanModel:
+    """Sentence weights: a softmax over the scored top-k sentences of each
+    answerable row whose gold sentence is among them."""
+    xs, ts, starts, offset = [], [], [], 0
+    for pr in prepared:
+        if not pr.row.get("answers"):
+            continue
+        sents = sentences(pr.row["context"])
+        k = gold_sentence(pr.row, sents)
+        if k is None:
+            continue
+        target = np.array([float(s.view.text == sents[k][2]) for s in pr.scored])
+        if target.sum() != 1:
+            continue
+        xs.append(sentence_features(pr.q, pr.scored))
+        ts.append(target)
+        starts.append(offset)
+        offset += len(target)
+    w = fit_ranker(np.vstack(xs), np.concatenate(ts), np.asarray(starts), l2=1e-3, steps=400, lr=0.05)
+    print(f"sentence choice: {len(starts)} questions; weights " + ", ".join(f"{n} {v:+.2f}" for n, v in zip(SENTENCE_FEATURES, w, strict=True)))
+    return model.with_(sentence_weights=w)
+
+
+def pick_window(model: SpanModel, prepared: Sequence[Prepared]) -> SpanModel:
+    """lam and the longest window with the best min(contains/70, F1/35) of
+    the window over the answerable rows (never refused)."""
     best: tuple[float, SpanModel] | None = None
     answerable = [pr for pr in prepared if pr.row.get("answers")]
-    # token F1 of each sentence's best span, computed once
-    f1s = [{s.rank: metrics.best_f1(s.spans[0].text, pr.row["answers"]) for s in pr.scored} for pr in answerable]
-    for rank_bonus in RANK_GRID:
-        for overlap in OVERLAP_GRID:
-            got = []
-            for pr, f1 in zip(answerable, f1s, strict=True):
-                c = pick(pr.scored, rank_bonus, overlap, "span")
-                got.append(f1[c.sentence_index] if c else 0.0)
-            f1 = float(np.mean(got))
-            print(f"  rank_bonus={rank_bonus} overlap_bonus={overlap}: span F1 {100 * f1:.1f}")
-            if best is None or f1 > best[0]:
-                best = (f1, SpanModel(LANG, model.weights, rank_bonus, overlap, "span", model.meta))
+    for temperature in TEMPERATURE_GRID:
+        for max_window in WINDOW_GRID:
+            for lam in LAM_GRID:
+                m = model.with_(lam=lam, max_window=max_window, temperature=temperature, policy="window")
+                got = []
+                for pr in answerable:
+                    c = pick(pr.q, pr.scored, m, "window")
+                    got.append(score_uqa(c.span.text if c else "", False, pr.row["answers"]))
+                agg = aggregate(got)
+                share = _goal_share(agg)
+                print(
+                    f"  temperature={temperature} lam={lam} max_window={max_window}: "
+                    f"contains_gold {agg['contains_gold']} token_f1 {agg['token_f1']}"
+                )
+                if best is None or share > best[0]:
+                    best = (share, m)
     assert best is not None
-    print(f"chosen: rank_bonus={best[1].rank_bonus} overlap_bonus={best[1].overlap_bonus}")
+    print(f"chosen: temperature={best[1].temperature} lam={best[1].lam} max_window={best[1].max_window}")
     return best[1]
 
 
@@ -193,7 +233,7 @@ def decision_data(model: SpanModel, prepared: Sequence[Prepared]) -> tuple[np.nd
     """Decision features, labels (1 = answerable) and the chosen spans."""
     xs, ys, choices = [], [], []
     for pr in prepared:
-        choice = pick(pr.scored, model.rank_bonus, model.overlap_bonus, "span")
+        choice = pick(pr.q, pr.scored, model, model.policy)
         xs.append(decision_features(decision_input(pr.q, pr.cands, choice)))
         ys.append(1 if pr.row.get("answers") else 0)
         choices.append(choice)
@@ -283,7 +323,7 @@ def save_png(curves: dict[str, tuple[np.ndarray, np.ndarray]], threshold: float,
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--max-span-rows", type=int, default=5000)
+    ap.add_argument("--max-span-rows", type=int, default=8000)
     ap.add_argument("--max-decision-rows", type=int, default=4000)
     ap.add_argument("--max-calib-rows", type=int, default=1200)
     ap.add_argument(
@@ -293,6 +333,7 @@ def main() -> None:
         help="rows of the held-out slice scored here (bench/eval_answerer.py scores all of it)",
     )
     ap.add_argument("--span-weights", type=Path, help="reuse the span scorer of this spans_ur.json (skip step 1)")
+    ap.add_argument("--with-dev", action="store_true", help="also print and plot the curve on uqa dev (never fitted on)")
     ap.add_argument("--out", type=Path, default=ROOT / "rag" / "answering" / "weights")
     ap.add_argument("--png", type=Path, default=ROOT / "bench" / "figures" / "answer_decision_pr.png")
     args = ap.parse_args()
@@ -300,7 +341,6 @@ def main() -> None:
     rng = np.random.default_rng(SEED)
     rows = read_rows(TRAIN_FILE)
     parts = split_by_title(rows)
-    dev = read_rows(DEV_FILE)
     for name, part in parts.items():
         n_ans = sum(1 for r in part if r.get("answers"))
         print(f"{name}: {len(part)} rows ({n_ans} answerable), {len({r['title'] for r in part})} titles")
@@ -313,10 +353,11 @@ def main() -> None:
     span_rows = sample([r for r in parts["train"] if r.get("answers")], args.max_span_rows)
     calib = sample(parts["calib"], args.max_calib_rows)
     hold = sample(parts["holdout"], args.max_holdout_rows)
+    no_sentence = np.zeros(len(SENTENCE_FEATURES))
     if args.span_weights:
         loaded = SpanModel.from_json(json.loads(args.span_weights.read_text(encoding="utf-8")))
         meta = {k: loaded.meta[k] for k in ("data", "seed", "rows", "split")}
-        spans = SpanModel(LANG, loaded.weights, (0.0,), 0.0, "span", meta)
+        spans = SpanModel(LANG, loaded.weights, no_sentence, "span", meta)
         print(f"span scorer reused from {args.span_weights} ({meta['rows']} questions)")
     else:
         x, target, starts, skipped = span_training_data(span_rows)
@@ -325,31 +366,32 @@ def main() -> None:
             f"(no candidate with F1 >= 0.5) [{time.time() - t0:.0f}s]"
         )
         w = fit_ranker(x, target, starts, l2=1e-3, steps=300, lr=0.05)
+        del x
         meta = {
             "data": TRAIN_FILE.name,
             "seed": SEED,
             "rows": len(starts),
             "split": "by title: 70% train, 15% calib, 15% holdout (bench/answerer_data.py split_by_title)",
         }
-        spans = SpanModel(LANG, w, (0.0,), 0.0, "span", meta)
-    print(f"[{time.time() - t0:.0f}s] span on the gold sentence (answerable rows), per length policy:")
-    for name, part in (("calib", calib), ("holdout", hold), ("uqa dev", dev)):
-        for p, agg in gold_span_eval(spans, part).items():
-            print(f"  {name:8s} {p:9s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}")
+        spans = SpanModel(LANG, w, no_sentence, "span", meta)
+    print(f"[{time.time() - t0:.0f}s] span on the gold sentence (answerable calib rows), per length policy:")
+    for p, agg in gold_span_eval(spans, calib[:600]).items():
+        print(f"  calib    {p:9s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}")
 
     # 2. sentence choice
-    print(f"\n[{time.time() - t0:.0f}s] scoring the BM25 top-{TOP_K} of calib, holdout, dev and decision rows")
+    print(f"\n[{time.time() - t0:.0f}s] scoring the BM25 top-{TOP_K} of decision, calib and holdout rows")
     dec_rows = sample(parts["train"], args.max_decision_rows)
-    prepared = {
-        name: prepare(spans, part)
-        for name, part in (("train", dec_rows), ("calib", calib), ("holdout", hold), ("uqa dev", dev))
-    }
-    print(f"[{time.time() - t0:.0f}s] sentence choice over the BM25 top-{TOP_K} (calib):")
-    spans = pick_sentence_bonus(spans, prepared["calib"])
+    sets_in = [("train", dec_rows), ("calib", calib), ("holdout", hold)]
+    if args.with_dev:
+        sets_in.append(("uqa dev", read_rows(DEV_FILE)))
+    prepared = {name: prepare(spans, part) for name, part in sets_in}
+    print(f"[{time.time() - t0:.0f}s] sentence choice over the BM25 top-{TOP_K} (train rows):")
+    spans = fit_sentence_choice(spans, prepared["train"])
 
-    # 3. length policy
-    print(f"\n[{time.time() - t0:.0f}s] length policy over the BM25 top-{TOP_K} (no refusals):")
-    for name in ("calib", "holdout", "uqa dev"):
+    # 3. the answer window
+    print(f"\n[{time.time() - t0:.0f}s] answer window over the BM25 top-{TOP_K} (calib, answerable, no refusals):")
+    spans = pick_window(spans, prepared["calib"])
+    for name in ("calib", "holdout"):
         for p, agg in span_eval(spans, prepared[name]).items():
             print(f"  {name:8s} {p:9s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}")
 
@@ -368,7 +410,8 @@ def main() -> None:
     print(
         f"threshold {threshold:.4f}: highest that refuses <= {100 * TARGET_FALSE_REFUSAL:.0f}% of answerable calib rows"
     )
-    for name in ("holdout", "uqa dev"):
+    shown = [n for n in ("holdout", "uqa dev") if n in sets]
+    for name in shown:
         print_curve(name, answering_curve(sets[name][1], sets[name][2]))
     decider = Decider(
         LANG,
@@ -387,7 +430,7 @@ def main() -> None:
     # 5. end to end (decision + span) per policy; the policy is chosen on calib
     print(f"\n[{time.time() - t0:.0f}s] end to end at threshold {threshold:.4f} (percent; F1 0..100):")
     e2e: dict[str, dict[str, dict[str, float | None]]] = {}
-    for name in ("calib", "holdout", "uqa dev"):
+    for name in ("calib", "holdout"):
         part, probs, _, choices = sets[name]
         e2e[name] = {p: end_to_end(decider, part, probs, choices, p) for p in POLICIES}
     policy = max(POLICIES, key=lambda p: _goal_share(e2e["calib"][p]))
@@ -395,15 +438,13 @@ def main() -> None:
         for p, agg in per.items():
             print(f"  {name:8s} {p:9s} {agg}{' <- chosen' if p == policy else ''}")
     print(f"length policy {policy}: highest min(contains_gold / {GOAL_CONTAINS}, token_f1 / {GOAL_F1}) on calib")
-    spans = SpanModel(
-        LANG,
-        spans.weights,
-        spans.rank_bonus,
-        spans.overlap_bonus,
-        policy,
-        {
+    spans = spans.with_(
+        policy=policy,
+        meta={
             **meta,
             "policy_rule": f"highest min(contains_gold/{GOAL_CONTAINS}, token_f1/{GOAL_F1}) on calib, end to end",
+            "window_rule": f"lam in {LAM_GRID}, max_window in {WINDOW_GRID}, temperature in {TEMPERATURE_GRID}: highest min(contains_gold/"
+            f"{GOAL_CONTAINS}, token_f1/{GOAL_F1}) of the window on answerable calib rows",
             "policy_curve_calib": e2e["calib"],
             "policy_curve_holdout": e2e["holdout"],
         },
@@ -418,7 +459,7 @@ def main() -> None:
         json.dumps(decider.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
     )
     print(f"wrote {args.out}/spans_{LANG}.json, decision_{LANG}.json")
-    save_png({n: (sets[n][1], sets[n][2]) for n in ("holdout", "uqa dev")}, threshold, args.png)
+    save_png({n: (sets[n][1], sets[n][2]) for n in shown}, threshold, args.png)
     print(f"done in {time.time() - t0:.0f}s")
 
 

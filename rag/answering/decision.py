@@ -66,6 +66,8 @@ def decision_input(q: QuestionInfo, candidates: Sequence[Candidate], choice: Cho
         choice.margin,
         choice.sentence_index,
         (choice.raw.first_token, choice.raw.last_token),
+        choice.mass,
+        choice.sentence_prob,
     )
 
 

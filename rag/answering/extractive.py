@@ -61,7 +61,7 @@ class Verdict:
     threshold: float | None = None
 
 
-def candidates(hits: Sequence[Hit], neighbourhood: dict[int, str], n: int = 3) -> list[Candidate]:
+def candidates(hits: Sequence[Hit], neighbourhood: dict[int, str], n: int = 4) -> list[Candidate]:
     return [Candidate(h.passage, h.score, h.dense, h.rank, neighbourhood.get(h.passage.id, h.passage.text)) for h in hits[:n]]
 
 

@@ -4,9 +4,8 @@ answer span, and the features of a "does the article say this?" decision.
 
 Everything here is pure Python + numpy over strings, so it runs without any
 model. The language knowledge the features need (question words per answer
-type, postpositions, number words, months, days) sits in one dict per language,
-`LANGUAGE_DATA`, at the top of this module, so that it can move into a language
-pack without touching the feature code.
+type, postpositions, number words, months, days) comes from the language pack
+(`rag/lang/<code>.py`: `answer_cues`, `answer_words`).
 
 Shortcuts: question types come from cue words (longest cue first), not a
 parser; "matching" a word is equality of `rag.text.stem` forms, plus a shared
@@ -25,77 +24,32 @@ import numpy as np
 
 from ..text import STOPWORDS_EN, STOPWORDS_UR, normalize, stem
 
-# --- language data (to move into rag/lang/<code>.py) -------------------------------------
-# One dict per language. Keys:
-#   types        answer type -> question cues (normalised, multi-word allowed); longest cue wins
-#   postpositions  words that follow a noun phrase (the word after an answer span)
-#   auxiliaries    verbs / copulas that close a clause
-#   number_words   spelled-out numbers
-#   months, days   calendar words (a "when" answer holds one of these, or a year)
-#   time_units     words that make a number a duration or a date ("year", "century")
-#   negations      words that turn a statement around (a question and its evidence must agree)
-#   stopwords      function words (rag.text's lists)
-# fmt: off
-LANGUAGE_DATA: dict[str, dict[str, object]] = {
-    "ur": {
-        "types": {
-            "number": ["کتنے", "کتنی", "کتنا", "کتنوں", "کس قدر", "کتنی بار", "کس حد تک"],
-            "date": ["کب", "کس سال", "کس تاریخ", "کس دن", "کس مہینے", "کس صدی", "کس دہائی", "کس وقت", "کس عرصے"],
-            "person": ["کون", "کس نے", "کسے", "کن لوگوں", "کس شخص", "کس کو"],
-            "place": ["کہاں", "کس ملک", "کس شہر", "کس جگہ", "کس علاقے", "کدھر", "کس مقام"],
-            "reason": ["کیوں", "کس وجہ", "کس لیے", "کس لئے"],
-            "manner": ["کیسے", "کس طرح", "کس طریقے"],
-            "which": ["کون سا", "کون سی", "کون سے", "کونسا", "کونسی", "کونسے", "کس", "کن"],
-            "what": ["کیا"],
-        },
-        "postpositions": ["کا", "کی", "کے", "کو", "سے", "میں", "نے", "پر", "تک", "والے", "والی", "لیے", "لئے", "بعد", "دوران"],
-        "auxiliaries": ["ہے", "ہیں", "تھا", "تھی", "تھے", "ہوا", "ہوئی", "ہوئے", "گیا", "گئی", "گئے", "کیا", "کی", "کرتا", "کرتے"],
-        "number_words": [
-            "ایک", "دو", "تین", "چار", "پانچ", "چھ", "سات", "آٹھ", "نو", "دس", "گیارہ", "بارہ", "بیس", "تیس",
-            "چالیس", "پچاس", "سو", "ہزار", "لاکھ", "کروڑ", "ارب", "درجن", "نصف", "آدھا", "فیصد",
-        ],
-        "months": [
-            "جنوری", "فروری", "مارچ", "اپریل", "مئی", "جون", "جولائی", "اگست", "ستمبر", "اکتوبر", "نومبر", "دسمبر",
-        ],
-        "days": ["پیر", "منگل", "بدھ", "جمعرات", "جمعہ", "ہفتہ", "اتوار"],
-        "time_units": ["سال", "صدی", "دہائی", "ء", "عیسوی", "قبل", "مہینے", "دن"],
-        "negations": ["نہیں", "نہ", "مت", "بغیر", "بجائے"],
-    },
-    "en": {
-        "types": {
-            "number": ["how many", "how much", "how long", "how old", "how far", "what percentage", "what number"],
-            "date": ["when", "what year", "which year", "what date", "what day", "what month", "what century", "what time"],
-            "person": ["who", "whom", "whose", "which person"],
-            "place": ["where", "what country", "which country", "what city", "which city", "what place"],
-            "reason": ["why"],
-            "manner": ["how"],
-            "which": ["which"],
-            "what": ["what"],
-        },
-        "postpositions": ["of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or"],
-        "auxiliaries": ["is", "are", "was", "were", "has", "have", "had", "be", "been"],
-        "number_words": [
-            "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-            "twenty", "thirty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half", "percent",
-        ],
-        "months": [
-            "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-            "november", "december",
-        ],
-        "days": ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"],
-        "time_units": ["year", "years", "century", "decade", "bc", "ad"],
-        "negations": ["not", "no", "never", "without", "instead", "n't"],
-    },
-}
-# fmt: on
 STOPWORDS = {"ur": STOPWORDS_UR, "en": STOPWORDS_EN}
 QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "what", "other"]
 
 
-def _data(lang: str) -> dict[str, object]:
-    if lang not in LANGUAGE_DATA:
-        raise ValueError(f"no answering data for language {lang!r}; known: {sorted(LANGUAGE_DATA)}")
-    return LANGUAGE_DATA[lang]
+@lru_cache(maxsize=16)
+def _data(code: str) -> dict[str, object]:
+    """The language pack's answerer data: `types` (answer type -> cues) and
+    its word lists (`rag.lang.ANSWER_WORD_LISTS`)."""
+    from .. import lang
+
+    try:
+        pack = lang.get(code)
+    except ValueError:
+        pack = None
+    if pack is None or not pack.answer_cues or code not in STOPWORDS:
+        raise ValueError(f"no answering data for language {code!r}; known: {sorted(STOPWORDS)}")
+    out: dict[str, object] = {
+        "types": {k: list(v) for k, v in pack.answer_cues.items()},
+        **{k: list(v) for k, v in pack.answer_words.items()},
+    }
+    # every number word the pack knows counts (teens, tens, multipliers, "hundreds of"), except the
+    # ones that are more often other words
+    numbers = list(pack.answer_words.get("number_words", ()))
+    more = (*pack.number_words, *pack.multipliers, *sorted(pack.quantity_words))
+    out["number_words"] = numbers + [w for w in more if w not in numbers and w not in pack.ambiguous_numbers]
+    return out
 
 
 @lru_cache(maxsize=64)
@@ -131,13 +85,19 @@ class Token:
 
 def tokens(text: str) -> list[Token]:
     """Word and punctuation tokens of `text` with character offsets."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=512)
+def _tokens(text: str) -> tuple[Token, ...]:
+    # cached: a question's candidate sentences and their neighbours are read several times
     out = []
     for m in _TOKEN.finditer(text):
         raw = m.group(0)
         norm = normalize(raw)
         is_word = any(c.isalnum() for c in raw)
         out.append(Token(raw, norm, stem(norm) if is_word else norm, m.start(), m.end(), is_word))
-    return out
+    return tuple(out)
 
 
 def words_match(a: str, b: str) -> bool:
@@ -166,20 +126,27 @@ class QuestionInfo:
     before_cue: str  # stem of the word before the cue ("" when none)
     after_cue: str  # stem of the word after the cue
     numbers: set[str] = field(default_factory=set)
+    before2: tuple[str, ...] = ()  # stems of the two words before the cue
+    after2: tuple[str, ...] = ()  # stems of the two words after the cue
+
+
+@lru_cache(maxsize=16)
+def _cues(lang: str) -> tuple[tuple[str, str, list[str]], ...]:
+    """(answer type, cue, normalised words of the cue) of the language's cue table."""
+    types = _data(lang)["types"]
+    assert isinstance(types, dict)
+    return tuple((qtype, cue, normalize(cue).split()) for qtype, cues in types.items() for cue in cues)
 
 
 def question_info(question: str, lang: str) -> QuestionInfo:
     """Question type (from the language's cue table), content words, and
     the words around the cue (the answer usually takes the cue's place)."""
-    data = _data(lang)
     toks = [t for t in tokens(question) if t.is_word]
     norms = [t.norm for t in toks]
     best: tuple[int, int, str, str] | None = None  # (-cue length, position, type, cue)
-    types = data["types"]
-    assert isinstance(types, dict)
-    for qtype, cues in types.items():
-        for cue in cues:
-            parts = normalize(cue).split()
+    present = set(norms)
+    for qtype, cue, parts in _cues(lang):
+        if parts[0] in present:
             for i in range(len(norms) - len(parts) + 1):
                 if norms[i : i + len(parts)] == parts:
                     key = (-len(parts), i, qtype, cue)
@@ -196,7 +163,9 @@ def question_info(question: str, lang: str) -> QuestionInfo:
     before = toks[first - 1].stem if first > 0 else ""
     after = toks[last + 1].stem if 0 <= last < len(toks) - 1 else ""
     nums = {t.norm for t in toks if _DIGIT.search(t.norm)}
-    return QuestionInfo(question, lang, qtype, cue, toks, content, before, after, nums)
+    before2 = tuple(t.stem for t in toks[max(0, first - 2) : first]) if first > 0 else ()
+    after2 = tuple(t.stem for t in toks[last + 1 : last + 3]) if last >= 0 else ()
+    return QuestionInfo(question, lang, qtype, cue, toks, content, before, after, nums, before2, after2)
 
 
 # --- spans ------------------------------------------------------------------------------------
@@ -286,8 +255,9 @@ def candidate_bounds(view: SentenceView, max_len: int = MAX_SPAN) -> list[tuple[
 _KINDS = ["digit", "year", "month", "day", "numword", "unit", "latin", "capital"]
 # Features repeated once per question type, so that e.g. "has a year" counts for "when" questions only.
 # Lexical cues the lists above miss (which word follows or precedes the span, per question type;
-# its first and last word), hashed into a few buckets each (crc32: stable across runs).
-_HASH_SLOTS = ("next", "prev", "first", "last")
+# its first and last word, alone and per question type), hashed into a few buckets each (crc32:
+# stable across runs).
+_HASH_SLOTS = ("next", "prev", "first", "last", "qfirst", "qlast")
 _HASH_BUCKETS = 32
 _TYPED = [
     "bias",
@@ -299,6 +269,13 @@ _TYPED = [
     "align_after",
     "align_before",
     "dist<=2",
+    "first_num",
+    "last_num",
+    "any_in_q",
+    "next_in_q",
+    "prev_in_q",
+    "between_q",
+    "next=punct",
 ]
 
 
@@ -338,9 +315,19 @@ def _span_feature_names(lang: str) -> tuple[str, ...]:
         "align_after",
         "align_before",
         "rel_pos",
+        "first_num",
+        "last_num",
+        "left<=1",
+        "right<=1",
+        "between_q",
+        "ctx_before",
+        "ctx_after",
+        "align2_after",
+        "align2_before",
     ]
+    typed_next = (f"{t}*next={p}" for t in QTYPES for p in posts)
     hashed = (f"hash_{slot}_{b}" for slot in _HASH_SLOTS for b in range(_HASH_BUCKETS))
-    return (*base, *(f"{t}*{name}" for t in QTYPES for name in _TYPED), *hashed)
+    return (*base, *(f"{t}*{name}" for t in QTYPES for name in _TYPED), *typed_next, *hashed)
 
 
 def span_feature_names(lang: str) -> list[str]:
@@ -348,114 +335,187 @@ def span_feature_names(lang: str) -> list[str]:
     return list(_span_feature_names(lang))
 
 
+def _bucket(word: str) -> int:
+    return zlib.crc32(word.encode("utf-8")) % _HASH_BUCKETS
+
+
 def span_features(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
-    """One row of features per candidate span (columns: `span_feature_names`)."""
+    """One row of features per candidate span (columns: `span_feature_names`),
+    computed for all spans at once with numpy (prefix sums over the tokens)."""
+    names = _span_feature_names(q.lang)
     posts = _post_slot(q.lang)
     post_index = {p: k for k, p in enumerate(posts)}
-    toks, kind, in_q = view.toks, view.kind, view.in_question
+    toks, kind, in_q_list = view.toks, view.kind, view.in_question
     n = len(toks)
     n_typed = len(_TYPED)
     n_hashed = len(_HASH_SLOTS) * _HASH_BUCKETS
-    n_base = len(_span_feature_names(q.lang)) - len(QTYPES) * n_typed - n_hashed
-    h_off = n_base + len(QTYPES) * n_typed
-    rows = np.zeros((len(bounds), h_off + n_hashed), dtype=np.float32)
+    n_base = len(names) - len(QTYPES) * (n_typed + len(posts)) - n_hashed
+    tn_off = n_base + len(QTYPES) * n_typed + QTYPES.index(q.qtype) * len(posts)
+    h_off = n_base + len(QTYPES) * (n_typed + len(posts))
+    m = len(bounds)
+    rows = np.zeros((m, len(names)), dtype=np.float32)
+    if m == 0:
+        return rows
     t_off = n_base + QTYPES.index(q.qtype) * n_typed
-    # prefix counts, so that "does the span hold a year" is two lookups
-    is_word = np.array([t.is_word for t in toks], dtype=np.int32)
-    keys = [*_KINDS, "comma"]
-    pref = {
-        k: np.concatenate([[0], np.cumsum([kind[m][k] and (toks[m].is_word or k == "comma") for m in range(n)])])
-        for k in keys
-    }
-    q_words = np.array([in_q[m] for m in range(n)], dtype=np.int32)
-    pref_q = np.concatenate([[0], np.cumsum(q_words)])
-    pref_w = np.concatenate([[0], np.cumsum(is_word)])
-    matched = [m for m in range(n) if in_q[m]]
+    big = 10**6
+    ii = np.fromiter((b[0] for b in bounds), dtype=np.int64, count=m)
+    jj = np.fromiter((b[1] for b in bounds), dtype=np.int64, count=m)
+    r_all = np.arange(m)
+
+    def flag(key: str) -> np.ndarray:
+        return np.fromiter((kind[k][key] for k in range(n)), dtype=bool, count=n)
+
+    def pref(a: np.ndarray) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(a.astype(np.int64))])
+
+    is_word = flag("word")
+    in_q = np.fromiter(in_q_list, dtype=bool, count=n)
+    stop, post, aux, comma = flag("stop"), flag("post"), flag("aux"), flag("comma")
+    number = (flag("digit") | flag("numword")) & is_word
+    pw, pq, pc = pref(is_word), pref(in_q), pref(comma)
+    kind_pref = [pref(flag(k) & is_word) for k in _KINDS]
     # nearest matched question word strictly left of / right of each position
-    left = [-1] * n
-    right = [-1] * n
+    left = np.full(n, -1, dtype=np.int64)
+    right = np.full(n, -1, dtype=np.int64)
     last = -1
-    for m in range(n):
-        left[m] = last
-        if in_q[m]:
-            last = m
+    for k in range(n):
+        left[k] = last
+        if in_q[k]:
+            last = k
     last = -1
-    for m in range(n - 1, -1, -1):
-        right[m] = last
-        if in_q[m]:
-            last = m
-    next_word = [_next_word(toks, m + 1, 1) for m in range(n)]
-    prev_word = [_next_word(toks, m - 1, -1) for m in range(n)]
-    align_after = [bool(q.after_cue) and w is not None and words_match(w.stem, q.after_cue) for w in next_word]
-    align_before = [bool(q.before_cue) and w is not None and words_match(w.stem, q.before_cue) for w in prev_word]
+    for k in range(n - 1, -1, -1):
+        right[k] = last
+        if in_q[k]:
+            last = k
+    next_word = [_next_word(toks, k + 1, 1) for k in range(n)]
+    prev_word = [_next_word(toks, k - 1, -1) for k in range(n)]
+    align_after = np.array(
+        [bool(q.after_cue) and w is not None and words_match(w.stem, q.after_cue) for w in next_word], dtype=bool
+    )
+    align_before = np.array(
+        [bool(q.before_cue) and w is not None and words_match(w.stem, q.before_cue) for w in prev_word], dtype=bool
+    )
+    # columns
     c_len, c_q, c_kind = 1, 1 + len(_LEN_BINS), 1 + len(_LEN_BINS) + 5
     c_next = c_kind + len(_KINDS)
     c_prev = c_next + len(posts) + 4
     c_dist = c_prev + len(posts) + 3
     c_rest = c_dist + len(_DIST_BINS) + 1
-    for r, (i, j) in enumerate(bounds):
-        f = rows[r]
-        length = j - i + 1
-        f[0] = 1
-        lb = _bin(length, _LEN_BINS)
-        f[c_len + lb] = 1
-        n_words = max(1, int(pref_w[j + 1] - pref_w[i]))
-        hits = int(pref_q[j + 1] - pref_q[i])
-        f[c_q] = hits / n_words
-        f[c_q + 1] = hits > 0
-        f[c_q + 2] = kind[i]["stop"]
-        f[c_q + 3] = kind[j]["stop"]
-        f[c_q + 4] = pref["comma"][j + 1] > pref["comma"][i]
-        has = [bool(pref[k][j + 1] > pref[k][i]) for k in _KINDS]
-        f[c_kind : c_kind + len(_KINDS)] = has
-        nxt, prv = j + 1, i - 1
-        if nxt < n and toks[nxt].norm in post_index:
-            f[c_next + post_index[toks[nxt].norm]] = 1
-        c = c_next + len(posts)
-        f[c] = nxt < n and kind[nxt]["aux"]
-        f[c + 1] = nxt < n and not toks[nxt].is_word
-        f[c + 2] = nxt >= n
-        f[c + 3] = nxt < n and in_q[nxt]
-        if prv >= 0 and toks[prv].norm in post_index:
-            f[c_prev + post_index[toks[prv].norm]] = 1
-        c = c_prev + len(posts)
-        f[c] = prv < 0
-        f[c + 1] = prv >= 0 and not toks[prv].is_word
-        f[c + 2] = prv >= 0 and in_q[prv]
-        lm, rm = left[i], right[j]
-        dl = i - lm if lm >= 0 else 10**6
-        dr = rm - j if rm >= 0 else 10**6
-        dist = min(dl, dr)
-        if matched and dist < 10**6:
-            f[c_dist + _bin(dist, _DIST_BINS)] = 1
-        else:
-            f[c_dist + len(_DIST_BINS)] = 1
-        f[c_rest] = dr < dl
-        lo, hi = max(0, i - 4), min(n, j + 5)
-        f[c_rest + 1] = min(4, int(pref_q[hi] - pref_q[lo]) - hits) / 4
-        f[c_rest + 2] = align_after[j]
-        f[c_rest + 3] = align_before[i]
-        f[c_rest + 4] = i / max(1, n - 1)
-        typed = [
-            1.0,
-            *(float(lb == b) for b in range(len(_LEN_BINS))),
-            *(float(h) for h in has),
-            float(nxt < n and kind[nxt]["post"]),
-            float(prv >= 0 and kind[prv]["post"]),
-            float(nxt < n and kind[nxt]["aux"]),
-            float(align_after[j]),
-            float(align_before[i]),
-            float(dist <= 2),
-        ]
-        f[t_off : t_off + n_typed] = typed
-        words = (
-            f"{q.qtype}|{toks[nxt].norm if nxt < n else '$'}",
-            f"{q.qtype}|{toks[prv].norm if prv >= 0 else '^'}",
-            toks[i].norm,
-            toks[j].norm,
-        )
-        for slot, word in enumerate(words):
-            f[h_off + slot * _HASH_BUCKETS + zlib.crc32(word.encode("utf-8")) % _HASH_BUCKETS] = 1
+    length = jj - ii + 1
+    lb = np.minimum(np.searchsorted(np.asarray(_LEN_BINS), length, side="left"), len(_LEN_BINS) - 1)
+    rows[:, 0] = 1
+    rows[r_all, c_len + lb] = 1
+    n_words = np.maximum(1, pw[jj + 1] - pw[ii])
+    hits = pq[jj + 1] - pq[ii]
+    rows[:, c_q] = hits / n_words
+    rows[:, c_q + 1] = hits > 0
+    rows[:, c_q + 2] = stop[ii]
+    rows[:, c_q + 3] = stop[jj]
+    rows[:, c_q + 4] = pc[jj + 1] > pc[ii]
+    has = np.stack([p[jj + 1] > p[ii] for p in kind_pref], axis=1)
+    rows[:, c_kind : c_kind + len(_KINDS)] = has
+    nxt, prv = jj + 1, ii - 1
+    nv, pv = nxt < n, prv >= 0
+    nx, px = np.minimum(nxt, n - 1), np.maximum(prv, 0)
+    post_id = np.array([post_index.get(t.norm, -1) for t in toks], dtype=np.int64)
+    sel = nv & (post_id[nx] >= 0)
+    rows[r_all[sel], c_next + post_id[nx][sel]] = 1
+    c = c_next + len(posts)
+    next_aux = nv & aux[nx]
+    next_punct = nv & ~is_word[nx]
+    next_in_q = nv & in_q[nx]
+    rows[:, c] = next_aux
+    rows[:, c + 1] = next_punct
+    rows[:, c + 2] = ~nv
+    rows[:, c + 3] = next_in_q
+    sel = pv & (post_id[px] >= 0)
+    rows[r_all[sel], c_prev + post_id[px][sel]] = 1
+    c = c_prev + len(posts)
+    prev_in_q = pv & in_q[px]
+    rows[:, c] = ~pv
+    rows[:, c + 1] = pv & ~is_word[px]
+    rows[:, c + 2] = prev_in_q
+    lm, rm = left[ii], right[jj]
+    dl = np.where(lm >= 0, ii - lm, big)
+    dr = np.where(rm >= 0, rm - jj, big)
+    dist = np.minimum(dl, dr)
+    known = dist < big
+    db = np.minimum(np.searchsorted(np.asarray(_DIST_BINS), dist, side="left"), len(_DIST_BINS) - 1)
+    rows[r_all[known], c_dist + db[known]] = 1
+    rows[~known, c_dist + len(_DIST_BINS)] = 1
+    rows[:, c_rest] = dr < dl
+    lo, hi = np.maximum(0, ii - 4), np.minimum(n, jj + 5)
+    rows[:, c_rest + 1] = np.minimum(4, pq[hi] - pq[lo] - hits) / 4
+    rows[:, c_rest + 2] = align_after[jj]
+    rows[:, c_rest + 3] = align_before[ii]
+    rows[:, c_rest + 4] = ii / max(1, n - 1)
+    between = (dl <= 3) & (dr <= 3)
+    # question words among the three words before / after the span, and the cue's neighbours
+    # (two words each side in the question) beside the span in the sentence
+    word_idx = np.nonzero(is_word)[0]
+    pos_in_words = np.cumsum(is_word) - 1  # index among the words, for word tokens
+    wq = in_q[word_idx].astype(np.int64)
+    pwq = np.concatenate([[0], np.cumsum(wq)])
+    first_w = pos_in_words[ii]  # spans start and end on words
+    last_w = pos_in_words[jj]
+    nw = len(word_idx)
+    ctx_before = (pwq[first_w] - pwq[np.maximum(0, first_w - 3)]) / 3
+    ctx_after = (pwq[np.minimum(nw, last_w + 4)] - pwq[last_w + 1]) / 3
+    w_stems = [toks[k].stem for k in word_idx]
+
+    def near(stems: tuple[str, ...], lo_w: int, hi_w: int) -> bool:
+        return any(words_match(w, s) for w in w_stems[max(0, lo_w) : max(0, hi_w)] for s in stems)
+
+    after2_ok = np.zeros(nw + 1, dtype=bool)  # by last word of the span
+    before2_ok = np.zeros(nw + 1, dtype=bool)  # by first word of the span
+    if q.after2:
+        for w in range(nw):
+            after2_ok[w] = near(q.after2, w + 1, w + 3)
+    if q.before2:
+        for w in range(nw):
+            before2_ok[w] = near(q.before2, w - 2, w)
+    extra = [
+        number[ii],
+        number[jj],
+        dl <= 1,
+        dr <= 1,
+        between,
+        ctx_before,
+        ctx_after,
+        after2_ok[last_w],
+        before2_ok[first_w],
+    ]
+    for k, col in enumerate(extra):
+        rows[:, c_rest + 5 + k] = col
+    typed = [
+        np.ones(m, dtype=bool),
+        *(lb == b for b in range(len(_LEN_BINS))),
+        *(has[:, k] for k in range(len(_KINDS))),
+        nv & post[nx],
+        pv & post[px],
+        next_aux,
+        align_after[jj],
+        align_before[ii],
+        dist <= 2,
+        number[ii],
+        number[jj],
+        hits > 0,
+        next_in_q,
+        prev_in_q,
+        between,
+        next_punct,
+    ]
+    rows[:, t_off : t_off + n_typed] = np.stack(typed, axis=1)
+    sel = nv & (post_id[nx] >= 0)
+    rows[r_all[sel], tn_off + post_id[nx][sel]] = 1
+    qt = q.qtype
+    next_b = np.array([_bucket(f"{qt}|{t.norm}") for t in toks] + [_bucket(f"{qt}|$")], dtype=np.int64)
+    prev_b = np.array([_bucket(f"{qt}|^")] + [_bucket(f"{qt}|{t.norm}") for t in toks], dtype=np.int64)
+    own_b = np.array([_bucket(t.norm) for t in toks], dtype=np.int64)
+    typed_b = np.array([_bucket(f"{qt}|{t.norm}") for t in toks], dtype=np.int64)
+    slots = (next_b[nxt], prev_b[prv + 1], own_b[ii], own_b[jj], typed_b[ii], typed_b[jj])
+    for slot, buckets in enumerate(slots):
+        rows[r_all, h_off + slot * _HASH_BUCKETS + buckets] = 1
     return rows
 
 
@@ -497,6 +557,8 @@ DECISION_FEATURES = [
     "type_ok_span",
     "number*type_ok_span",
     "date*type_ok_span",
+    "window_mass",
+    "sentence_prob",
     *(f"qtype={t}" for t in QTYPES),
 ]
 
@@ -515,6 +577,8 @@ class DecisionInput:
     span_margin: float
     best_rank: int
     span_tokens: tuple[int, int] = (-1, -1)  # first and last token of the raw span in `best` (-1: none)
+    window_mass: float = 0.0  # probability that the answer window holds the answer
+    sentence_prob: float = 0.0  # probability of the chosen sentence
 
 
 def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1) -> bool:
@@ -525,6 +589,26 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
     if q.qtype == "date":
         return any(k["year"] or k["month"] or k["day"] or (k["digit"]) for k in kinds)
     return True
+
+
+def type_ok(q: QuestionInfo, view: SentenceView) -> bool:
+    """Whether the sentence holds the kind of fact asked for (a number for a
+    number question, a year, month, day or figure for a date question)."""
+    return _type_ok(q, view)
+
+
+def longest_question_run(q: QuestionInfo, view: SentenceView) -> int:
+    """The longest run of question words, in any order, inside the sentence
+    (stop words do not break a run): a paraphrase keeps few in a row."""
+    run = longest = 0
+    stop = STOPWORDS[q.lang]
+    for t, hit in zip(view.toks, view.in_question, strict=True):
+        if hit:
+            run += 1
+            longest = max(longest, run)
+        elif t.is_word and t.norm not in stop:
+            run = 0
+    return longest
 
 
 def _span_side(d: DecisionInput, view: SentenceView, best_stems: Sequence[str]) -> list[float]:
@@ -605,6 +689,8 @@ def decision_features(d: DecisionInput) -> np.ndarray:
         float(d.best_rank == 0),
         min(len(d.top), 5) / 5,
         *_span_side(d, best_view, best_stems),
+        d.window_mass,
+        d.sentence_prob,
         *(float(q.qtype == t) for t in QTYPES),
     ]
     return np.asarray(row, dtype=np.float32)

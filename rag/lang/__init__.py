@@ -31,6 +31,10 @@ from ..errors import UnsupportedLanguageError
 ZWNJ = "\u200c"
 _ANSWER_KINDS = ("number", "year", "date", "day", "person", "place", "any")
 _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
+# Word lists of the extractive answerer: words that follow a noun phrase (an answer span never ends on
+# one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a
+# number a duration or a date, and words that turn a statement around.
+ANSWER_WORD_LISTS = ("postpositions", "auxiliaries", "number_words", "months", "days", "time_units", "negations")
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,10 @@ class LanguagePack:
     safety: Mapping[str, SafetyRules] = field(default_factory=dict)
     # Detection inside a shared script: letters/words that mark this language,
     # and those that mark look-alike languages Khabar does not read.
+    # The extractive answerer's data (rag/answering/features.py): answer type -> question cues
+    # (multi-word allowed; longest cue wins), and its word lists by name (ANSWER_WORD_LISTS).
+    answer_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    answer_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     own_markers: tuple[str, ...] = ()
     lookalikes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -127,6 +135,9 @@ class LanguagePack:
         unknown = set(self.question_words) - set(_ANSWER_KINDS)
         if unknown:
             raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {', '.join(_ANSWER_KINDS)}")
+        unknown = set(self.answer_words) - set(ANSWER_WORD_LISTS)
+        if unknown:
+            raise ValueError(f"unknown answer word lists {sorted(unknown)}; known: {', '.join(ANSWER_WORD_LISTS)}")
         unknown = set(self.safety) - set(_RULE_SETS)
         if unknown:
             raise ValueError(f"unknown safety rule sets {sorted(unknown)}; known: {', '.join(_RULE_SETS)}")

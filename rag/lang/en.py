@@ -231,6 +231,35 @@ OFF_TASK = SafetyRules(
     ),
 )
 
+# --- the extractive answerer (rag/answering/features.py) ----------------------------------
+# fmt: off
+ANSWER_CUES = {
+    "number": ("how many", "how much", "how long", "how old", "how far", "what percentage", "what number"),
+    "date": ("when", "what year", "which year", "what date", "what day", "what month", "what century", "what time"),
+    "person": ("who", "whom", "whose", "which person"),
+    "place": ("where", "what country", "which country", "what city", "which city", "what place"),
+    "reason": ("why",),
+    "manner": ("how",),
+    "which": ("which",),
+    "what": ("what",),
+}
+ANSWER_WORDS = {
+    "postpositions": ("of", "in", "on", "at", "to", "for", "from", "by", "with", "and", "or"),
+    "auxiliaries": ("is", "are", "was", "were", "has", "have", "had", "be", "been"),
+    "number_words": (
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+        "twenty", "thirty", "fifty", "hundred", "thousand", "million", "billion", "dozen", "half", "percent",
+    ),
+    "months": (
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ),
+    "days": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    "time_units": ("year", "years", "century", "decade", "bc", "ad"),
+    "negations": ("not", "no", "never", "without", "instead", "n't"),
+}
+# fmt: on
+
 PACK = LanguagePack(
     code="en",
     name="English",
@@ -260,6 +289,8 @@ PACK = LanguagePack(
     extractive_prefix="According to the article: ",
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     polar_words=frozenset({"yes", "no"}),
+    answer_cues=ANSWER_CUES,
+    answer_words=ANSWER_WORDS,
     safety={
         "abuse_material": ABUSE_MATERIAL,
         "commit_crime": COMMIT_CRIME,

@@ -6,6 +6,7 @@ the committed weights behave as their shape says on sentences written here
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -24,7 +25,16 @@ from rag.answering.features import (
     tokens,
 )
 from rag.answering.fit import auc, fit_logistic, fit_ranker
-from rag.answering.spans import POLICIES, SpanModel, best_span, candidate_spans, choose, load_span_model
+from rag.answering.spans import (
+    POLICIES,
+    SENTENCE_FEATURES,
+    SpanModel,
+    best_span,
+    candidate_spans,
+    choose,
+    load_span_model,
+)
+from rag.lang import LanguagePack
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "uqa_ur_span_sample.jsonl"
 
@@ -69,7 +79,7 @@ def test_span_scorer_trained_on_a_tiny_slice_beats_a_trivial_baseline() -> None:
     train, test = rows[:200], rows[200:400]
     x, target, starts = _training_data(train)
     assert x.shape[1] == len(span_feature_names("ur"))
-    model = SpanModel("ur", fit_ranker(x, target, starts, steps=200), (0.0,), 0.0, "span", {})
+    model = SpanModel("ur", fit_ranker(x, target, starts, steps=200), np.zeros(len(SENTENCE_FEATURES)), "span", {})
     f1_model, f1_base, exact = [], [], 0
     for r in test:
         q = question_info(r["question"], "ur")
@@ -148,7 +158,7 @@ def test_length_policies_grow_the_span_within_its_sentence() -> None:
     choice = choose(q, [sentence], model, "span")
     assert choice is not None
     lengths = {}
-    for p in POLICIES:
+    for p in [p for p in POLICIES if p != "window"]:
         grown = choice.grown(p)
         assert choice.raw.text in grown.text and sentence[grown.start : grown.end] == grown.text
         lengths[p] = len(grown.text)
@@ -157,6 +167,38 @@ def test_length_policies_grow_the_span_within_its_sentence() -> None:
     assert choice.grown("sentence").text == sentence.rstrip("۔")
     with pytest.raises(ValueError, match="policy must be one of"):
         choice.grown("paragraph")
+    window = choice.grown("window")
+    assert choice.raw.text in window.text and sentence[window.start : window.end] == window.text
+
+
+def test_the_window_trades_holding_the_answer_against_its_length() -> None:
+    # lam weighs token F1 against "the window holds the answer": large lam cuts the most probable
+    # span, lam 0 the widest window the probable spans need (never longer than max_window words)
+    model = load_span_model("ur")
+    q = question_info("شہر کی پرانی لائبریری میں کتنی کتابیں ہیں؟", "ur")
+    sentence = "شہر کی پرانی لائبریری میں تقریباً 4200 کتابیں ہیں، جن میں سے کئی سو برس پرانی ہیں اور بعض نایاب ہیں۔"
+    short = choose(q, [sentence], model.with_(lam=1000.0, policy="window"))
+    wide = choose(q, [sentence], model.with_(lam=0.0, max_window=6, policy="window"))
+    assert short is not None and wide is not None
+    # the most probable span alone (a number keeps the noun after it)
+    assert short.raw.text in short.span.text
+    assert len(tokens(short.span.text)) <= len(tokens(short.raw.text)) + 1
+    assert short.span.text in wide.span.text and len(wide.span.text) >= len(short.span.text)
+    assert len(tokens(wide.span.text)) <= 6
+    assert 0.0 < short.mass <= wide.mass <= 1.0 + 1e-9
+    assert "4200" in wide.span.text
+    with pytest.raises(ValueError, match="lam must be"):
+        model.with_(lam=-1.0)
+
+
+def test_sentence_choice_prefers_the_sentence_with_the_question_words_and_the_fact() -> None:
+    model = load_span_model("ur")
+    q = question_info("دریا پر پہلا پل کس سال تعمیر کیا گیا؟", "ur")
+    other = "شہر میں کئی بازار ہیں اور لوگ شام کو وہاں جاتے ہیں۔"
+    right = "دریا پر پہلا پل 1887 میں ایک برطانوی کمپنی نے تعمیر کیا تھا۔"
+    choice = choose(q, [other, right], model)
+    assert choice is not None and choice.sentence_index == 1 and "1887" in choice.span.text
+    assert choice.sentence_prob > 0.5
 
 
 def test_decider_scores_the_answering_sentence_above_one_without_the_asked_thing() -> None:
@@ -193,3 +235,60 @@ def test_weights_carry_their_fit_metadata() -> None:
     assert "policy_rule" in decider.spans.meta
     counts = Counter(name.split("*")[0] for name in span_feature_names("ur") if "*" in name)
     assert set(counts) >= {"number", "date", "person", "place"}
+
+
+# --- language data and features -----------------------------------------------------------
+
+
+def test_answer_cues_and_word_lists_come_from_the_language_pack() -> None:
+    from rag import lang
+
+    ur = lang.get("ur")
+    assert "کب" in ur.answer_cues["date"] and "میں" in ur.answer_words["postpositions"]
+    assert question_info("پل کب بنا؟", "ur").qtype == "date"
+    assert question_info("کون سا پل پرانا ہے؟", "ur").qtype == "which"  # the longest cue wins over کون
+    assert question_info("When was the bridge built?", "en").qtype == "date"
+    with pytest.raises(ValueError, match="unknown answer word lists"):
+        LanguagePack(code="xx", name="X", script=re.compile("[a-z]"), answer_words={"adverbs": ("so",)})
+
+
+def test_span_features_name_the_word_after_and_the_number_at_the_start() -> None:
+    q = question_info("کتنے طلبہ امتحان میں کامیاب ہوئے؟", "ur")
+    view = sentence_view(q, "اس سال 320 طلبہ امتحان میں کامیاب ہوئے۔")
+    words = [t.text for t in view.toks]
+    i = words.index("320")
+    names = span_feature_names("ur")
+    rows = span_features(q, view, [(i, i), (i - 1, i)])
+    col = {n: k for k, n in enumerate(names)}
+    assert rows[0, col["first_num"]] == 1 and rows[0, col["last_num"]] == 1
+    assert rows[1, col["first_num"]] == 0 and rows[1, col["last_num"]] == 1
+    assert rows[0, col["next_in_q"]] == 1  # طلبہ is a question word
+    assert rows[0, col["number*has_digit"]] == 1 and rows[0, col["date*has_digit"]] == 0
+    assert rows[0, col["len<=1"]] == 1 and rows[1, col["len<=2"]] == 1
+    assert rows.shape == (2, len(names))
+    assert span_features(q, view, []).shape == (0, len(names))
+
+
+def test_fit_ranker_gives_the_same_weights_for_float32_rows() -> None:
+    rng = np.random.default_rng(1)
+    x = (rng.random((60, 4)) > 0.5).astype(np.float64)
+    target = np.zeros(60)
+    target[::6] = 1
+    starts = np.arange(0, 60, 6)
+    w64 = fit_ranker(x, target, starts, steps=100)
+    w32 = fit_ranker(x.astype(np.float32), target, starts, steps=100)
+    assert np.allclose(w64, w32, atol=1e-3)
+
+
+def test_a_window_that_ends_on_a_number_takes_the_noun_after_it() -> None:
+    model = load_span_model("ur")
+    q = question_info("کتنے ممالک اس معاہدے میں شامل ہیں؟", "ur")
+    sentence = "اس معاہدے میں اب 71 ممالک شامل ہیں۔"
+    choice = choose(q, [sentence], model.with_(lam=1000.0, policy="window"))
+    assert choice is not None
+    assert choice.raw.text == "71" or "71" in choice.raw.text
+    assert choice.span.text.endswith("71 ممالک") or "71 ممالک" in choice.span.text
+    # a number followed by a postposition keeps its end
+    q2 = question_info("پل کس سال بنا؟", "ur")
+    c2 = choose(q2, ["یہ پل 1887 میں بنا۔"], model.with_(lam=1000.0, policy="window"))
+    assert c2 is not None and c2.span.text.endswith("1887")

@@ -114,7 +114,7 @@ class Asker:
         return out
 
     def extractive(self, q: str, lang: str, hits: list[Hit], article: str) -> tuple[Answer | None, ex.Verdict]:
-        cands = ex.candidates(hits, self.neighbourhood(hits[:3]))
+        cands = ex.candidates(hits, self.neighbourhood(hits[:4]))
         return ex.answer(q, lang, cands, self.decide, self.deps.aligned)
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:

@@ -282,15 +282,7 @@ class LlamaCppGenerator:
                 self._restore(llm, prefix)
             self._memory_key = key
             try:
-                processors = None
-                if refusal:
-                    share, first = self._refusal_share(llm, messages, refusal)
-                    self.last_refusal_probability = share
-                    if share >= REFUSAL_MAJORITY:
-                        if on_token is not None:
-                            on_token(refusal)
-                        return refusal
-                    processors = _suppress_first(first)
+                rule = _FirstTokenRule(lambda i: llm.detokenize([i]).decode("utf-8", "replace"), refusal) if refusal else None
                 stream = llm.create_chat_completion(
                     messages=list(messages),
                     max_tokens=max_tokens,
@@ -298,7 +290,7 @@ class LlamaCppGenerator:
                     seed=self.seed,
                     stop=list(stop) or None,
                     stream=True,
-                    logits_processor=processors,
+                    logits_processor=_processors(rule),
                 )
                 parts: list[str] = []
                 for chunk in stream:
@@ -307,6 +299,8 @@ class LlamaCppGenerator:
                         parts.append(delta)
                         if on_token is not None:
                             on_token(delta)
+                if rule is not None:
+                    self.last_refusal_probability = rule.share
                 if prefix is not None and not prefix.exists():
                     self._save(llm, prefix)
                 return "".join(parts)
@@ -321,37 +315,51 @@ class LlamaCppGenerator:
         """Process a prompt prefix now so the next question re-uses it."""
         self.chat(messages, max_tokens=1)
 
-    def _refusal_share(self, llm: Any, messages: Sequence[Message], refusal: str) -> tuple[float, list[int]]:
-        """Read the prompt (the next call re-uses it from the KV cache) and
-        return the probability that the reply starts with the refusal
-        marker, and the ids of the most likely first tokens that start it."""
+
+
+class _FirstTokenRule:
+    """A llama.cpp logits processor that acts on the first generated token
+    only, inside the one generation (no second pass over the prompt): it
+    reads the share of the probability held by the likeliest tokens that
+    start the refusal marker; at a majority it leaves only the best of them
+    (the marker, as written, before another spelling), else it rules them
+    all out so that the model answers."""
+
+    def __init__(self, detokenize: Callable[[int], str], refusal: str) -> None:
+        self.detokenize = detokenize
+        self.refusal = refusal
+        self.share: float | None = None
+
+    def __call__(self, _input_ids: Any, scores: Any) -> Any:
+        if self.share is not None:
+            return scores
         import numpy as np
 
-        llm.create_chat_completion(messages=list(messages), max_tokens=1, **SAMPLING, seed=self.seed)
-        # the logits of the prompt's last token (llama.cpp keeps the last decoded row)
-        logits = np.ctypeslib.as_array(llm._ctx.get_logits(), shape=(llm.n_vocab(),)).astype(np.float64)
+        logits = np.asarray(scores, dtype=np.float64)
         probs = np.exp(logits - logits.max())
         probs /= probs.sum()
-        top = np.argsort(-probs)[:FIRST_TOKENS]
-        first = [int(i) for i in top if refusal_like(llm.detokenize([int(i)]).decode("utf-8", "replace"), refusal)]
-        return float(probs[first].sum()) if first else 0.0, first
-
-
-def _suppress_first(token_ids: Sequence[int]) -> Any:
-    """A llama.cpp logits processor that rules out `token_ids` for the first
-    generated token only."""
-    from llama_cpp import LogitsProcessorList
-
-    state = {"first": True}
-    ids = list(token_ids)
-
-    def suppress(_input_ids: Any, scores: Any) -> Any:
-        if state["first"]:
-            state["first"] = False
-            scores[ids] = -float("inf")
+        top = np.argpartition(-probs, FIRST_TOKENS)[:FIRST_TOKENS] if len(probs) > FIRST_TOKENS else np.arange(len(probs))
+        texts = {int(i): self.detokenize(int(i)) for i in top}
+        first = [i for i, t in texts.items() if refusal_like(t, self.refusal)]
+        self.share = float(probs[first].sum()) if first else 0.0
+        if not first:
+            return scores
+        if self.share >= REFUSAL_MAJORITY:
+            best = max(first, key=lambda i: (self.refusal.startswith(texts[i].strip()), probs[i]))
+            kept = scores[best]
+            scores[:] = -np.inf
+            scores[best] = kept
+        else:
+            scores[first] = -np.inf
         return scores
 
-    return LogitsProcessorList([suppress])
+
+def _processors(rule: _FirstTokenRule | None) -> Any:
+    if rule is None:
+        return None
+    from llama_cpp import LogitsProcessorList
+
+    return LogitsProcessorList([rule])
 
 
 def _first_int(text: str) -> int:

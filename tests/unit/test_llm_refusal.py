@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.llm import _suppress_first, refusal_like
+from rag.llm import _FirstTokenRule, refusal_like
 from rag.prompts import NOT_FOUND
 
 
@@ -21,9 +21,30 @@ def test_tokens_that_do_not(token: str) -> None:
     assert not refusal_like(token, NOT_FOUND)
 
 
-def test_suppression_applies_to_the_first_token_only() -> None:
-    (processor,) = _suppress_first([2, 5])
-    first = processor(np.array([1]), np.zeros(8, dtype=np.float32))
-    assert np.isneginf(first[[2, 5]]).all() and np.isfinite(np.delete(first, [2, 5])).all()
-    second = processor(np.array([1, 2]), np.zeros(8, dtype=np.float32))
-    assert np.isfinite(second).all()
+VOCAB = ["NOT", "6", "4", "The", "Not", "Six", "x", "y"]
+
+
+def _rule() -> _FirstTokenRule:
+    return _FirstTokenRule(lambda i: VOCAB[i], NOT_FOUND)
+
+
+def _logits(probs: list[float]) -> np.ndarray:
+    return np.log(np.array(probs, dtype=np.float32))
+
+
+def test_a_refusal_without_the_majority_is_ruled_out_for_the_first_token_only() -> None:
+    rule = _rule()
+    # 'NOT' is the single likeliest token (greedy would refuse), but the answers hold 0.6
+    first = rule(np.array([1]), _logits([0.35, 0.2, 0.15, 0.1, 0.05, 0.1, 0.03, 0.02]))
+    assert rule.share == pytest.approx(0.40, abs=1e-6)
+    assert np.isneginf(first[[0, 4]]).all() and int(np.argmax(first)) == 1
+    later = rule(np.array([1, 2]), _logits([0.9, 0.02, 0.02, 0.02, 0.01, 0.01, 0.01, 0.01]))
+    assert int(np.argmax(later)) == 0 and np.isfinite(later).all()
+
+
+def test_a_refusal_with_the_majority_is_the_only_first_token_left() -> None:
+    rule = _rule()
+    first = rule(np.array([1]), _logits([0.30, 0.2, 0.1, 0.05, 0.25, 0.05, 0.03, 0.02]))
+    assert rule.share == pytest.approx(0.55, abs=1e-6)
+    # the marker as written ('NOT') is kept before the likelier-than-others 'Not'
+    assert np.isfinite(first[0]) and np.isneginf(np.delete(first, 0)).all()

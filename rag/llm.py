@@ -156,8 +156,11 @@ class LlamaCppGenerator:
         n_threads: int = 2,
         seed: int = 0,
         cache_dir: Path | None = None,
+        majority_refusal: bool = True,
     ) -> None:
         self.cache_dir = cache_dir
+        # False: plain greedy decoding of the refusal marker, as the OpenAI-compatible back-end does
+        self.majority_refusal = majority_refusal
         self.id = model_id
         self.path = path
         self.reads = reads
@@ -282,7 +285,7 @@ class LlamaCppGenerator:
                 self._restore(llm, prefix)
             self._memory_key = key
             try:
-                rule = _FirstTokenRule(lambda i: llm.detokenize([i]).decode("utf-8", "replace"), refusal) if refusal else None
+                rule = _FirstTokenRule(lambda i: llm.detokenize([i]).decode("utf-8", "replace"), refusal) if refusal and self.majority_refusal else None
                 stream = llm.create_chat_completion(
                     messages=list(messages),
                     max_tokens=max_tokens,

@@ -4,6 +4,9 @@ for the first generated token only."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -48,3 +51,22 @@ def test_a_refusal_with_the_majority_is_the_only_first_token_left() -> None:
     assert rule.share == pytest.approx(0.55, abs=1e-6)
     # the marker as written ('NOT') is kept before the likelier-than-others 'Not'
     assert np.isfinite(first[0]) and np.isneginf(np.delete(first, 0)).all()
+
+
+def test_the_generator_can_decode_the_refusal_greedily(tmp_path: Path) -> None:
+    """majority_refusal=False (the OpenAI back-end's behaviour, for comparisons) sends no processor."""
+    from rag.llm import LlamaCppGenerator
+
+    seen: list[object] = []
+
+    class FakeLlama:
+        def create_chat_completion(self, **kw: object) -> list[dict]:  # type: ignore[type-arg]
+            seen.append(kw.get("logits_processor"))
+            return [{"choices": [{"delta": {"content": "6 [1]"}}]}]
+
+    for majority in (True, False):
+        gen = LlamaCppGenerator("m", tmp_path / "m.gguf", frozenset({"en"}), frozenset({"en"}), majority_refusal=majority)
+        gen._llm = FakeLlama()
+        gen._markers = re.compile(r"(?!x)x")
+        assert gen.chat([{"role": "user", "content": "q"}], max_tokens=4, refusal=NOT_FOUND) == "6 [1]"
+    assert seen[0] is not None and seen[1] is None

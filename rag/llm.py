@@ -323,7 +323,7 @@ class LlamaCppGenerator:
 class _FirstTokenRule:
     """A llama.cpp logits processor that acts on the first generated token
     only, inside the one generation (no second pass over the prompt): it
-    reads the share of the probability held by the likeliest tokens that
+    reads the share of the probability carried by the likeliest tokens that
     start the refusal marker; at a majority it leaves only the best of them
     (the marker, as written, before another spelling), else it rules them
     all out so that the model answers."""

@@ -74,7 +74,6 @@ def _has_date(norm: str, words: set[str]) -> bool:
 def coverage(question: str, text: str) -> float:
     """Share of the question's content words (generic ones excluded) found
     in `text`, allowing light inflection."""
-    from .text import fuzzy_in
 
     words = content_words(question)
     if not words:
@@ -112,8 +111,6 @@ def _content(text: str) -> list[str]:
 
 
 def _asked(word: str, asked: set[str]) -> bool:
-    from .text import fuzzy_in
-
     return bool(asked) and fuzzy_in(word, asked)
 
 
@@ -121,8 +118,6 @@ def content_support(answer: str, passages: Sequence[str], given: str = "") -> tu
     """Share of the answer's content words (generic ones, numbers and words
     repeated from the question `given` excluded) found in the passages,
     allowing light inflection; and the words not found."""
-    from .text import fuzzy_in
-
     asked = set(tokenize(given)) if given else set()
     words = [w for w in _content(answer) if not _asked(w, asked)]
     if not words:
@@ -222,4 +217,4 @@ def _says_nothing(answer: str, asked: set[str]) -> bool:
         return False
     if numbers(answer) - numbers(" ".join(asked)):
         return False
-    return all(_asked(w, asked) for w in toks if w not in _stop() and len(w) > 1)
+    return all(_asked(w, asked) for w in content_words(answer))

@@ -125,12 +125,13 @@ def generate(
     cited = [ranked[0]] if ranked else []
     if len(ranked) > 1 and grounding.coverage(claim, ranked[1].text) >= 0.5:
         cited.append(ranked[1])
-    check = grounding.verify_answer(claim, [x.text for x in cited], given=f"{question} {follows}")
+    asked = f"{question} {follows}"  # words the answer repeats from these are not claims
+    check = grounding.verify_answer(claim, [x.text for x in cited], given=asked)
     for extra in ranked[len(cited) : 4]:
         if check.ok:
             break
         # add the sentence that supplies a missing number or name, if any
-        trial = grounding.verify_answer(claim, [x.text for x in cited + [extra]], given=f"{question} {follows}")
+        trial = grounding.verify_answer(claim, [x.text for x in cited + [extra]], given=asked)
         if len(trial.unsupported) < len(check.unsupported):
             cited, check = cited + [extra], trial
     text = re.sub(r"\s+([.,;:])", r"\1", claim).strip()

@@ -74,7 +74,6 @@ def _has_date(norm: str, words: set[str]) -> bool:
 def coverage(question: str, text: str) -> float:
     """Share of the question's content words (generic ones excluded) found
     in `text`, allowing light inflection."""
-
     words = content_words(question)
     if not words:
         return 1.0

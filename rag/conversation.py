@@ -131,6 +131,7 @@ class Query:
     cross_language: bool = False
     context: str = ""
     topic: tuple[str, ...] = ()
+    pronoun: bool = False  # the follow-up points back with a pronoun ("he", «اس»)
 
 
 @dataclass(frozen=True)
@@ -274,6 +275,7 @@ class _Cue:
     tail: int = 0  # words of the closing cue (Urdu «… کا کیا؟»)
     person: bool = False  # a pronoun points at a person
     filler: bool = False  # "the others", «باقی»: the same topic, another part of it
+    pronoun: bool = False  # a pronoun or demonstrative points back
 
 
 def _cue(question: str, own: Sequence[str], lang: str) -> _Cue:
@@ -287,11 +289,11 @@ def _cue(question: str, own: Sequence[str], lang: str) -> _Cue:
     pronoun, person = _pronoun_cue(tokens, cues)
     filler = bool(set(norms) & _words(cues, "fillers"))
     if sub or sub_tail:
-        return _Cue("substitute", sub or lead, sub_tail, person, filler)
+        return _Cue("substitute", sub or lead, sub_tail, person, filler, pronoun)
     if lead:
-        return _Cue("leading", lead, 0, person, filler)
+        return _Cue("leading", lead, 0, person, filler, pronoun)
     if pronoun:
-        return _Cue("pronoun", 0, 0, person, filler)
+        return _Cue("pronoun", 0, 0, person, filler, True)
     if not own:
         return _Cue("ellipsis", 0, 0, person, filler)
     return _Cue("none")
@@ -415,7 +417,7 @@ def standalone(
             if 0 < len(fact_words) <= _MAX_ANSWER_WORDS:
                 carried += _dedup(fact_words, seen)
     if not carried:
-        return Query(question, question, True, (), antecedent, cue.name, False, context, tuple(own))
+        return Query(question, question, True, (), antecedent, cue.name, False, context, tuple(own), cue.pronoun)
     languages = {lang_of(w) for w in carried if any(c.isalpha() for c in w)}
     return Query(
         text=_join(core or question, carried, question),
@@ -427,4 +429,5 @@ def standalone(
         cross_language=bool(languages - {lang}),
         context=context,
         topic=tuple(own),
+        pronoun=cue.pronoun,
     )

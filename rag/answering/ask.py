@@ -176,7 +176,7 @@ def ask(
     own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups, scores=scores)
     if lang in llm.reads and lang in llm.writes:
         return _generative(a, q_clean, query, follows, lang, own, target, lang)
-    found, why = a.extractive(query, lang, own, target)
+    found, why = a.extractive(ex.asked(resolved, lang), lang, own, target)
     if found is None:
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
     found.decision = _verdict_json(why)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from .. import grounding
+from ..conversation import Query
 from ..types import Answer, Hit, Passage
 from .citations import Aligned, cite_passage
 
@@ -63,6 +64,22 @@ class Verdict:
 
 def candidates(hits: Sequence[Hit], neighbourhood: dict[int, str], n: int = 4) -> list[Candidate]:
     return [Candidate(h.passage, h.score, h.dense, h.rank, neighbourhood.get(h.passage.id, h.passage.text)) for h in hits[:n]]
+
+
+def asked(resolved: Query, language: str) -> str:
+    """The question the span scorer and the decision read. Retrieval uses
+    the follow-up resolved against the history (`resolved.text`); but a
+    follow-up that asks on its own, with its own question word and no
+    pronoun pointing back ("and how many were sentenced?"), is read as
+    asked, so the earlier question's words carried into the resolved text
+    do not pull the answer back to the earlier fact. A follow-up with a
+    pronoun ("how old is he?") or without a question word ("and the
+    others?") is read resolved."""
+    if resolved.text == resolved.question or resolved.pronoun:
+        return resolved.text
+    from .features import question_info
+
+    return resolved.question if question_info(resolved.question, language).qtype != "other" else resolved.text
 
 
 def typed(question: str, cands: Sequence[Candidate]) -> list[Candidate]:

@@ -591,6 +591,13 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
     return True
 
 
+def typed_spans(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each candidate span, whether it holds the kind of fact asked for
+    (`_type_ok` on its tokens): a number for a number question, a year,
+    month, day or figure for a date question; every span for other types."""
+    return np.fromiter((_type_ok(q, view, i, j) for i, j in bounds), dtype=bool, count=len(bounds))
+
+
 def type_ok(q: QuestionInfo, view: SentenceView) -> bool:
     """Whether the sentence holds the kind of fact asked for (a number for a
     number question, a year, month, day or figure for a date question)."""

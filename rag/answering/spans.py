@@ -42,6 +42,7 @@ from .features import (
     span_feature_names,
     span_features,
     type_ok,
+    typed_spans,
     words_match,
 )
 
@@ -49,7 +50,11 @@ WEIGHTS_DIR = Path(__file__).with_name("weights")
 # "window": the expected-utility cut (see the module docstring); the others grow the best span.
 POLICIES = ("span", "words+2", "words+4", "cover3", "clause", "sentence", "window")
 TOP_K = 4  # candidate sentences the choice looks at (the pipeline gives settings.k = 4)
-MBR_GOLDS = 40  # most probable candidate spans the expected utility is taken over
+MBR_GOLDS = 40
+# Subtracted from the score of a span without the kind of fact a number or
+# date question asks for, in a sentence that has one: such a span is then
+# practically never chosen (e^-30), and the sentence keeps its own score scale.
+UNTYPED_PENALTY = 30.0  # most probable candidate spans the expected utility is taken over
 SENTENCE_FEATURES = [
     *(f"rank={r}" for r in range(TOP_K - 1)),
     f"rank>={TOP_K - 1}",
@@ -285,6 +290,9 @@ def score_sentences(q: QuestionInfo, sentences: Sequence[str], model: SpanModel)
         if not bounds:
             continue
         scores = span_features(q, view, bounds).astype(np.float64) @ model.weights
+        typed = typed_spans(q, view, bounds)
+        if typed.any():  # the answer is of the kind asked for, when the sentence has one
+            scores = np.where(typed, scores, scores - UNTYPED_PENALTY)
         spans = _spans_of(view, bounds, scores)
         out.append(ScoredSentence(rank, view, tuple(spans), question_overlap(q, view), np.asarray(bounds), scores))
     return out

@@ -292,3 +292,24 @@ def test_a_window_that_ends_on_a_number_takes_the_noun_after_it() -> None:
     q2 = question_info("پل کس سال بنا؟", "ur")
     c2 = choose(q2, ["یہ پل 1887 میں بنا۔"], model.with_(lam=1000.0, policy="window"))
     assert c2 is not None and c2.span.text.endswith("1887")
+
+
+def test_a_day_question_gets_a_span_with_the_day_where_a_place_scores_higher() -> None:
+    # Without the type mask the scorer's best span here is the place (لاہور).
+    sentence = "وزیر اعلیٰ عثمان بزدار نے لاہور میں جمعرات کے روز صوبائی کابینہ کے اجلاس کی صدارت کی۔"
+    span = best_span("اجلاس کس دن ہوا؟", sentence, "ur", policy="span")
+    assert span is not None and "جمعرات" in span.text
+
+
+def test_only_number_and_date_questions_restrict_the_spans() -> None:
+    from rag.answering.features import typed_spans
+
+    sentence = "بورڈ کے چیئرمین احمد علی نے بتایا کہ امتحان میں 300 طلبہ کامیاب ہوئے۔"
+    how_many = question_info("کتنے طلبہ کامیاب ہوئے؟", "ur")
+    view = sentence_view(how_many, sentence)
+    bounds = candidate_bounds(view)
+    mask = typed_spans(how_many, view, bounds)
+    assert 0 < mask.sum() < len(bounds)
+    assert all("300" in sentence[view.toks[i].start : view.toks[j].end] for (i, j), ok in zip(bounds, mask, strict=True) if ok)
+    who = question_info("امتحان کے نتائج کس نے بتائے؟", "ur")
+    assert typed_spans(who, sentence_view(who, sentence), candidate_bounds(sentence_view(who, sentence))).all()

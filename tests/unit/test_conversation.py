@@ -321,3 +321,27 @@ def test_what_about_the_others_keeps_the_topic() -> None:
 def test_a_phrasal_particle_is_no_topic() -> None:
     q = resolve("And when did it happen?", ("Who carried out the raid?", "The NCCIA [1]."))
     assert q.carried == ("raid",)
+
+
+# --- what the extractive answerer reads ------------------------------------------------------
+
+
+def test_extractive_reads_a_follow_up_with_its_own_question_word_as_asked() -> None:
+    from rag.answering.extractive import asked
+
+    q = resolve("اور کتنے لوگوں کو سزا ہوئی؟", FIRS_UR)
+    assert q.follow_up and not q.pronoun
+    assert set(q.carried) & {"ایف", "آئی", "آر"}  # retrieval still searches with the earlier topic
+    assert asked(q, "ur") == "اور کتنے لوگوں کو سزا ہوئی؟"  # the span scorer does not chase it
+
+
+def test_extractive_reads_a_follow_up_with_a_pronoun_or_no_question_word_resolved() -> None:
+    from rag.answering.extractive import asked
+
+    pronoun = resolve("ان میں سے کتنوں کو سزا سنائی گئی؟", FIRS_UR)
+    assert pronoun.pronoun
+    assert asked(pronoun, "ur") == pronoun.text != pronoun.question
+    bare = resolve("اور باقی؟", ARRESTS_UR)
+    assert asked(bare, "ur") == bare.text != bare.question
+    fresh = resolve("کتنے بچوں کو بچایا گیا؟")
+    assert asked(fresh, "ur") == fresh.question

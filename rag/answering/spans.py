@@ -50,11 +50,11 @@ WEIGHTS_DIR = Path(__file__).with_name("weights")
 # "window": the expected-utility cut (see the module docstring); the others grow the best span.
 POLICIES = ("span", "words+2", "words+4", "cover3", "clause", "sentence", "window")
 TOP_K = 4  # candidate sentences the choice looks at (the pipeline gives settings.k = 4)
-MBR_GOLDS = 40
+MBR_GOLDS = 40  # most probable candidate spans the expected utility is taken over
 # Subtracted from the score of a span without the kind of fact a number or
 # date question asks for, in a sentence that has one: such a span is then
 # practically never chosen (e^-30), and the sentence keeps its own score scale.
-UNTYPED_PENALTY = 30.0  # most probable candidate spans the expected utility is taken over
+UNTYPED_PENALTY = 30.0
 SENTENCE_FEATURES = [
     *(f"rank={r}" for r in range(TOP_K - 1)),
     f"rank>={TOP_K - 1}",

@@ -203,8 +203,7 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
         text, cites = gv.finish(deps.aligned, result, hits)
         out = Answer(q, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
         out.decision = {"answered": True, "why": "model answer supported by its cited sentences"}
-        if result.refusal_probability is not None:
-            out.decision["refusal_probability"] = round(result.refusal_probability, 3)
+        out.decision |= _refusal_share(result)
         return a.finish(out, streamed=result.streamed)
     # The model said "not in the article", or its answer was not supported by
     # the sentences: the learned decision may still find the answer in the
@@ -214,7 +213,7 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
         if found is not None:
             reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
             found.strategy = "generative-fallback:extractive"
-            found.decision = _verdict_json(why) | {"why": f"{reason}; {why.why}"}
+            found.decision = _verdict_json(why) | {"why": f"{reason}; {why.why}"} | _refusal_share(result)
             if result.streamed and a.on_token is not None:
                 a.on_token("\n[" + reason + "; replaced by the quoted evidence]\n")
             return a.finish(found)
@@ -222,7 +221,17 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
     else:
         why_text = "the model's answer could not be checked"
     reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
-    return a.refuse(q, lang, "not_in_article", citations=a.closest(hits), why=f"{reason}; {why_text}", streamed=False)
+    out = a.refuse(q, lang, "not_in_article", citations=a.closest(hits), why=f"{reason}; {why_text}", streamed=False)
+    if out.decision is not None:
+        out.decision |= _refusal_share(result)
+    return out
+
+
+def _refusal_share(result: gv.Generated) -> dict[str, float]:
+    """The model's first-token share on the refusal, for the JSON (empty when
+    the back-end cannot tell)."""
+    p = result.refusal_probability
+    return {} if p is None else {"refusal_probability": round(p, 3)}
 
 
 def warm(deps: AnswerDeps) -> None:

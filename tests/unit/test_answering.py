@@ -149,3 +149,16 @@ def test_words_repeated_from_the_question_are_not_claims(ask_with: Callable[...,
     a = p.ask("Where was the footage the gang reportedly made sold?")
     assert not a.refused, a.decision
     assert a.strategy == "generative"
+
+
+def test_a_model_refusal_reports_the_model_s_refusal_share(ask_with: Callable[..., Pipeline]) -> None:
+    kept = ask_with(FakeDecision(0.1, "6 children"), ["NOT IN ARTICLE"])
+    kept._generator.last_refusal_probability = 0.71  # type: ignore[union-attr]
+    a = kept.ask("How many children were rescued during the raid?")
+    assert a.refused and a.decision is not None
+    assert a.decision["refusal_probability"] == 0.71
+    overridden = ask_with(FakeDecision(0.95, "6 children"), ["NOT IN ARTICLE"])
+    overridden._generator.last_refusal_probability = 0.64  # type: ignore[union-attr]
+    b = overridden.ask("How many children were rescued during the raid?")
+    assert not b.refused and b.decision is not None
+    assert b.decision["refusal_probability"] == 0.64 and "model refused" in b.decision["why"]

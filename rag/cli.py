@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from . import lang as languages
 from .config import Settings
 from .errors import KhabarError, UsageError
 from .inputs import clean_text, decode_line
@@ -245,9 +246,8 @@ def summary_markdown(result: Any) -> str:
     numbered points with their citation markers, and a Sources list of every
     cited sentence under the same numbers as in the JSON."""
     lines = [f"# Summary of {result.article}", ""]
-    titles = {"ur": "اردو", "en": "English"}
     for lang, s in result.summaries.items():
-        lines.append(f"## {titles.get(lang, lang)}")
+        lines.append(f"## {_native_name(lang)}")
         lines.append("")
         if s.refused:
             lines += [f"_Not produced: {s.reason}._", ""]
@@ -268,13 +268,20 @@ def summary_markdown(result: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _native_name(code: str) -> str:
+    try:
+        return languages.get(code).native_name or code
+    except ValueError:  # a summary in a language whose pack is gone
+        return code
+
+
 def _markers(point: Any) -> str:
     return "".join(f"[{c.n}]" for c in point.citations)
 
 
 @cli.command()
 @click.option("--article", default=None, help="Article id (needed when several are indexed).")
-@click.option("--lang", type=click.Choice(["ur", "en", "both"]), default="both", show_default=True)
+@click.option("--lang", type=click.Choice([*languages.builtin_codes(), "both"]), default="both", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Write to a .md or .json file.")
 @click.option("--refresh", is_flag=True, help="Ignore the cached summary.")
@@ -335,7 +342,7 @@ def models(ctx: click.Context, install: bool, fetch_url: str | None, sha256: str
 
 @cli.command()
 @click.argument("article")
-@click.option("--to", "target", type=click.Choice(["en", "ur"]), required=True)
+@click.option("--to", "target", type=click.Choice(languages.builtin_codes()), required=True)
 @click.pass_context
 def translate(ctx: click.Context, article: str, target: str) -> None:
     """Write a machine-translated edition of ARTICLE (needs a model that reads the source language)."""

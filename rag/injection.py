@@ -7,7 +7,7 @@ sentences are flagged at indexing (`Passage.addresses_assistant`), and a
 flagged sentence is never retrieved, never quoted as an answer and never sent
 to the model (see `retrieval.retrieve` and `Store.usable_passages`).
 
-The patterns are data of a language: one list per language code. Every
+The patterns are data of a language: `LanguagePack.addresses_assistant`. Every
 sentence is checked against every language (a planted English line can sit
 in an Urdu edition). Shortcut: patterns, not a classifier; they aim at the
 forms of address (a role label, a note to the assistant, an order to ignore
@@ -21,55 +21,25 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
+from . import lang
 from .inputs import clean_text
 from .text import normalize
 from .types import Passage
 
 _F = re.I | re.S
 
-# Language code -> patterns matched against the normalised sentence
-# (lower case, NFC, Urdu letter forms unified, no zero-width or bidi marks).
-PATTERNS: dict[str, list[str]] = {
-    "en": [
-        # a role label opening the sentence: "SYSTEM:", "Assistant:", "[INST]", "System prompt:"
-        r"^\W{0,3}(system|assistant|user|developer|chatbot)(\s+prompt)?\s*[:>\]]",
-        r"^\W{0,3}\[(system|assistant|inst|user)\]",
-        # orders to drop the rules: "ignore (all) previous instructions"
-        r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+)?"
-        r"(previous|prior|above|earlier|preceding|system|original|all|your)\s+(instructions?|prompts?|rules|directions|messages?)\b",
-        r"\b(ignore|disregard)\b.{0,30}\b(instructions?|prompts?)\b.{0,20}\b(above|before|previously|prior|given)\b",
-        # notes and messages for the model: "Note to the assistant"
-        r"\b(note|message|instructions?|reminder|hint)\s+(to|for)\s+(the\s+|any\s+)?(ai|assistant|chatbot|llm|language model|bot)\b",
-        r"\b(dear|hey|attention|hello)\s*,?\s+(ai|assistant|chatbot|llm|bot)\b",
-        r"\bas an (ai|artificial intelligence)( language model| assistant| model| system)?\s*[,:;]",
-        r"\byou are (now )?(an?|the) (ai|assistant|chatbot|language model)\b",
-        r"\b(if|when) (you are|you're|you get) (asked|questioned)\b",
-        r"\b(if|when) (anyone|someone|the user|a user) asks\b",
-        # an imperative "answer ..." opening the sentence, or "always/only answer with"
-        r"^\W{0,3}(answer|reply|respond)\s+(with\s+|that\s+|only\s+|:\s*)?[\w\"']",
-        r"\b(always|only)\s+(answer|reply|respond)\s+(with|that|by saying|:)",
-        r"\b(do not|don't|never)\s+(tell|reveal|mention)\s+(this\s+to\s+)?(the\s+)?(user|reader)s?\b",
-    ],
-    "ur": [
-        # «سسٹم:», «اسسٹنٹ:», «صارف:»
-        r"^\W{0,3}(سسٹم|اسسٹنٹ|صارف)\s*[:：]",
-        # «پچھلی ہدایات نظر انداز کریں», «تمام ہدایات کو بھول جاؤ» (imperative, not «نظر انداز کیا گیا»)
-        r"(ہدایات|ہدایت)\s*(کو)?\s*(نظر ?انداز|بھول)\s*(کریں|کرو|کر دیں|کر دو|جاؤ|جائیں|جاو)",
-        r"نظر ?انداز\s*(کریں|کرو|کر دیں|کر دو)\s*.{0,20}(ہدایات|ہدایت)",
-        # «اسسٹنٹ کے لیے نوٹ», «نوٹ برائے اسسٹنٹ»
-        r"(اسسٹنٹ|معاون|اے آئی|چیٹ ?بوٹ|مصنوعی ذہانت)\s*(کے لیے|کے لئے|کو|کیلئے|کیلیے)\s*(نوٹ|ہدایت|پیغام)",
-        r"(نوٹ|ہدایت|پیغام)\s*برائے\s*(اسسٹنٹ|معاون|ماڈل|اے آئی|چیٹ ?بوٹ)",
-        # «جب پوچھا جائے تو ... جواب دو», «ہمیشہ یہ جواب دیں»
-        r"(جب|اگر).{0,20}(پوچھا جائے|سوال کیا جائے).{0,60}(جواب دو|جواب دیں|کہو|بتاؤ|بتائیں)",
-        r"(ہمیشہ|صرف)\s.{0,30}جواب\s*(دو|دیں|دینا|دیجیے)(?!\s*گ)",
-        r"بطور (اے آئی|مصنوعی ذہانت)\s*[،,:]",
-    ],
-}
+def _compiled() -> dict[str, list[re.Pattern[str]]]:
+    """Language code -> its pack's injection patterns, compiled (once per set
+    of packs); they match the normalised sentence (lower case, NFC, Urdu
+    letter forms unified, no zero-width or bidi marks)."""
+    return _compile(tuple((p.code, p.addresses_assistant) for p in lang.packs()))
 
-_COMPILED: dict[str, list[re.Pattern[str]]] = {
-    lang: [re.compile(p, _F) for p in patterns] for lang, patterns in PATTERNS.items()
-}
+
+@lru_cache(maxsize=4)
+def _compile(patterns: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, list[re.Pattern[str]]]:
+    return {code: [re.compile(x, _F) for x in pats] for code, pats in patterns if pats}
 
 
 def _variants(text: str) -> Iterable[str]:
@@ -83,12 +53,13 @@ def _variants(text: str) -> Iterable[str]:
 def addresses_assistant(text: str, languages: Iterable[str] | None = None) -> list[str]:
     """The patterns (as `lang:index`) a sentence matches; empty when it reads
     as ordinary reporting. All languages are checked unless `languages` is given."""
-    langs = list(languages) if languages is not None else list(_COMPILED)
+    compiled = _compiled()
+    codes = list(languages) if languages is not None else list(compiled)
     hits: list[str] = []
     for variant in _variants(text):
-        for lang in langs:
-            for i, pattern in enumerate(_COMPILED.get(lang, [])):
-                tag = f"{lang}:{i}"
+        for code in codes:
+            for i, pattern in enumerate(compiled.get(code, [])):
+                tag = f"{code}:{i}"
                 if tag not in hits and pattern.search(variant):
                     hits.append(tag)
     return hits

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import lang as languages
+
 RECALL_KS = (1, 3, 5)
 # Published figures quoted by the eval README, for comparison in the report.
 REFERENCES = {
@@ -139,7 +141,8 @@ def plot(report: Mapping[str, Any], path: Path) -> None:
     fig, axes = plt.subplots(
         len(sets), 1, figsize=(9, sum(heights)), gridspec_kw={"height_ratios": heights}, squeeze=False
     )
-    colors = {"all": "#4c72b0", "ur": "#55a868", "en": "#c44e52"}
+    palette = ["#55a868", "#c44e52", "#8172b2", "#ccb974", "#64b5cd"]
+    colors = {"all": "#4c72b0"} | {code: palette[i % len(palette)] for i, code in enumerate(languages.codes())}
     for ax, s, panel in zip(axes[:, 0], sets, panels, strict=True):
         langs = list(s["metrics"])
         bar = 0.8 / len(langs)

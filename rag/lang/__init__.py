@@ -87,6 +87,7 @@ class LanguagePack:
     name: str  # English name, as prompts say it ("Answer in Urdu")
     script: re.Pattern[str]  # matches one letter of the language's script
     direction: str = "ltr"
+    native_name: str = ""  # the language's name in itself («اردو»), for headings
     stop_words: frozenset[str] = frozenset()
     # Phrases that ask for a kind of answer, per kind (see _ANSWER_KINDS);
     # a phrase is a word sequence matched on word boundaries.
@@ -118,6 +119,11 @@ class LanguagePack:
     boilerplate: tuple[str, ...] = ()
     polar_words: frozenset[str] = frozenset()  # yes and no: an answer to a yes/no question
     safety: Mapping[str, SafetyRules] = field(default_factory=dict)
+    # Sentences of an article that address the assistant ("SYSTEM:", "note to
+    # the assistant", «پچھلی ہدایات نظر انداز کریں»), matched against the
+    # normalised sentence (rag/injection.py); every pack's patterns are tried on
+    # every sentence, since a planted line can be in another language.
+    addresses_assistant: tuple[str, ...] = ()
     # Detection inside a shared script: letters/words that mark this language,
     # and those that mark look-alike languages Khabar does not read.
     # The extractive answerer's data (rag/answering/features.py): answer type -> question cues
@@ -233,6 +239,12 @@ def registered(pack: LanguagePack) -> Iterator[LanguagePack]:
         yield pack
     finally:
         unregister(pack.code)
+
+
+def builtin_codes() -> tuple[str, ...]:
+    """The codes of the packs that ship with Khabar, without loading them
+    (for command-line choices, read at start-up)."""
+    return _BUILTIN
 
 
 def codes() -> tuple[str, ...]:

@@ -260,9 +260,33 @@ ANSWER_WORDS = {
 }
 # fmt: on
 
+# Sentences that address the assistant (rag/injection.py), matched against the
+# normalised sentence (lower case, NFC, Urdu letter forms unified).
+ASSISTANT_ADDRESS = (
+    # a role label opening the sentence: "SYSTEM:", "Assistant:", "[INST]", "System prompt:"
+    r"^\W{0,3}(system|assistant|user|developer|chatbot)(\s+prompt)?\s*[:>\]]",
+    r"^\W{0,3}\[(system|assistant|inst|user)\]",
+    # orders to drop the rules: "ignore (all) previous instructions"
+    r"\b(ignore|disregard|forget|override)\s+(all\s+|any\s+)?(of\s+)?(the\s+|your\s+)?"
+    r"(previous|prior|above|earlier|preceding|system|original|all|your)\s+(instructions?|prompts?|rules|directions|messages?)\b",
+    r"\b(ignore|disregard)\b.{0,30}\b(instructions?|prompts?)\b.{0,20}\b(above|before|previously|prior|given)\b",
+    # notes and messages for the model: "Note to the assistant"
+    r"\b(note|message|instructions?|reminder|hint)\s+(to|for)\s+(the\s+|any\s+)?(ai|assistant|chatbot|llm|language model|bot)\b",
+    r"\b(dear|hey|attention|hello)\s*,?\s+(ai|assistant|chatbot|llm|bot)\b",
+    r"\bas an (ai|artificial intelligence)( language model| assistant| model| system)?\s*[,:;]",
+    r"\byou are (now )?(an?|the) (ai|assistant|chatbot|language model)\b",
+    r"\b(if|when) (you are|you're|you get) (asked|questioned)\b",
+    r"\b(if|when) (anyone|someone|the user|a user) asks\b",
+    # an imperative "answer ..." opening the sentence, or "always/only answer with"
+    r"^\W{0,3}(answer|reply|respond)\s+(with\s+|that\s+|only\s+|:\s*)?[\w\"']",
+    r"\b(always|only)\s+(answer|reply|respond)\s+(with|that|by saying|:)",
+    r"\b(do not|don't|never)\s+(tell|reveal|mention)\s+(this\s+to\s+)?(the\s+)?(user|reader)s?\b",
+)
+
 PACK = LanguagePack(
     code="en",
     name="English",
+    native_name="English",
     script=re.compile(r"[A-Za-z\u00c0-\u024f]"),
     direction="ltr",
     stop_words=STOP_WORDS,
@@ -288,6 +312,7 @@ PACK = LanguagePack(
     refusals=REFUSALS,
     extractive_prefix="According to the article: ",
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
+    addresses_assistant=ASSISTANT_ADDRESS,
     polar_words=frozenset({"yes", "no"}),
     answer_cues=ANSWER_CUES,
     answer_words=ANSWER_WORDS,

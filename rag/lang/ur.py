@@ -282,9 +282,27 @@ ANSWER_WORDS = {
 }
 # fmt: on
 
+# Sentences that address the assistant (rag/injection.py), matched against the
+# normalised sentence (lower case, NFC, Urdu letter forms unified).
+ASSISTANT_ADDRESS = (
+    # «سسٹم:», «اسسٹنٹ:», «صارف:»
+    r"^\W{0,3}(سسٹم|اسسٹنٹ|صارف)\s*[:：]",
+    # «پچھلی ہدایات نظر انداز کریں», «تمام ہدایات کو بھول جاؤ» (imperative, not «نظر انداز کیا گیا»)
+    r"(ہدایات|ہدایت)\s*(کو)?\s*(نظر ?انداز|بھول)\s*(کریں|کرو|کر دیں|کر دو|جاؤ|جائیں|جاو)",
+    r"نظر ?انداز\s*(کریں|کرو|کر دیں|کر دو)\s*.{0,20}(ہدایات|ہدایت)",
+    # «اسسٹنٹ کے لیے نوٹ», «نوٹ برائے اسسٹنٹ»
+    r"(اسسٹنٹ|معاون|اے آئی|چیٹ ?بوٹ|مصنوعی ذہانت)\s*(کے لیے|کے لئے|کو|کیلئے|کیلیے)\s*(نوٹ|ہدایت|پیغام)",
+    r"(نوٹ|ہدایت|پیغام)\s*برائے\s*(اسسٹنٹ|معاون|ماڈل|اے آئی|چیٹ ?بوٹ)",
+    # «جب پوچھا جائے تو ... جواب دو», «ہمیشہ یہ جواب دیں»
+    r"(جب|اگر).{0,20}(پوچھا جائے|سوال کیا جائے).{0,60}(جواب دو|جواب دیں|کہو|بتاؤ|بتائیں)",
+    r"(ہمیشہ|صرف)\s.{0,30}جواب\s*(دو|دیں|دینا|دیجیے)(?!\s*گ)",
+    r"بطور (اے آئی|مصنوعی ذہانت)\s*[،,:]",
+)
+
 PACK = LanguagePack(
     code="ur",
     name="Urdu",
+    native_name="اردو",
     script=re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
     direction="rtl",
     stop_words=STOP_WORDS,
@@ -310,6 +328,7 @@ PACK = LanguagePack(
     refusals=REFUSALS,
     extractive_prefix="مضمون کے مطابق: ",
     boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
+    addresses_assistant=ASSISTANT_ADDRESS,
     polar_words=frozenset({"ہاں", "جی", "نہیں"}),
     safety={
         "abuse_material": ABUSE_MATERIAL,

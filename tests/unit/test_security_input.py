@@ -24,7 +24,7 @@ from rag.cli import cli
 from rag.config import Settings
 from rag.embedding import HashEmbedder
 from rag.errors import KhabarError, UsageError
-from rag.injection import PATTERNS, addresses_assistant
+from rag.injection import addresses_assistant
 from rag.inputs import clean_text
 from rag.llm import LlamaCppGenerator, ScriptedGenerator, marker_pattern, neutralise, special_token_texts
 from rag.pipeline import Pipeline
@@ -324,10 +324,19 @@ def test_reported_news_is_not_flagged(sentence: str) -> None:
     assert addresses_assistant(sentence) == []
 
 
-def test_patterns_are_data_per_language() -> None:
-    assert set(PATTERNS) == {"en", "ur"}
+def test_patterns_are_data_of_the_language_packs() -> None:
+    from dataclasses import replace
+
+    from rag import lang
+
+    assert {p.code for p in lang.packs() if p.addresses_assistant} == {"en", "ur"}
     assert addresses_assistant("SYSTEM: x", languages=["ur"]) == []
     assert addresses_assistant("SYSTEM: x", languages=["en"])
+    # a pack registered later brings its own patterns, and every sentence is tried against them
+    extra = replace(lang.get("en"), code="xx", addresses_assistant=(r"\bplanted order\b",))
+    with lang.registered(extra):
+        assert addresses_assistant("A planted order for the model.") == ["xx:0"]
+    assert addresses_assistant("A planted order for the model.") == []
 
 
 # --- hole 6: bad bytes ---------------------------------------------------------------------

@@ -4,7 +4,8 @@
 the conversation before it and, if it does, which words of the history it
 needs. It is pure (no models, no pipeline) so that any caller can use it.
 
-How a follow-up is recognised, from the per-language cue data in `CUES`:
+How a follow-up is recognised, from the per-language cue data
+(`LanguagePack.conversation_cues`, keys below):
 - a leading cue: "and …", "also …", "what about …", «اور …», «پھر …»;
 - a pronoun that stands for something said before: they / them / their / it /
   he, «ان کے», «انہوں», «وہ»; a demonstrative followed by a noun of its own
@@ -46,10 +47,11 @@ import unicodedata
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import lang as languages
 from .prompts import REFUSALS
-from .text import STOPWORDS_EN, STOPWORDS_UR, normalize
+from .text import STOPWORDS, normalize
 
-# Per-language cue data. Keys:
+# Per-language cue data (`LanguagePack.conversation_cues`). Keys:
 # - leading: words or phrases that open a follow-up ("and how many …").
 # - substitute: openers that keep the earlier question and swap its topic.
 # - substitute_tail: the same, closing the question (Urdu «… کا کیا؟»).
@@ -62,46 +64,6 @@ from .text import STOPWORDS_EN, STOPWORDS_UR, normalize
 # - fillers: generic words that are no topic of their own ("others", «تعداد»).
 # - predicates (en): irregular participles; with -ed/-ing forms, they are the predicate.
 # - light_verbs (ur): auxiliaries and light verbs; the word before one is the predicate.
-CUES: dict[str, dict[str, tuple[str, ...]]] = {
-    "en": {
-        "leading": ("and", "also", "then", "so", "but", "plus", "besides", "as for"),
-        "substitute": ("what about", "how about", "what of", "and what about", "and how about"),
-        "substitute_tail": (),
-        "pronouns": tuple("they them their theirs themselves it its he him his she her".split()),
-        "demonstratives": (),
-        "final_demonstratives": ("this", "that", "these", "those"),
-        "person_pronouns": ("he", "him", "his", "she", "her"),
-        "question_words": tuple(
-            "what which who whom whose when where why how many much long often far old happened happen else exactly".split()
-        ),
-        "fillers": tuple("number total others ones one more rest remaining kind sort out up off".split()),
-        "predicates": tuple(
-            """sold caught taken given found made done kept sent seen known shown led run put set told brought bought
-            taught paid met left got gotten hidden stolen won lost built hit freed jailed get go went gone come came
-            say do did does happen stay remain stand""".split()
-        ),
-        "light_verbs": (),
-    },
-    "ur": {
-        "leading": ("اور", "پھر", "نیز", "لیکن", "مگر", "تو", "اچھا", "علاوہ ازیں"),
-        "substitute": (),
-        "substitute_tail": ("کا کیا", "کی کیا", "کے کیا", "کے بارے میں کیا", "کا کیا ہوا", "کی کیا صورتحال"),
-        "pronouns": tuple("انہوں انھوں انہیں انھیں اسے انکے انکی انکا اسکے اسکی اسکا وہاں".split()),
-        "demonstratives": ("ان", "اس", "وہ", "یہ"),
-        "final_demonstratives": (),
-        "person_pronouns": tuple("انہوں انھوں وہ اسے انہیں انھیں".split()),
-        "question_words": tuple(
-            "کون کب کہاں کیوں کیسے کتنے کتنی کتنا کتنوں کس کن کیا کونسا کونسی کونسے کیسا کیسی مزید باقی".split()
-        ),
-        "fillers": tuple("تعداد دیگر دوسرے لوگ لوگوں".split()),
-        "predicates": (),
-        "light_verbs": tuple(
-            """ہوا ہوئے ہوئی ہوئیں ہو ہوں ہے ہیں تھا تھے تھی تھیں گیا گئے گئی گئیں کیا کیے کئے کی کیں کرایا کرائے کرائی
-            کر کرنے کرتے کرتا کرتی رہا رہے رہی جا جاتا جاتے جاتی دیا دیے دی لیا لیے سکتا سکتے سکی چکے چکا چکی""".split()
-        ),
-    },
-}
-
 _WORD = re.compile(r"[^\W_]+(?:[/:.-][^\W_]+)*")
 _CITATION = re.compile(r"\[\d{1,3}\]")
 _SENTENCE_END = re.compile(r"[.!?؟۔\n]")
@@ -145,19 +107,22 @@ def _tokens(text: str) -> list[_Token]:
     return [_Token(m.group(0), normalize(m.group(0))) for m in _WORD.finditer(text)]
 
 
-def _cues(lang: str) -> dict[str, tuple[str, ...]]:
-    return CUES.get(lang, {})
+def _cues(lang: str) -> Mapping[str, tuple[str, ...]]:
+    try:
+        return languages.get(lang).conversation_cues
+    except ValueError:  # a language without a pack: no cues
+        return {}
 
 
-def _words(cues: dict[str, tuple[str, ...]], *keys: str) -> set[str]:
+def _words(cues: Mapping[str, tuple[str, ...]], *keys: str) -> set[str]:
     return {normalize(w) for key in keys for phrase in cues.get(key, ()) for w in phrase.split()}
 
 
 def _is_stop(norm: str) -> bool:
-    return norm in STOPWORDS_EN or norm in STOPWORDS_UR or len(norm) < 2
+    return norm in STOPWORDS or len(norm) < 2
 
 
-def _is_predicate(tokens: list[_Token], i: int, cues: dict[str, tuple[str, ...]]) -> bool:
+def _is_predicate(tokens: list[_Token], i: int, cues: Mapping[str, tuple[str, ...]]) -> bool:
     word = tokens[i].norm
     if word.isascii() and word.isalpha():
         if i > 0 and tokens[i].surface[:1].isupper():
@@ -208,7 +173,7 @@ def _ends_with(norm_words: list[str], phrases: Collection[str]) -> int:
     return best
 
 
-def _pronoun_cue(tokens: list[_Token], cues: dict[str, tuple[str, ...]]) -> tuple[bool, bool]:
+def _pronoun_cue(tokens: list[_Token], cues: Mapping[str, tuple[str, ...]]) -> tuple[bool, bool]:
     """(a pronoun stands for something said before, it points at a person)."""
     pronouns = _words(cues, "pronouns")
     demonstratives = _words(cues, "demonstratives")
@@ -375,7 +340,7 @@ def standalone(
 ) -> Query:
     """Resolve `question` against the earlier turns `history` ([question,
     answer] pairs, oldest first). `lang_of` gives a text's language code
-    (keys of `CUES`); `refusals` are the fixed refusal texts by kind and
+    (codes of the language packs); `refusals` are the fixed refusal texts by kind and
     language (default `rag.prompts.REFUSALS`): a refused answer lends no words,
     and a turn refused by screening ('unsafe', 'off_task') lends nothing."""
     lang_of = _tolerant(lang_of)

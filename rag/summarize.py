@@ -32,6 +32,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -80,7 +81,6 @@ CHAT_TEMPLATE_TOKENS = 64  # room for the chat template's own tokens
 # A single sentence this short is already the point the prompt asks for (30
 # words), unless it opens with a word that needs the sentence before it.
 SHORT_POINT_WORDS = 30
-NEEDS_CONTEXT = {"en": re.compile(r"^\W*(?:he|she|they|it|this|these|those|his|her|their)\b", re.IGNORECASE)}
 
 
 # --- plan -----------------------------------------------------------------------------
@@ -247,18 +247,28 @@ _QUOTE = re.compile("[\"“”«»]")
 
 # --- Urdu clauses ---------------------------------------------------------------------
 
-# Clause boundaries and the words a complete clause ends with, per language.
-# A conjunction that also joins nouns ("X and Y") is a boundary only after a
-# complete clause.
-CLAUSE_BOUNDARY = {"ur": re.compile(r"\s*،\s*|\s+(?=جبکہ\s)")}
-CLAUSE_CONJUNCTION = {"ur": re.compile(r"\s+(?=اور\s)")}
-CLAUSE_END = {"ur": re.compile(r"(?:ہے|ہیں|تھا|تھی|تھے|گیا|گئی|گئے|گا|گی|گے|کیا|دیا|دی|لیا|ہوا|ہوئی|ہوئے)\s*[۔.]?\s*$")}
-CLAUSE_OPENERS = {"ur": ("جبکہ ", "اور ")}
+# Clause boundaries, the words a complete clause ends with and the openers
+# dropped from a clause are data of the language (`LanguagePack.clause_*`).
+
+
+@lru_cache(maxsize=64)
+def _rx(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    return re.compile(pattern, flags) if pattern else None
+
+
+def _pack(code: str) -> languages.LanguagePack | None:
+    try:
+        return languages.get(code)
+    except ValueError:
+        return None
 
 
 def clauses(text: str, lang: str) -> list[str]:
     """A sentence split at its clean clause boundaries (none for a language without rules)."""
-    boundary, conjunction, end = CLAUSE_BOUNDARY.get(lang), CLAUSE_CONJUNCTION.get(lang), CLAUSE_END.get(lang)
+    pack = _pack(lang)
+    if pack is None:
+        return [text]
+    boundary, conjunction, end = _rx(pack.clause_boundary), _rx(pack.clause_conjunction), _rx(pack.clause_end)
     if boundary is None or conjunction is None or end is None:
         return [text]
     parts: list[str] = []
@@ -278,13 +288,14 @@ def shorten(text: str, lang: str) -> str:
     """The clause of a sentence that holds all its numbers, when the sentence
     states numbers and splits cleanly (the clause ends like a complete clause
     and has at least six words); else the whole sentence."""
-    end = CLAUSE_END.get(lang)
+    pack = _pack(lang)
+    end = _rx(pack.clause_end) if pack else None
     facts = numbers(text) - {"1"}
     if end is None or not facts or len(text.split()) < 20:
         return text
     for part in clauses(text, lang):
         clause = part
-        for opener in CLAUSE_OPENERS.get(lang, ()):
+        for opener in pack.clause_openers if pack else ():
             if clause.startswith(opener):
                 clause = clause[len(opener) :]
         if len(clause.split()) < MIN_POINT_WORDS or not end.search(clause) or _QUOTE.search(clause):
@@ -354,7 +365,8 @@ def write_points(p: Pipeline, originals: list[str], lang: str) -> Iterator[tuple
     one point's sentences, so the article's length does not matter). A
     single short sentence that stands on its own is kept without a call."""
     system = WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])
-    needs_context = NEEDS_CONTEXT.get(lang)
+    pack = _pack(lang)
+    needs_context = _rx(pack.needs_context, re.IGNORECASE) if pack else None
     for i, original in enumerate(originals):
         short = len(split_sentences(original)) == 1 and len(original.split()) <= SHORT_POINT_WORDS
         if short and needs_context is not None and not needs_context.match(original):

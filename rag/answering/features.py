@@ -22,9 +22,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..text import STOPWORDS_EN, STOPWORDS_UR, normalize, stem
+from .. import lang as languages
+from ..text import normalize, stem
 
-STOPWORDS = {"ur": STOPWORDS_UR, "en": STOPWORDS_EN}
+
+def _stop_words(code: str) -> frozenset[str]:
+    """The stop words of a language's pack."""
+    return languages.get(code).stop_words
+
+
 QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "what", "other"]
 
 
@@ -32,14 +38,13 @@ QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "wha
 def _data(code: str) -> dict[str, object]:
     """The language pack's answerer data: `types` (answer type -> cues) and
     its word lists (`rag.lang.ANSWER_WORD_LISTS`)."""
-    from .. import lang
-
     try:
-        pack = lang.get(code)
+        pack = languages.get(code)
     except ValueError:
         pack = None
-    if pack is None or not pack.answer_cues or code not in STOPWORDS:
-        raise ValueError(f"no answering data for language {code!r}; known: {sorted(STOPWORDS)}")
+    if pack is None or not pack.answer_cues:
+        known = sorted(p.code for p in languages.packs() if p.answer_cues)
+        raise ValueError(f"no answering data for language {code!r}; known: {known}")
     out: dict[str, object] = {
         "types": {k: list(v) for k, v in pack.answer_cues.items()},
         **{k: list(v) for k, v in pack.answer_words.items()},
@@ -153,7 +158,7 @@ def question_info(question: str, lang: str) -> QuestionInfo:
                     if best is None or key < best:
                         best = key
                     break
-    stop = STOPWORDS[lang]
+    stop = _stop_words(lang)
     if best is None:
         qtype, cue, first, last = "other", "", -1, -1
     else:
@@ -201,7 +206,7 @@ def sentence_view(q: QuestionInfo, sentence: str) -> SentenceView:
     months, days = _words(lang, "months"), _words(lang, "days")
     numw, units = _words(lang, "number_words"), _words(lang, "time_units")
     posts, auxs = _words(lang, "postpositions"), _words(lang, "auxiliaries")
-    stop = STOPWORDS[lang]
+    stop = _stop_words(lang)
     in_q, kinds = [], []
     for t in toks:
         in_q.append(t.is_word and t.norm not in stop and any(words_match(t.stem, s) for s in qstems))
@@ -608,7 +613,7 @@ def longest_question_run(q: QuestionInfo, view: SentenceView) -> int:
     """The longest run of question words, in any order, inside the sentence
     (stop words do not break a run): a paraphrase keeps few in a row."""
     run = longest = 0
-    stop = STOPWORDS[q.lang]
+    stop = _stop_words(q.lang)
     for t, hit in zip(view.toks, view.in_question, strict=True):
         if hit:
             run += 1
@@ -674,7 +679,7 @@ def decision_features(d: DecisionInput) -> np.ndarray:
         if t.is_word and any(words_match(t.stem, s) for s in qstems):
             run += 1
             longest = max(longest, run)
-        elif t.is_word and t.norm not in STOPWORDS[q.lang]:
+        elif t.is_word and t.norm not in _stop_words(q.lang):
             run = 0
     row = [
         1.0,

@@ -111,6 +111,8 @@ class LanguagePack:
     relative_days: tuple[str, ...] = ()
     follow_up_openers: tuple[str, ...] = ()  # "and ...", "what about ...", «اور ...»
     follow_up_pronouns: tuple[str, ...] = ()  # they, their, «ان کے»
+    # the follow-up resolver's cue lists (rag/conversation.py explains each key)
+    conversation_cues: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     stem: Callable[[str], str] = lambda token: token
     refusals: Mapping[str, str] = field(default_factory=dict)
     extractive_prefix: str = ""
@@ -119,6 +121,16 @@ class LanguagePack:
     boilerplate: tuple[str, ...] = ()
     polar_words: frozenset[str] = frozenset()  # yes and no: an answer to a yes/no question
     safety: Mapping[str, SafetyRules] = field(default_factory=dict)
+    # Summaries (rag/summarize.py), regular expressions: where a sentence splits
+    # into clauses, a conjunction that splits only after a complete clause (it
+    # also joins nouns), the end of a complete clause, the openers dropped from
+    # a clause; and the opening of a sentence that needs the one before it
+    # ("He said ..."). Empty: the language's sentences are not cut.
+    clause_boundary: str = ""
+    clause_conjunction: str = ""
+    clause_end: str = ""
+    clause_openers: tuple[str, ...] = ()
+    needs_context: str = ""
     # Sentences of an article that address the assistant ("SYSTEM:", "note to
     # the assistant", «پچھلی ہدایات نظر انداز کریں»), matched against the
     # normalised sentence (rag/injection.py); every pack's patterns are tried on

@@ -283,6 +283,27 @@ ASSISTANT_ADDRESS = (
     r"\b(do not|don't|never)\s+(tell|reveal|mention)\s+(this\s+to\s+)?(the\s+)?(user|reader)s?\b",
 )
 
+# Follow-up cues (rag/conversation.py explains each key).
+CONVERSATION_CUES = {
+    "leading": ("and", "also", "then", "so", "but", "plus", "besides", "as for"),
+    "substitute": ("what about", "how about", "what of", "and what about", "and how about"),
+    "substitute_tail": (),
+    "pronouns": tuple("they them their theirs themselves it its he him his she her".split()),
+    "demonstratives": (),
+    "final_demonstratives": ("this", "that", "these", "those"),
+    "person_pronouns": ("he", "him", "his", "she", "her"),
+    "question_words": tuple(
+        "what which who whom whose when where why how many much long often far old happened happen else exactly".split()
+    ),
+    "fillers": tuple("number total others ones one more rest remaining kind sort out up off".split()),
+    "predicates": tuple(
+        """sold caught taken given found made done kept sent seen known shown led run put set told brought bought
+        taught paid met left got gotten hidden stolen won lost built hit freed jailed get go went gone come came
+        say do did does happen stay remain stand""".split()
+    ),
+    "light_verbs": (),
+}
+
 PACK = LanguagePack(
     code="en",
     name="English",
@@ -313,6 +334,8 @@ PACK = LanguagePack(
     extractive_prefix="According to the article: ",
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     addresses_assistant=ASSISTANT_ADDRESS,
+    conversation_cues=CONVERSATION_CUES,
+    needs_context=r"^\W*(?:he|she|they|it|this|these|those|his|her|their)\b",
     polar_words=frozenset({"yes", "no"}),
     answer_cues=ANSWER_CUES,
     answer_words=ANSWER_WORDS,

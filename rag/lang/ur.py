@@ -299,6 +299,26 @@ ASSISTANT_ADDRESS = (
     r"بطور (اے آئی|مصنوعی ذہانت)\s*[،,:]",
 )
 
+# Follow-up cues (rag/conversation.py explains each key).
+CONVERSATION_CUES = {
+    "leading": ("اور", "پھر", "نیز", "لیکن", "مگر", "تو", "اچھا", "علاوہ ازیں"),
+    "substitute": (),
+    "substitute_tail": ("کا کیا", "کی کیا", "کے کیا", "کے بارے میں کیا", "کا کیا ہوا", "کی کیا صورتحال"),
+    "pronouns": tuple("انہوں انھوں انہیں انھیں اسے انکے انکی انکا اسکے اسکی اسکا وہاں".split()),
+    "demonstratives": ("ان", "اس", "وہ", "یہ"),
+    "final_demonstratives": (),
+    "person_pronouns": tuple("انہوں انھوں وہ اسے انہیں انھیں".split()),
+    "question_words": tuple(
+        "کون کب کہاں کیوں کیسے کتنے کتنی کتنا کتنوں کس کن کیا کونسا کونسی کونسے کیسا کیسی مزید باقی".split()
+    ),
+    "fillers": tuple("تعداد دیگر دوسرے لوگ لوگوں".split()),
+    "predicates": (),
+    "light_verbs": tuple(
+        """ہوا ہوئے ہوئی ہوئیں ہو ہوں ہے ہیں تھا تھے تھی تھیں گیا گئے گئی گئیں کیا کیے کئے کی کیں کرایا کرائے کرائی
+        کر کرنے کرتے کرتا کرتی رہا رہے رہی جا جاتا جاتے جاتی دیا دیے دی لیا لیے سکتا سکتے سکی چکے چکا چکی""".split()
+    ),
+}
+
 PACK = LanguagePack(
     code="ur",
     name="Urdu",
@@ -329,6 +349,11 @@ PACK = LanguagePack(
     extractive_prefix="مضمون کے مطابق: ",
     boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
     addresses_assistant=ASSISTANT_ADDRESS,
+    conversation_cues=CONVERSATION_CUES,
+    clause_boundary=r"\s*،\s*|\s+(?=جبکہ\s)",
+    clause_conjunction=r"\s+(?=اور\s)",
+    clause_end=r"(?:ہے|ہیں|تھا|تھی|تھے|گیا|گئی|گئے|گا|گی|گے|کیا|دیا|دی|لیا|ہوا|ہوئی|ہوئے)\s*[۔.]?\s*$",
+    clause_openers=("جبکہ ", "اور "),
     polar_words=frozenset({"ہاں", "جی", "نہیں"}),
     safety={
         "abuse_material": ABUSE_MATERIAL,

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rag.conversation import CUES, Query, refusal_kind, standalone, topic_words
+from rag import lang
+from rag.conversation import Query, refusal_kind, standalone, topic_words
 from rag.prompts import REFUSALS
 from rag.text import detect_language, normalize
 
@@ -292,12 +293,13 @@ def test_topic_words(text: str, topic: list[str]) -> None:
     assert topic_words(text, detect_language(text) if text else "en") == topic
 
 
-def test_cue_data_is_one_dict_per_language_with_the_same_keys() -> None:
-    assert set(CUES) == {"en", "ur"}
-    assert set(CUES["en"]) == set(CUES["ur"])
-    for lang, cues in CUES.items():
-        assert cues["leading"], lang
-        assert cues["question_words"], lang
+def test_cue_data_is_one_dict_per_language_pack_with_the_same_keys() -> None:
+    cues_of = {p.code: p.conversation_cues for p in lang.packs()}
+    assert set(cues_of) == {"en", "ur"}
+    assert set(cues_of["en"]) == set(cues_of["ur"])
+    for code, cues in cues_of.items():
+        assert cues["leading"], code
+        assert cues["question_words"], code
 
 
 def test_a_language_without_cues_still_resolves_ellipsis() -> None:

@@ -44,7 +44,7 @@ from .answering.citations import cite_passage
 from .errors import UnknownArticleError, UsageError
 from .paths import id_file_stem, inside
 from .prompts import LANGUAGE_NAMES
-from .summary_scorer import CUES, SentenceScorer, default_scorer, tfidf_vectors
+from .summary_scorer import SentenceScorer, cues_for, default_scorer, tfidf_vectors
 from .text import STOPWORDS, latin_names, normalize, numbers, split_sentences
 from .types import Citation, Passage, Summary, SummaryPoint, SummaryProgress, SummaryResult
 
@@ -96,7 +96,7 @@ class Plan:
 
 def facets(text: str, lang: str) -> set[str]:
     """The kinds of fact a sentence states, from the language's cue words."""
-    cues = CUES.get(lang, CUES["en"])
+    cues = cues_for(lang)
     toks = set(normalize(text).split())
     found = set()
     if latin_names(text) or toks & cues.titles:

@@ -12,7 +12,7 @@ fit) they were chosen from.
 Shortcuts: TF-IDF is computed within the article (its sentences are the
 documents), so no corpus vocabulary is shipped; name cues are capitalised
 Latin words and a short list of titles per language, not a tagger. The cue
-words of each language are data (`CUES`), so another language is one entry;
+words of each language are data (`LanguagePack.summary_cues`), so another language is one entry;
 weekday and month names are not repeated there but taken from the language's
 pack (rag/lang).
 """
@@ -59,23 +59,36 @@ def day_and_month_names(pack: lang.LanguagePack) -> frozenset[str]:
     return _set(" ".join((*pack.weekdays, *months)))
 
 
-CUES: dict[str, LanguageCues] = {
-    "ur": LanguageCues(
-        reporting=_set("کہا کہنا کہتے بتایا بتاتے مطابق بیان دعویٰ انکشاف"),
-        titles=_set("صدر وزیر وزیراعظم وزیرِاعظم ڈاکٹر جنرل جج چیف سربراہ ترجمان افسر پولیس حکام عدالت حکومت ادارے تنظیم کمیشن"),
-        time=day_and_month_names(lang.get("ur")) | _set("آج کل گذشتہ گزشتہ سال مہینے ہفتے روز"),
-        place=_set("شہر صوبے صوبہ ضلع علاقے علاقہ ملک گاؤں دارالحکومت"),
-        next_=_set("گا گی گے کریں سماعت منصوبہ آئندہ اگلے"),
-    ),
-    "en": LanguageCues(
-        reporting=_set("said says told according claimed stated added"),
-        titles=_set("president minister prime dr general chief head spokesman spokeswoman officer police court"),
-        # the pack's relative days are not all here: "tomorrow" and "tonight" were never cues
-        time=day_and_month_names(lang.get("en")) | _set("today yesterday year month"),
-        place=_set("city province district region country village capital in"),
-        next_=_set("will would plan plans hearing next expected"),
-    ),
-}
+def cues_for(code: str) -> LanguageCues:
+    """The cue words of a language, from its pack (`LanguagePack.summary_cues`;
+    the time cues add the pack's weekday and month names). A language
+    without a pack or without cue words has none."""
+    try:
+        pack = lang.get(code)
+    except ValueError:
+        return _NO_CUES
+    cached = _CUES_SEEN.get(code)
+    if cached is None or cached[0] is not pack:  # a pack registered again under its code is read again
+        cached = _CUES_SEEN[code] = (pack, _cues_of(pack))
+    return cached[1]
+
+
+_NO_CUES = LanguageCues(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+_CUES_SEEN: dict[str, tuple[lang.LanguagePack, LanguageCues]] = {}
+
+
+def _cues_of(pack: lang.LanguagePack) -> LanguageCues:
+    words = pack.summary_cues
+    if not words:
+        return _NO_CUES
+    return LanguageCues(
+        reporting=_set(words.get("reporting", "")),
+        titles=_set(words.get("titles", "")),
+        time=day_and_month_names(pack) | _set(words.get("time", "")),
+        place=_set(words.get("place", "")),
+        next_=_set(words.get("next", "")),
+    )
+
 
 FEATURES = (
     "first",
@@ -178,7 +191,7 @@ def expected_rouge1(sentences: list[str]) -> np.ndarray:
 
 def features(sentences: list[str], lang: str) -> np.ndarray:
     """One row of `FEATURES` per sentence of one article (in article order)."""
-    cues = CUES.get(lang, CUES["en"])
+    cues = cues_for(lang)
     n = len(sentences)
     rows = np.zeros((n, len(FEATURES)))
     if n == 0:

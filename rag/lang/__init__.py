@@ -126,6 +126,9 @@ class LanguagePack:
     # also joins nouns), the end of a complete clause, the openers dropped from
     # a clause; and the opening of a sentence that needs the one before it
     # ("He said ..."). Empty: the language's sentences are not cut.
+    # the summary scorer's cue words (rag/summary_scorer.py), space-separated:
+    # reporting, titles, time (besides the weekdays and months), place, next
+    summary_cues: Mapping[str, str] = field(default_factory=dict)
     clause_boundary: str = ""
     clause_conjunction: str = ""
     clause_end: str = ""

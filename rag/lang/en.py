@@ -335,6 +335,14 @@ PACK = LanguagePack(
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     addresses_assistant=ASSISTANT_ADDRESS,
     conversation_cues=CONVERSATION_CUES,
+    summary_cues={
+        "reporting": "said says told according claimed stated added",
+        "titles": "president minister prime dr general chief head spokesman spokeswoman officer police court",
+        # the relative days are not all here: "tomorrow" and "tonight" were never cues
+        "time": "today yesterday year month",
+        "place": "city province district region country village capital in",
+        "next": "will would plan plans hearing next expected",
+    },
     needs_context=r"^\W*(?:he|she|they|it|this|these|those|his|her|their)\b",
     polar_words=frozenset({"yes", "no"}),
     answer_cues=ANSWER_CUES,

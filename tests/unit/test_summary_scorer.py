@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from rag import lang
-from rag.summary_scorer import CUES, FEATURES, day_and_month_names, default_scorer, features
+from rag.summary_scorer import FEATURES, cues_for, day_and_month_names, default_scorer, features
 
 UR = [
     "وزیر اعلیٰ نے پیر کو لاہور میں کہا کہ نئے اسپتال کا افتتاح مارچ میں ہوگا۔",
@@ -82,8 +82,8 @@ OLD_TIME_CUES = {
 
 @pytest.mark.parametrize("code", ["ur", "en"])
 def test_time_cues_are_the_packs_day_and_month_names_plus_the_scorers_own(code: str) -> None:
-    assert day_and_month_names(lang.get(code)) <= CUES[code].time
-    assert CUES[code].time == frozenset(OLD_TIME_CUES[code].split())
+    assert day_and_month_names(lang.get(code)) <= cues_for(code).time
+    assert cues_for(code).time == frozenset(OLD_TIME_CUES[code].split())
 
 
 def test_day_and_month_names_come_from_the_pack_without_abbreviations() -> None:

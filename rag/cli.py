@@ -269,10 +269,8 @@ def summary_markdown(result: Any) -> str:
 
 
 def _native_name(code: str) -> str:
-    try:
-        return languages.get(code).native_name or code
-    except ValueError:  # a summary in a language whose pack is gone
-        return code
+    pack = languages.find(code)  # None: a summary in a language whose pack is gone
+    return pack.native_name or code if pack else code
 
 
 def _markers(point: Any) -> str:

@@ -108,10 +108,8 @@ def _tokens(text: str) -> list[_Token]:
 
 
 def _cues(lang: str) -> Mapping[str, tuple[str, ...]]:
-    try:
-        return languages.get(lang).conversation_cues
-    except ValueError:  # a language without a pack: no cues
-        return {}
+    pack = languages.find(lang)
+    return pack.conversation_cues if pack else {}  # a language without a pack: no cues
 
 
 def _words(cues: Mapping[str, tuple[str, ...]], *keys: str) -> set[str]:

@@ -116,12 +116,11 @@ def is_boilerplate(text: str, lang: str) -> bool:
     """Does the sentence open with the language's page furniture ("Also read",
     «یہ بھی پڑھیے»)? On a pasted web page the links that follow run into the next
     sentence, so the whole sentence is left out of the summary."""
-    try:
-        phrases = languages.get(lang).boilerplate
-    except ValueError:
+    pack = languages.find(lang)
+    if pack is None:
         return False
     head = normalize(text)
-    return any(re.match(re.escape(p) + r"(?!\w)", head) for p in phrases)
+    return any(re.match(re.escape(p) + r"(?!\w)", head) for p in pack.boilerplate)
 
 
 def number_facts(text: str) -> set[tuple[str, str]]:
@@ -256,16 +255,9 @@ def _rx(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
     return re.compile(pattern, flags) if pattern else None
 
 
-def _pack(code: str) -> languages.LanguagePack | None:
-    try:
-        return languages.get(code)
-    except ValueError:
-        return None
-
-
 def clauses(text: str, lang: str) -> list[str]:
     """A sentence split at its clean clause boundaries (none for a language without rules)."""
-    pack = _pack(lang)
+    pack = languages.find(lang)
     if pack is None:
         return [text]
     boundary, conjunction, end = _rx(pack.clause_boundary), _rx(pack.clause_conjunction), _rx(pack.clause_end)
@@ -288,7 +280,7 @@ def shorten(text: str, lang: str) -> str:
     """The clause of a sentence that holds all its numbers, when the sentence
     states numbers and splits cleanly (the clause ends like a complete clause
     and has at least six words); else the whole sentence."""
-    pack = _pack(lang)
+    pack = languages.find(lang)
     end = _rx(pack.clause_end) if pack else None
     facts = numbers(text) - {"1"}
     if end is None or not facts or len(text.split()) < 20:
@@ -365,7 +357,7 @@ def write_points(p: Pipeline, originals: list[str], lang: str) -> Iterator[tuple
     one point's sentences, so the article's length does not matter). A
     single short sentence that stands on its own is kept without a call."""
     system = WRITE_SYSTEM.format(language=LANGUAGE_NAMES[lang])
-    pack = _pack(lang)
+    pack = languages.find(lang)
     needs_context = _rx(pack.needs_context, re.IGNORECASE) if pack else None
     for i, original in enumerate(originals):
         short = len(split_sentences(original)) == 1 and len(original.split()) <= SHORT_POINT_WORDS

@@ -63,9 +63,8 @@ def cues_for(code: str) -> LanguageCues:
     """The cue words of a language, from its pack (`LanguagePack.summary_cues`;
     the time cues add the pack's weekday and month names). A language
     without a pack or without cue words has none."""
-    try:
-        pack = lang.get(code)
-    except ValueError:
+    pack = lang.find(code)
+    if pack is None:
         return _NO_CUES
     cached = _CUES_SEEN.get(code)
     if cached is None or cached[0] is not pack:  # a pack registered again under its code is read again

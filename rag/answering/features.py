@@ -38,10 +38,7 @@ QTYPES = ["number", "date", "person", "place", "reason", "manner", "which", "wha
 def _data(code: str) -> dict[str, object]:
     """The language pack's answerer data: `types` (answer type -> cues) and
     its word lists (`rag.lang.ANSWER_WORD_LISTS`)."""
-    try:
-        pack = languages.get(code)
-    except ValueError:
-        pack = None
+    pack = languages.find(code)
     if pack is None or not pack.answer_cues:
         known = sorted(p.code for p in languages.packs() if p.answer_cues)
         raise ValueError(f"no answering data for language {code!r}; known: {known}")
@@ -675,11 +672,12 @@ def decision_features(d: DecisionInput) -> np.ndarray:
     # longest run of question words in order inside the best sentence (a paraphrase keeps few)
     run = longest = 0
     qstems = [t.stem for t in content]
+    stop = _stop_words(q.lang)
     for t in best_view.toks:
         if t.is_word and any(words_match(t.stem, s) for s in qstems):
             run += 1
             longest = max(longest, run)
-        elif t.is_word and t.norm not in _stop_words(q.lang):
+        elif t.is_word and t.norm not in stop:
             run = 0
     row = [
         1.0,

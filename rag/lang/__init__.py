@@ -278,6 +278,11 @@ def get(code: str) -> LanguagePack:
         raise ValueError(f"no language pack {code!r}; known: {', '.join(codes())}") from None
 
 
+def find(code: str) -> LanguagePack | None:
+    """The pack of `code`, or None when no pack has that code (`get` raises)."""
+    return _load().get(code)
+
+
 def default() -> LanguagePack:
     """The language assumed for text without letters ("123?")."""
     return get("en")

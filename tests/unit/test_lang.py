@@ -311,3 +311,10 @@ def test_rule_patterns_ignore_case_and_span_lines() -> None:
     assert rule.search("WRITE me a\nshort Poem")
     assert not rule.search("write a story")
     assert SafetyRules(lang.rule_patterns(r"نظم", r"poem")).match("ایک نظم لکھو")
+
+
+def test_find_gives_none_where_get_raises() -> None:
+    assert lang.find("ur") is lang.get("ur")
+    assert lang.find("xx") is None
+    with pytest.raises(ValueError):
+        lang.get("xx")

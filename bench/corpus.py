@@ -21,8 +21,11 @@ are printed and kept in `DATA/index_run.json`; a resumed run reports how many
 sentences it encoded itself and how many came from the cache.
 
 `measure` prints, on the index built by `index`: the index run's figures;
-adding one new article to a copy of the index (time, and how many sentences
-were encoded: only the new article's); retrieval latency p50/p95 over the
+the distribution of sentences per article; adding `--add-count` articles one
+after another to a copy of the index (the held-out `ARTICLES.extra` first,
+then corpus articles across the length range, taken out of the copy first),
+each with its time, encoding time and sentences encoded (only its own), and
+their median and max; retrieval latency p50/p95 over the
 questions (the whole-corpus search a question starts with, and the full
 two-stage retrieval of `ask`), with recall of the right article; answer
 latency with the models warm; peak memory; index size on disk.
@@ -344,35 +347,10 @@ def cmd_measure(args: argparse.Namespace) -> None:
     out["store_load_ms"] = round(load_ms)
     out["peak_rss_mb_after_store_load"] = round(_peak_mb())
 
-    # -- adding one article to a copy of the index --
-    extra = sorted(args.articles.with_name(args.articles.name + ".extra").glob("*.txt"))
-    if extra:
-        copy = args.data.with_name(args.data.name + ".add")
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(index_dir, copy / "index")
-        add_settings = _settings(args.articles, copy)
-        inner = _embedder(add_settings, args.add_embedder)
-        inner.embed_documents(["warm up"])  # model loaded before the clock starts
-        counting = _Counting(inner)
-        pipe = Pipeline(add_settings, embedder=counting)
-        cpu0 = time.process_time()
-        report, add_ms = _timed(pipe.index, extra[:1])
-        add_cpu = time.process_time() - cpu0
-        _, reload_ms = _timed(pipe.store)
-        out["add_one_article"] = {
-            "article": extra[0].stem,
-            "embedder": inner.id,
-            "seconds": round(add_ms / 1000, 2),
-            "encode_seconds": round(counting.seconds, 2),
-            "rest_seconds (plan, store assembly, keyword rows, save)": round(add_ms / 1000 - counting.seconds, 2),
-            "cpu_seconds (all threads of this process)": round(add_cpu, 2),
-            "sentences_encoded": counting.count,
-            "sentences_of_new_article": len(pipe.store().article_rows(extra[0].stem)),
-            "passages_after": report.get("passages"),
-            "store_reload_ms_after_add": round(reload_ms),
-        }
-        del pipe
-        shutil.rmtree(copy, ignore_errors=True)
+    # -- adding articles to a copy of the index, one after another --
+    out["sentences_per_article"] = _length_distribution(store)
+    if args.add_count:
+        out["add_articles"] = _measure_adds(args, store, index_dir)
 
     # -- retrieval latency --
     questions = [json.loads(x) for x in (args.articles / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -450,12 +428,125 @@ def cmd_measure(args: argparse.Namespace) -> None:
         args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-class _Counting:
-    """Counts the sentences an embedder encodes as documents, and the time."""
+_QUANTILES = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0)
 
-    def __init__(self, inner: Any) -> None:
+
+def _article_sentences(store: Any) -> dict[str, int]:
+    """Sentences (passages) of each article, all its editions counted."""
+    return {a: len(store.article_rows(a)) for a in store.articles()}
+
+
+def _length_distribution(store: Any) -> dict[str, Any]:
+    """Sentences per article in the indexed corpus: quantiles and mean, over
+    all articles and per source (the name's prefix: xlsum, uqa, ntrex)."""
+    sizes = _article_sentences(store)
+
+    def describe(values: list[int]) -> dict[str, Any]:
+        return {"articles": len(values), "mean": round(statistics.mean(values), 1),
+                "quantiles " + "/".join(f"{q:g}" for q in _QUANTILES): [_pct(values, q) for q in _QUANTILES]}
+
+    by_source: dict[str, list[int]] = {}
+    for article, n in sizes.items():
+        by_source.setdefault(article.split("_", 1)[0], []).append(n)
+    return {"all": describe(list(sizes.values())), **{s: describe(v) for s, v in sorted(by_source.items())}}
+
+
+def pick_articles(sizes: dict[str, int], count: int) -> list[str]:
+    """`count` articles of the corpus at evenly spaced quantiles of their
+    length ((i + 0.5) / count), so the picks span short to long articles and
+    their median is about the corpus's median; ties broken by name, no two
+    picks the same."""
+    ranked = sorted(sizes, key=lambda a: (sizes[a], a))
+    picks: list[str] = []
+    for i in range(min(count, len(ranked))):
+        at = min(len(ranked) - 1, int((i + 0.5) / count * len(ranked)))
+        while ranked[at] in picks:
+            at = (at + 1) % len(ranked)
+        picks.append(ranked[at])
+    return picks
+
+
+def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict[str, Any]:
+    """Add `--add-count` articles, one after another, to one copy of the
+    index, each timed on its own: first the held-out articles of
+    `ARTICLES.extra` (never indexed), then corpus articles picked by
+    `pick_articles`, taken out of the copy before the clock starts (an added
+    article is one the index does not hold). Returns per-article figures and
+    their median and max."""
+    from rag.pipeline import Pipeline
+    from rag.store import Store
+
+    extra_dir = args.articles.with_name(args.articles.name + ".extra")
+    held_out = sorted(extra_dir.glob("*.txt"))[: args.add_count] if extra_dir.is_dir() else []
+    to_add: list[tuple[str, list[Path]]] = [(p.stem, [p]) for p in held_out]
+    sizes = _article_sentences(store)
+    picked = pick_articles(sizes, args.add_count - len(to_add))
+    for article in picked:
+        paths = sorted({Path(e["path"]) for e in store.manifest.editions.values() if e.get("article") == article})
+        to_add.append((article, paths))
+    copy = args.data.with_name(args.data.name + ".add")
+    shutil.rmtree(copy, ignore_errors=True)
+    if picked:
+        reduced = store
+        for article in picked:
+            reduced = reduced.without(article)
+        reduced.save(copy / "index")
+    else:
+        shutil.copytree(index_dir, copy / "index")
+    add_settings = _settings(args.articles, copy)
+    inner = _embedder(add_settings, args.add_embedder)
+    inner.embed_documents(["warm up"])  # model loaded before the clock starts
+    counting = _Counting(inner, id=store.manifest.embedder)
+    pipe = Pipeline(add_settings, embedder=counting)
+    rows: list[dict[str, Any]] = []
+    for article, paths in to_add:
+        count0, enc0 = counting.count, counting.seconds
+        cpu0 = time.process_time()
+        report, ms = _timed(pipe.index, paths)
+        cpu = time.process_time() - cpu0
+        encode_s = counting.seconds - enc0
+        rows.append({
+            "article": article,
+            "held_out": article not in sizes,
+            "editions": len(paths),
+            "sentences_encoded": counting.count - count0,
+            "seconds": round(ms / 1000, 2),
+            "encode_seconds": round(encode_s, 2),
+            "store_seconds": round(ms / 1000 - encode_s, 2),
+            "cpu_seconds": round(cpu, 2),
+            "passages_after": report.get("passages"),
+        })
+        print(f"[{time.strftime('%H:%M:%S')}] added {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
+    del pipe
+    shutil.rmtree(copy, ignore_errors=True)
+    median_sentences = statistics.median(sizes.values()) if sizes else 0
+
+    def summary(key: str) -> dict[str, float]:
+        values = [r[key] for r in rows]
+        return {"median": round(statistics.median(values), 2), "max": round(max(values), 2)}
+
+    return {
+        "embedder": inner.id,
+        "how": "one after another to one copy of the index (corpus picks taken out of the copy first)",
+        "corpus_median_sentences_per_article": median_sentences,
+        "articles": rows,
+        "seconds": summary("seconds"),
+        "encode_seconds": summary("encode_seconds"),
+        "store_seconds": summary("store_seconds"),
+        "sentences_encoded": summary("sentences_encoded"),
+        "at_most_5_seconds": f"{sum(r['seconds'] <= 5 for r in rows)}/{len(rows)}",
+    } if rows else {}
+
+
+class _Counting:
+    """Counts the sentences an embedder encodes as documents, and the time.
+    `id` may stand for another embedder's: the real encoder adding an article
+    to the stand-in index must answer to the index's id, or the plan would
+    re-embed the whole corpus (a changed embedder means a rebuild)."""
+
+    def __init__(self, inner: Any, id: str | None = None) -> None:
         self.inner = inner
-        self.id = inner.id
+        self.id = id or inner.id
         self.dim = inner.dim
         self.count = 0
         self.seconds = 0.0
@@ -487,7 +578,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     m.add_argument("--articles", type=Path, required=True)
     m.add_argument("--data", type=Path, required=True)
     m.add_argument("--embedder", choices=["real", "hash"], default="real", help="the one the index was built with")
-    m.add_argument("--add-embedder", choices=["real", "hash"], default="real", help="encodes the added article")
+    m.add_argument("--add-embedder", choices=["real", "hash"], default="real", help="encodes the added articles")
+    m.add_argument("--add-count", type=int, default=8,
+                   help="articles added one after another (held-out ones first, then corpus articles across the length range)")
     m.add_argument("--questions", type=int, default=QUESTIONS)
     m.add_argument("--answers", type=int, default=0, help="questions answered with the real models warm")
     m.add_argument("--json", type=Path)

@@ -474,7 +474,6 @@ def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict
     article is one the index does not hold). Returns per-article figures and
     their median and max."""
     from rag.pipeline import Pipeline
-    from rag.store import Store
 
     extra_dir = args.articles.with_name(args.articles.name + ".extra")
     held_out = sorted(extra_dir.glob("*.txt"))[: args.add_count] if extra_dir.is_dir() else []

@@ -102,6 +102,7 @@ def build(
     embedder: Embedder,
     the_plan: dict[str, Any],
     progress: Progress | None = None,
+    loaded: Store | None = None,
 ) -> dict[str, Any]:
     """Embed changed editions, reuse the others, align, save.
 
@@ -109,12 +110,17 @@ def build(
     passages, vectors and keyword counts as they are: it is neither split,
     flagged, tokenised nor embedded again, so adding one article to a large
     index costs that article plus rewriting the files. The result is laid out
-    exactly as a fresh build (editions in key order)."""
+    exactly as a fresh build (editions in key order).
+
+    `loaded` is the index on disk already in memory (the caller vouches that
+    it is what `index_dir` holds): it is used instead of reading the index
+    again. The report carries the new store (`store`) and its save stamp
+    (`stamp`, see `Store.save`), so the caller can keep it instead of loading it."""
     t0 = time.perf_counter()
     say = progress or (lambda msg, frac: None)
     old_store: Store | None = None
     if the_plan["manifest"] is not None and not the_plan["rebuild"]:
-        old_store = Store.load(index_dir)
+        old_store = loaded if loaded is not None else Store.load(index_dir)
     editions: list[Edition] = the_plan["editions"]
     changed_keys = {e.key for e in the_plan["changed"]}
     by_key = {e.key: e for e in editions}
@@ -202,7 +208,7 @@ def build(
             links = align(store.vectors[[p.id for p in ur]], store.vectors[[p.id for p in en]])
             manifest.alignments[article] = [[list(a), list(b)] for a, b in links if a and b]
     say("saving index", 0.95)
-    store.save(index_dir)
+    stamp = store.save(index_dir)
     say("done", 1.0)
     return {
         "embedded": sorted(changed_keys & set(by_key)),
@@ -210,4 +216,6 @@ def build(
         "editions": len(entries),
         "passages": len(passages),
         "seconds": round(time.perf_counter() - t0, 3),
+        "store": store,
+        "stamp": stamp,
     }

@@ -16,7 +16,7 @@ from .errors import ArticleNotDeletableError, IndexMismatchError, ModelMissingEr
 from .llm import Generator, LlamaCppGenerator
 from .models import ChatModel, resolve_embedder, resolve_llm, verify
 from .retrieval import Groups, aligned_groups
-from .store import Store, remove_article
+from .store import Stamp, Store, manifest_stamp, remove_article
 from .types import Answer, ArticleInfo, Hit, Passage, SummaryProgress, SummaryResult
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ class Pipeline:
         self._generator = generator
         self._decide = decide  # the answer decision; the learned one by default
         self._store: Store | None = None
-        self._store_stamp: float = -1.0
+        self._store_stamp: Stamp | None = None
         self._groups: Groups | None = None
         self._names: dict[str, NameIndex] = {}
 
@@ -139,8 +139,7 @@ class Pipeline:
     def store(self) -> Store:
         """The loaded index, re-read when another process rebuilt it."""
         index_dir = self.settings.index_dir
-        manifest = index_dir / "manifest.json"
-        stamp = manifest.stat().st_mtime if manifest.exists() else -1.0
+        stamp = manifest_stamp(index_dir)
         if self._store is None or stamp != self._store_stamp:
             store = Store.load(index_dir)
             configured = self._embedder.id if self._embedder is not None else resolve_embedder(self.settings)[0]
@@ -184,9 +183,16 @@ class Pipeline:
             return report
         if not the_plan["editions"] and not the_plan["errors"]:
             report.update(up_to_date=False, editions=0, embedded=[])
-        report.update(indexer.build(self.settings.index_dir, self.embedder(), the_plan, progress))
+        # the store in memory, when it is the one on disk, spares reading the index again
+        stamp = manifest_stamp(self.settings.index_dir)
+        fresh = self._store is not None and stamp is not None and stamp == self._store_stamp
+        built = indexer.build(self.settings.index_dir, self.embedder(), the_plan, progress, self._store if fresh else None)
+        # the new index stays in memory: the next question or addition need not load it
+        self._store, self._store_stamp = built.pop("store"), built.pop("stamp")
+        self._groups = None
+        self._names = {}
+        report.update(built)
         report["up_to_date"] = False
-        self._store = None
         return report
 
     def deletable(self, info: ArticleInfo) -> bool:

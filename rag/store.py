@@ -198,11 +198,15 @@ class Store:
         return self.keywords().scores(keyword_tokens(query))
 
     # -- persistence --
-    def save(self, directory: Path) -> None:
-        """Write into `directory.new`, then swap it in with renames (one save at a time)."""
+    def save(self, directory: Path) -> Stamp | None:
+        """Write into `directory.new`, then swap it in with renames (one save
+        at a time). Returns the saved index's stamp (`manifest_stamp`), read
+        under the save lock: by it a reader knows the index on disk is this
+        store (a save by another process after this one changes it)."""
         directory.parent.mkdir(parents=True, exist_ok=True)
         with _save_lock(directory, wait=True):
             self._save(directory)
+            return manifest_stamp(directory)
 
     def _save(self, directory: Path) -> None:
         tmp = directory.with_name(directory.name + ".new")
@@ -396,6 +400,22 @@ def _existing(directory: Path) -> Path:
     if (old / "manifest.json").exists():
         return old
     raise IndexMissingError(str(directory))
+
+
+Stamp = tuple[int, int, int]
+
+
+def manifest_stamp(directory: Path) -> Stamp | None:
+    """What identifies one save of the index (None without an index): the
+    manifest's modification time in nanoseconds, inode and size. Every save
+    writes a new manifest file, so two saves within one tick of the file
+    system's clock still differ (by inode), and an unchanged stamp means an
+    unchanged index."""
+    try:
+        st = (directory / "manifest.json").stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_ino, st.st_size)
 
 
 def read_manifest(directory: Path) -> Manifest:

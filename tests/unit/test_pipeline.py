@@ -113,6 +113,56 @@ def test_adding_an_article_encodes_only_its_sentences(
     assert grown.manifest.alignments == scratch.manifest.alignments
 
 
+def _same_store(a: Store, b: Store) -> None:
+    assert a.passages == b.passages
+    np.testing.assert_array_equal(a.vectors, b.vectors)
+    for q in ("harbour boats", "بچوں کو بازیاب", "Rinz remand"):
+        np.testing.assert_array_equal(a.keyword_scores(q), b.keyword_scores(q))
+    assert vars(a.manifest) == vars(b.manifest)
+
+
+def test_adding_an_article_keeps_the_store_in_memory(
+    make_pipeline: MakePipeline, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pipeline that holds the index in memory adds an article without
+    reading the index from disk again, before or after: the store it keeps
+    is the one it saved (equal to a load of the files)."""
+    p = make_pipeline()
+    p.index()
+    p.store()
+    loads: list[Path] = []
+    real_load = Store.load.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(Store, "load", classmethod(lambda cls, d: loads.append(d) or real_load(cls, d)))
+    (articles_dir / "harbour.en.txt").write_text("The harbour reopened on Friday.\nBoats returned.\n", encoding="utf-8")
+    p.index()
+    (articles_dir / "market.en.txt").write_text("The market opened late.\n", encoding="utf-8")
+    p.index()
+    kept = p.store()
+    assert loads == []
+    assert p.retrieve("harbour boats", k=1)[0].passage.article == "harbour"
+    assert loads == []
+    _same_store(kept, Store.load(p.settings.index_dir))
+
+
+def test_an_index_saved_by_another_process_is_read_before_adding(
+    make_pipeline: MakePipeline, articles_dir: Path
+) -> None:
+    """The store in memory is used only while it is the one on disk: after
+    another pipeline (another process) re-indexed a changed edition, adding an
+    article reads the index again, so the changed edition's passages are the
+    new ones (the stale store would lend its old passages to the new hash)."""
+    p = make_pipeline()
+    p.index()
+    p.store()
+    en = articles_dir / f"{ARTICLE}.en.txt"
+    en.write_text(en.read_text(encoding="utf-8") + "The minister praised the NCCIA.\n", encoding="utf-8")
+    make_pipeline().index()
+    (articles_dir / "market.en.txt").write_text("The market opened late.\n", encoding="utf-8")
+    p.index([articles_dir / "market.en.txt"])
+    assert p.store().edition_passages(ARTICLE, "en")[-1].text == "The minister praised the NCCIA."
+    _same_store(p.store(), Store.load(p.settings.index_dir))
+
+
 def test_a_question_scores_the_store_once(indexed: MakePipeline, monkeypatch: pytest.MonkeyPatch) -> None:
     """Finding the article and ranking its edition reuse one scoring pass
     (it used to score every passage again for the second ranking)."""

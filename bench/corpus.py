@@ -499,7 +499,7 @@ def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict
     pipe = Pipeline(add_settings, embedder=counting)
     rows: list[dict[str, Any]] = []
     for article, paths in to_add:
-        count0, enc0 = counting.count, counting.seconds
+        count0, enc0, enc_cpu0 = counting.count, counting.seconds, counting.cpu_seconds
         cpu0 = time.process_time()
         report, ms = _timed(pipe.index, paths)
         cpu = time.process_time() - cpu0
@@ -513,6 +513,8 @@ def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict
             "encode_seconds": round(encode_s, 2),
             "store_seconds": round(ms / 1000 - encode_s, 2),
             "cpu_seconds": round(cpu, 2),
+            "encode_cpu_seconds": round(counting.cpu_seconds - enc_cpu0, 2),
+            "load_average_1min": round(os.getloadavg()[0], 2),
             "passages_after": report.get("passages"),
         })
         print(f"[{time.strftime('%H:%M:%S')}] added {json.dumps(rows[-1])}", file=sys.stderr, flush=True)
@@ -526,7 +528,9 @@ def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict
 
     return {
         "embedder": inner.id,
-        "how": "one after another to one copy of the index (corpus picks taken out of the copy first)",
+        "how": "one after another to one copy of the index (corpus picks taken out of the copy first); "
+               "the first reads the index from disk (as `khabar index FILE` in a new process), "
+               "the others find it in memory (as the app, which holds it)",
         "corpus_median_sentences_per_article": median_sentences,
         "articles": rows,
         "seconds": summary("seconds"),
@@ -549,11 +553,13 @@ class _Counting:
         self.dim = inner.dim
         self.count = 0
         self.seconds = 0.0
+        self.cpu_seconds = 0.0  # process CPU time (all threads) while encoding
 
     def embed_documents(self, texts: Sequence[str]) -> np.ndarray:
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = self.inner.embed_documents(texts)
         self.seconds += time.perf_counter() - t0
+        self.cpu_seconds += time.process_time() - c0
         self.count += len(texts)
         return np.asarray(out)
 

@@ -167,12 +167,15 @@ def build(
     passages: list[Passage] = []
     next_new = old_n
     for kind, ps in layout:
+        base = len(passages)
         if kind == "old":
             rows.extend(p.id for p in ps)
+            if ps[0].id == base:  # an edition before the first change keeps its ids: its passages as they are
+                passages.extend(ps)
+                continue
         else:
             rows.extend(range(next_new, next_new + len(ps)))
             next_new += len(ps)
-        base = len(passages)
         passages.extend(
             [Passage(base + j, p.article, p.language, p.index, p.start, p.end, p.text, p.addresses_assistant)
              for j, p in enumerate(ps)]
@@ -186,7 +189,11 @@ def build(
     for kind, ps in layout:
         if kind == "old":
             assert old_store is not None
-            matrix[at : at + len(ps)] = old_store.vectors[[p.id for p in ps]]
+            first, last = ps[0].id, ps[-1].id
+            if last - first + 1 == len(ps):  # an edition's passages are one run of rows: a slice, not a gather
+                matrix[at : at + len(ps)] = old_store.vectors[first : last + 1]
+            else:
+                matrix[at : at + len(ps)] = old_store.vectors[[p.id for p in ps]]
         else:
             matrix[at : at + len(ps)] = next(fresh)
         at += len(ps)

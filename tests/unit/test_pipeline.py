@@ -144,6 +144,21 @@ def test_adding_an_article_keeps_the_store_in_memory(
     _same_store(kept, Store.load(p.settings.index_dir))
 
 
+def test_editions_before_an_addition_keep_their_passages(make_pipeline: MakePipeline, articles_dir: Path) -> None:
+    """An article whose key sorts after every indexed edition leaves the
+    others' ids as they were: their passages are reused, not copied, and the
+    store still equals a load of the files."""
+    p = make_pipeline()
+    p.index()
+    before = p.store().passages
+    (articles_dir / "zoo.en.txt").write_text("The zoo reopened on Friday.\n", encoding="utf-8")
+    p.index()
+    after = p.store().passages
+    assert len(after) == len(before) + 1 and after[-1].article == "zoo"
+    assert all(a is b for a, b in zip(before, after, strict=False))
+    _same_store(p.store(), Store.load(p.settings.index_dir))
+
+
 def test_an_index_saved_by_another_process_is_read_before_adding(
     make_pipeline: MakePipeline, articles_dir: Path
 ) -> None:

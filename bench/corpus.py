@@ -473,11 +473,14 @@ def _measure_adds(args: argparse.Namespace, store: Any, index_dir: Path) -> dict
     `pick_articles`, taken out of the copy before the clock starts (an added
     article is one the index does not hold). Returns per-article figures and
     their median and max."""
+    from rag.corpus import read_edition
     from rag.pipeline import Pipeline
 
     extra_dir = args.articles.with_name(args.articles.name + ".extra")
-    held_out = sorted(extra_dir.glob("*.txt"))[: args.add_count] if extra_dir.is_dir() else []
-    to_add: list[tuple[str, list[Path]]] = [(p.stem, [p]) for p in held_out]
+    held_out: dict[str, list[Path]] = {}  # article -> its editions' files
+    for path in sorted(extra_dir.glob("*.txt")) if extra_dir.is_dir() else []:
+        held_out.setdefault(read_edition(path).article, []).append(path)
+    to_add: list[tuple[str, list[Path]]] = list(held_out.items())[: args.add_count]
     sizes = _article_sentences(store)
     picked = pick_articles(sizes, args.add_count - len(to_add))
     for article in picked:

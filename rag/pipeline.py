@@ -76,8 +76,9 @@ class Pipeline:
         self._decide = decide  # the answer decision; the learned one by default
         self._store: Store | None = None
         self._store_stamp: Stamp | None = None
-        self._groups: Groups | None = None
-        self._names: dict[str, NameIndex] = {}
+        # built from one store each, and kept with it: a question never gets another store's
+        self._groups: tuple[Store, Groups] | None = None
+        self._names: tuple[Store, dict[str, NameIndex]] | None = None
 
     # -- back-ends --
     def embedder(self) -> Embedder:
@@ -146,25 +147,30 @@ class Pipeline:
             if store.manifest.embedder != configured:
                 raise IndexMismatchError(store.manifest.embedder, configured)
             self._store, self._store_stamp = store, stamp
-            self._groups = None
-            self._names = {}
         return self._store
 
     def names(self, article: str) -> NameIndex:
         """The words of an article's editions (sentences that address the
         assistant left out), searchable across spellings and scripts; built
         once per loaded index, not per question."""
-        if article not in self._names:
+        store = self.store()
+        cached = self._names
+        if cached is None or cached[0] is not store:
+            cached = self._names = (store, {})
+        if article not in cached[1]:
             from .answering.names import NameIndex
 
-            texts = [p.text for p in self.store().article_passages(article) if not p.addresses_assistant]
-            self._names[article] = NameIndex(texts)
-        return self._names[article]
+            texts = [p.text for p in store.article_passages(article) if not p.addresses_assistant]
+            cached[1][article] = NameIndex(texts)
+        return cached[1][article]
 
     def groups(self) -> Groups:
-        if self._groups is None:
-            self._groups = aligned_groups(self.store())
-        return self._groups
+        """The aligned sentences of the bilingual articles, of the store in use."""
+        store = self.store()
+        cached = self._groups
+        if cached is None or cached[0] is not store:
+            cached = self._groups = (store, aligned_groups(store))
+        return cached[1]
 
     def check_article(self, article: str) -> None:
         known = self.store().articles()
@@ -189,8 +195,6 @@ class Pipeline:
         built = indexer.build(self.settings.index_dir, self.embedder(), the_plan, progress, self._store if fresh else None)
         # the new index stays in memory: the next question or addition need not load it
         self._store, self._store_stamp = built.pop("store"), built.pop("stamp")
-        self._groups = None
-        self._names = {}
         report.update(built)
         report["up_to_date"] = False
         return report

@@ -159,6 +159,32 @@ def test_editions_before_an_addition_keep_their_passages(make_pipeline: MakePipe
     _same_store(p.store(), Store.load(p.settings.index_dir))
 
 
+def test_alignment_groups_are_those_of_the_store_in_use(
+    make_pipeline: MakePipeline, articles_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Groups computed for a store that an addition (in another thread of the
+    app) replaced meanwhile are not kept for the new store, whose ids moved."""
+    from rag import pipeline as pipeline_module
+    from rag.retrieval import Groups, aligned_groups
+
+    p = make_pipeline()
+    p.index()
+    p.store()
+    calls: list[int] = []
+
+    def add_while_computing(store: Store) -> Groups:
+        calls.append(len(store.passages))
+        if len(calls) == 1:
+            (articles_dir / "harbour.en.txt").write_text("The harbour reopened.\nBoats returned.\n", encoding="utf-8")
+            p.index()
+        return aligned_groups(store)
+
+    monkeypatch.setattr(pipeline_module, "aligned_groups", add_while_computing)
+    p.groups()
+    assert dict(p.groups()) == dict(aligned_groups(p.store()))
+    assert dict(p.groups()) != dict(aligned_groups(Store.load(p.settings.index_dir).without("harbour")))
+
+
 def test_an_index_saved_by_another_process_is_read_before_adding(
     make_pipeline: MakePipeline, articles_dir: Path
 ) -> None:

@@ -2,7 +2,8 @@
 
     python bench/corpus.py write --out /tmp/corpus/articles [--limit N]
     python bench/corpus.py index --articles /tmp/corpus/articles --data /tmp/corpus/full
-    python bench/corpus.py measure --articles /tmp/corpus/articles --data /tmp/corpus/full [--answers 6]
+    python bench/corpus.py measure --articles /tmp/corpus/articles --data /tmp/corpus/full [--answers 6] [--add-count 8]
+    python bench/corpus.py lengths --articles /tmp/corpus/articles --data /tmp/corpus/full [--article NAME ...]
 
 `write` turns the shared data into Khabar articles (front matter as in
 seeds/): every XL-Sum article (train and dev), Urdu SQuAD paragraphs grouped
@@ -320,6 +321,58 @@ def cmd_index(args: argparse.Namespace) -> None:
     print(json.dumps(fig))
 
 
+def cmd_lengths(args: argparse.Namespace) -> None:
+    """What the encoder reads: tokens of every passage of the index (with the
+    document prompt the embedder adds, as the real tokenizer counts them),
+    how many reach its length limit, and the tokens of the named articles
+    (indexed, or files of ARTICLES.extra)."""
+    from rag.chunking import chunk_edition
+    from rag.corpus import read_edition
+    from rag.models import resolve_embedder
+    from rag.store import Store
+    from rag.tokenizer import load_tokenizer
+
+    settings = _settings(args.articles, args.data)
+    _, model_dir, _ = resolve_embedder(settings)
+    tokenizer = load_tokenizer(model_dir, args.max_length)
+    config = model_dir / "config_sentence_transformers.json"
+    prompts = json.loads(config.read_text(encoding="utf-8")).get("prompts") or {} if config.exists() else {}
+    prompt = prompts.get("document", "")
+
+    def tokens(texts: Sequence[str]) -> list[int]:
+        out: list[int] = []
+        for start in range(0, len(texts), 512):
+            _, masks = tokenizer.encode_batch([prompt + t for t in texts[start : start + 512]])
+            out += [int(sum(m)) for m in masks]
+        return out
+
+    store = Store.load(settings.index_dir)
+    counts = tokens([p.text for p in store.passages])
+    quantiles = (0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.99, 1.0)
+    out: dict[str, Any] = {
+        "model": str(model_dir),
+        "document_prompt": prompt,
+        "tokens_of_the_prompt_and_special_tokens": tokens([""])[0],
+        "passages": len(counts),
+        "tokens_per_passage " + "/".join(f"{q:g}" for q in quantiles): [_pct(counts, q) for q in quantiles],
+        "tokens_per_passage_mean": round(statistics.mean(counts), 1) if counts else 0,
+        f"passages_at_the_{args.max_length}_token_limit": sum(c >= args.max_length for c in counts),
+        "sentences_per_article": _length_distribution(store),
+    }
+    extra = args.articles.with_name(args.articles.name + ".extra")
+    named: dict[str, Any] = {}
+    for article in args.article:
+        texts = [p.text for p in store.article_passages(article)]
+        if not texts:
+            texts = [p.text for f in sorted(extra.glob("*.txt")) if (ed := read_edition(f)).article == article
+                     for p in chunk_edition(ed)]
+        n = tokens(texts)
+        named[article] = {"sentences": len(n), "tokens": sum(n), "longest": max(n, default=0)}
+    if named:
+        out["articles"] = named
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+
+
 def _timed(fn: Any, *a: Any, **kw: Any) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = fn(*a, **kw)
@@ -593,6 +646,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     m.add_argument("--answers", type=int, default=0, help="questions answered with the real models warm")
     m.add_argument("--json", type=Path)
     m.set_defaults(fn=cmd_measure)
+    n = sub.add_parser("lengths", help="tokens per passage as the real encoder reads them; sentences per article")
+    n.add_argument("--articles", type=Path, required=True)
+    n.add_argument("--data", type=Path, required=True)
+    n.add_argument("--max-length", type=int, default=2048, help="the embedder's token limit (OnnxEmbedder's max_length)")
+    n.add_argument("--article", nargs="*", default=[], help="articles whose tokens to count")
+    n.set_defaults(fn=cmd_lengths)
     args = ap.parse_args(argv)
     args.fn(args)
 

@@ -20,6 +20,7 @@ from .text import content_words, fuzzy_in, latin_names, normalize, numbers, toke
 _MONTHS = [m for p in lang.packs() for m in p.months]
 _WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
 _RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
+_MONTH_SET = frozenset(_MONTHS)
 
 def _phrases(kind: str) -> re.Pattern[str]:
     """One pattern for the question phrases of `kind` in every pack, on word
@@ -32,12 +33,13 @@ def _phrases(kind: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.I) if alts else re.compile(r"(?!x)x")
 
 
-# Checked in this order: "which year" before "when", "what day" before "when".
-_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("year", "day", "date", "number")]
+# Checked in this order: "how much money" before "how much", "which year" and
+# "what day" before "when".
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("money", "year", "day", "date", "number")]
 
 
 def answer_type(question: str) -> str:
-    """'year', 'day', 'date', 'number' or 'any'."""
+    """'money', 'year', 'day', 'date', 'number' or 'any'."""
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(normalize(question)):
             return name
@@ -57,6 +59,9 @@ def has_type(text: str, kind: str) -> bool:
         return bool(words & set(_WEEKDAYS)) or _has_date(norm, words)
     if kind == "date":
         return bool(years) or _has_date(norm, words) or bool(words & set(_WEEKDAYS)) or bool(words & set(_RELATIVE_DAYS))
+    if kind == "money":
+        # an amount of a currency: "$500", "Rs 2,000", "thousands of dollars", «پانچ لاکھ روپے»
+        return bool(words & _CURRENCY_WORDS or _CURRENCY_SIGNS.search(norm)) and has_type(text, "number")
     if kind == "number":
         nums = numbers(norm)
         nums.discard("1")  # "ایک"/"one" is usually an article, not a count
@@ -65,6 +70,8 @@ def has_type(text: str, kind: str) -> bool:
 
 
 _QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}
+_CURRENCY_WORDS = {w for p in lang.packs() for w in p.currency_words if w.isalpha()}
+_CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() for w in p.currency_words if not w.isalpha())) or r"(?!x)x")
 
 
 def _has_date(norm: str, words: set[str]) -> bool:
@@ -162,7 +169,14 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
         bad.extend(w for w in missing[:6] if w not in bad)
     for num, unit in number_units(answer):
         # "28 years" where the article says "28 days": the number is there, the fact is not
-        if num == "1" or num not in source_nums or _asked(unit, asked) or any(num in numbers(p) and fuzzy_in(unit, set(tokenize(p))) for p in passages):
+        if num == "1" or num not in source_nums or _asked(unit, asked):
+            continue
+        if unit in _MONTH_SET:
+            # a date: the day must stand with its month in one sentence ("28 May"
+            # where the article has "28 days" and "23 May" is no date of it)
+            if any((num, unit) in number_units(p) for p in passages):
+                continue
+        elif any(num in numbers(p) and fuzzy_in(unit, set(tokenize(p))) for p in passages):
             continue
         bad.append(f"{num} {unit}")
     if asked and not bad and _says_nothing(answer, asked):
@@ -175,7 +189,8 @@ def verify_answer(answer: str, passages: Sequence[str], min_coverage: float | No
 def number_units(text: str) -> list[tuple[str, str]]:
     """(number, the content word counted by it) for each number of the text
     that is followed, within three words, by a content word ("28 days",
-    "six of the children" -> ("6", "children"), "23 March" -> ("23", "march"))."""
+    "six of the children" -> ("6", "children"), "23 March" and "March 23" ->
+    ("23", "march"))."""
     toks = tokenize(text)
     stop = _stop()
     out: list[tuple[str, str]] = []
@@ -187,7 +202,12 @@ def number_units(text: str) -> list[tuple[str, str]]:
         j = i
         while j < len(toks) and _is_number(toks[j]):
             j += 1
-        unit = next((t for t in toks[j : j + 3] if t not in stop and len(t) > 1 and not _is_number(t)), None)
+        if j < len(toks) and toks[j] in _MONTH_SET:
+            unit: str | None = toks[j]  # "23 May": a month counts although "may" is a stop word
+        elif i > 0 and toks[i - 1] in _MONTH_SET:
+            unit = toks[i - 1]  # "May 23"
+        else:
+            unit = next((t for t in toks[j : j + 3] if t not in stop and len(t) > 1 and not _is_number(t)), None)
         if unit is not None:
             out.extend((n, unit) for n in sorted(numbers(" ".join(toks[i:j]))))
         i = j

@@ -134,6 +134,11 @@ def generate(
         trial = grounding.verify_answer(claim, [x.text for x in cited + [extra]], given=asked)
         if len(trial.unsupported) < len(check.unsupported):
             cited, check = cited + [extra], trial
+    kind = grounding.answer_type(question)
+    if check.ok and not grounding.has_type(claim, kind):
+        # "How much money ...?" answered with the children's ages: the answer
+        # must give the kind of fact asked for, as the extractive one must
+        check = grounding.Check(ok=False, unsupported=(f"(no {kind} in the answer)",))
     text = re.sub(r"\s+([.,;:])", r"\1", claim).strip()
     if not check.ok:
         return Generated(text=text, unsupported=check.unsupported, streamed=stream.streaming, refusal_probability=p_refuse)

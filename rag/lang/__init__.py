@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..errors import UnsupportedLanguageError
 
 ZWNJ = "\u200c"
-_ANSWER_KINDS = ("number", "year", "date", "day", "person", "place", "any")
+_ANSWER_KINDS = ("money", "number", "year", "date", "day", "person", "place", "any")
 _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
 # Word lists of the extractive answerer: words that follow a noun phrase (an answer span never ends on
 # one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a
@@ -106,6 +106,8 @@ class LanguagePack:
     # two-word compounds whose second word spells a number word («ڈیٹا بیس», database, is not "data 20")
     number_compounds: frozenset[str] = frozenset()
     quantity_words: frozenset[str] = frozenset()  # hundreds, ہزاروں: an amount without a figure
+    # currency names and signs: what an answer to a "how much money" question names
+    currency_words: frozenset[str] = frozenset()
     months: tuple[str, ...] = ()
     weekdays: tuple[str, ...] = ()
     relative_days: tuple[str, ...] = ()

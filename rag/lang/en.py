@@ -23,6 +23,7 @@ STOP_WORDS = frozenset(
 )
 
 QUESTION_WORDS = {
+    "money": ("how much money", "how much cash", "what amount of money", "what sum of money", "what price", "at what price"),
     "year": ("what year", "which year", "in what year"),
     "day": ("what day", "which day"),
     "date": ("when", "what date", "which date", "what month", "which month", "on what date"),
@@ -321,6 +322,11 @@ PACK = LanguagePack(
     multipliers=MULTIPLIERS,
     ambiguous_numbers=frozenset({"zero", "half", "dozen"}),
     quantity_words=frozenset({"hundreds", "thousands", "dozens", "millions"}),
+    currency_words=frozenset({
+        "dollar", "dollars", "usd", "rupee", "rupees", "rs", "pkr", "inr", "euro", "euros", "pound", "pounds",
+        "sterling", "gbp", "riyal", "riyals", "dirham", "dirhams", "yen", "yuan", "franc", "francs", "lira", "taka",
+        "cents", "$", "£", "€", "₹", "₨",
+    }),
     months=tuple(
         "january february march april may june july august september october november december "
         "jan feb mar apr jun jul aug sep sept oct nov dec".split()

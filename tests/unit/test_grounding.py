@@ -11,9 +11,10 @@ from rag.grounding import answer_type, coverage, has_type, verify_answer
     ("question", "kind"),
     [
         ("How many children were rescued?", "number"),
-        ("How much money was paid?", "number"),
+        ("How much money was paid?", "money"),
+        ("How much did the trade grow?", "number"),
         ("کتنے بچے بازیاب ہوئے؟", "number"),
-        ("ملزم کو کتنی رقم دی گئی؟", "number"),
+        ("ملزم کو کتنی رقم دی گئی؟", "money"),
         ("In which year was the network set up?", "year"),
         ("What year did it start?", "year"),
         ("یہ نیٹ ورک کس سال قائم ہوا؟", "year"),
@@ -46,6 +47,11 @@ def test_answer_type(question: str, kind: str) -> None:
         ("چھ بچے بازیاب ہوئے۔", "number", True),
         ("Thousands of videos were sold.", "number", True),
         ("One man was arrested.", "number", False),
+        ("The videos sold for thousands of dollars.", "money", True),
+        ("Each family was paid $500.", "money", True),
+        ("ہر خاندان کو پانچ لاکھ روپے دیے گئے۔", "money", True),
+        ("Children aged 6 to 10 were targeted.", "money", False),  # numbers, but no currency
+        ("The dollar fell.", "money", False),  # a currency, but no amount
         ("No number here.", "any", True),
     ],
 )
@@ -138,6 +144,8 @@ def test_number_units_pair_each_number_with_what_it_counts() -> None:
     assert ("6", "children") in number_units("six of the children were freed")
     assert number_units("sentenced to 7-10 years") == [("10", "years"), ("7", "years")]
     assert number_units("on 23 March") == [("23", "march")]
+    assert number_units("on 23 May") == [("23", "may")]  # a month, though "may" is a stop word
+    assert number_units("on March 23") == [("23", "march")]
     assert number_units("It happened in 2024.") == []
 
 
@@ -146,6 +154,15 @@ def test_verify_answer_rejects_a_number_with_another_unit() -> None:
     check = verify_answer("The suspect is 28 years old.", cited, given="How old is the suspect?")
     assert not check.ok and "28 years" in check.unsupported
     assert verify_answer("The suspect stayed 28 days.", cited, given="How long did the suspect stay?").ok
+
+
+def test_verify_answer_rejects_a_date_made_of_a_number_and_a_month_apart() -> None:
+    """Both "28" and "May" are in the article, but not as one date."""
+    cited = ["The suspect travelled to Pakistan for 28 days.", "The raid took place on 23 May."]
+    check = verify_answer("The suspects will appear in court on 28 May.", cited, given="When will the suspects appear in court?")
+    assert not check.ok and "28 may" in check.unsupported
+    assert verify_answer("The raid took place on 23 May.", cited, given="When was the raid?").ok
+    assert verify_answer("The raid was on May 23.", cited, given="When was the raid?").ok
 
 
 def test_verify_answer_accepts_a_unit_taken_from_the_question() -> None:

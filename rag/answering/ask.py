@@ -237,7 +237,7 @@ def _refusal_share(result: gv.Generated) -> dict[str, float]:
 def warm(deps: AnswerDeps) -> None:
     """Load both models and, when there is a single article with an edition
     the chat model reads, process its prompt prefix into the KV cache."""
-    from ..prompts import answer_head_messages
+    from ..prompts import answer_messages
 
     deps.embed_query("warm up")
     store = deps.store
@@ -250,5 +250,5 @@ def warm(deps: AnswerDeps) -> None:
             gen = deps.generator()
             gen_warm = getattr(gen, "warm", None)
             if gen_warm is not None:
-                gen_warm(answer_head_messages(edition, lang))
+                gen_warm(answer_messages(edition, "", lang)[:1])
             return

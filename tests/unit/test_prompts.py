@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rag.prompts import answer_head_messages, answer_messages, numbered, summary_messages
+from rag.prompts import answer_messages, numbered, summary_messages
 from rag.types import Passage
 
 PASSAGES = [
@@ -40,7 +40,7 @@ def test_answer_messages_exact() -> None:
         },
         {
             "role": "user",
-            "content": "Answer with citations, or NOT IN ARTICLE.\nSee [2].\nWhen was the raid?",
+            "content": "When was the raid?\nSee [2]. Answer with citations, or NOT IN ARTICLE.",
         },
     ]
 
@@ -48,7 +48,7 @@ def test_answer_messages_exact() -> None:
 def test_answer_messages_without_relevant_says_none() -> None:
     messages = answer_messages(PASSAGES, "Who?", "en")
     assert messages[1]["content"] == (
-        "Answer with citations, or NOT IN ARTICLE.\nSee the whole article.\nWho?"
+        "Who?\nSee the whole article. Answer with citations, or NOT IN ARTICLE."
     )
 
 
@@ -59,7 +59,7 @@ def test_answer_messages_urdu_language_name_and_relevant_numbering() -> None:
     )
     assert "2. Answer in Urdu, in one or two short sentences" in messages[0]["content"]
     assert messages[1]["content"] == (
-        "Answer with citations, or NOT IN ARTICLE.\nSee [2] [1].\nچھاپہ کب مارا گیا؟"
+        "چھاپہ کب مارا گیا؟\nSee [2] [1]. Answer with citations, or NOT IN ARTICLE."
     )
 
 
@@ -73,17 +73,6 @@ def test_article_prefix_does_not_depend_on_question() -> None:
     a = answer_messages(PASSAGES, "When was the raid?", "en", relevant=[PASSAGES[1]])
     b = answer_messages(PASSAGES, "Who was arrested?", "en", relevant=[PASSAGES[0]])
     assert a[0] == b[0]
-
-
-def test_head_is_the_fixed_start_of_every_question_turn() -> None:
-    """What warming processes ahead is a prefix of every question's prompt,
-    so that only the sentence numbers and the question are read anew."""
-    head = answer_head_messages(PASSAGES, "en")
-    assert head[0] == answer_messages(PASSAGES, "Q?", "en")[0]
-    for question, relevant in [("When was the raid?", [PASSAGES[1]]), ("Who?", []), ("اور کب؟", [PASSAGES[0], PASSAGES[1]])]:
-        user = answer_messages(PASSAGES, question, "en", relevant=relevant)[1]["content"]
-        assert user.startswith(head[1]["content"] + " ")
-        assert user.endswith("\n" + question)  # the question last, next to the answer
 
 
 def test_question_turn_does_not_repeat_the_sentences() -> None:

@@ -319,7 +319,6 @@ class LlamaCppGenerator:
         self.chat(messages, max_tokens=1)
 
 
-
 class _FirstTokenRule:
     """A llama.cpp logits processor that acts on the first generated token
     only, inside the one generation (no second pass over the prompt): it

@@ -36,7 +36,11 @@ ANSWER_SYSTEM = (
 # prints the median).
 # The escape word is repeated last: measured earlier, a question-first variant
 # without it answered unanswerable questions with related facts that pass
-# verification (3 of 6 refused instead of 5 of 6).
+# verification (3 of 6 refused instead of 5 of 6). Measured again (stop 17):
+# with the instruction first and the question last (cached, 25.5 new tokens
+# instead of 36.5), own English 40/48 as now but seed_dev English 9/10 and the
+# e2e "Which hospital treated the rescued children?" answered; with the escape
+# word after the question as well, 36/48 (too many refusals).
 ANSWER_USER = "{question}\nSee {numbers}. Answer with citations, or {not_found}."
 
 SUMMARY_SYSTEM = (

@@ -22,6 +22,7 @@ _WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
 _RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
 _MONTH_SET = frozenset(_MONTHS)
 
+
 def _phrases(kind: str) -> re.Pattern[str]:
     """One pattern for the question phrases of `kind` in every pack, on word
     boundaries ("کب" does not match inside "کبھی")."""
@@ -61,11 +62,9 @@ def has_type(text: str, kind: str) -> bool:
         return bool(years) or _has_date(norm, words) or bool(words & set(_WEEKDAYS)) or bool(words & set(_RELATIVE_DAYS))
     if kind == "money":
         # an amount of a currency: "$500", "Rs 2,000", "thousands of dollars", «پانچ لاکھ روپے»
-        return bool(words & _CURRENCY_WORDS or _CURRENCY_SIGNS.search(norm)) and has_type(text, "number")
+        return bool(words & _CURRENCY_WORDS or _CURRENCY_SIGNS.search(norm)) and _has_number(norm, words)
     if kind == "number":
-        nums = numbers(norm)
-        nums.discard("1")  # "ایک"/"one" is usually an article, not a count
-        return bool(nums) or bool(words & _QUANTITY_WORDS)
+        return _has_number(norm, words)
     return True
 
 
@@ -75,7 +74,13 @@ _CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() 
 
 
 def _has_date(norm: str, words: set[str]) -> bool:
-    return bool(words & set(_MONTHS))
+    return bool(words & _MONTH_SET)
+
+
+def _has_number(norm: str, words: set[str]) -> bool:
+    nums = numbers(norm)
+    nums.discard("1")  # "ایک"/"one" is usually an article, not a count
+    return bool(nums) or bool(words & _QUANTITY_WORDS)
 
 
 def coverage(question: str, text: str) -> float:

@@ -34,13 +34,15 @@ def _phrases(kind: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.I) if alts else re.compile(r"(?!x)x")
 
 
-# Checked in this order: "how much money" before "how much", "which year" and
-# "what day" before "when".
-_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in ("money", "year", "day", "date", "number")]
+# Checked in this order: "how much money" before "how much", "what
+# percentage" before "what", "which year", "what day" and "what time" before
+# "when".
+_KINDS = ("money", "percent", "year", "day", "time", "date", "number")
+_TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in _KINDS]
 
 
 def answer_type(question: str) -> str:
-    """'money', 'year', 'day', 'date', 'number' or 'any'."""
+    """'money', 'percent', 'year', 'day', 'time', 'date', 'number' or 'any'."""
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(normalize(question)):
             return name
@@ -60,6 +62,12 @@ def has_type(text: str, kind: str) -> bool:
         return bool(words & set(_WEEKDAYS)) or _has_date(norm, words)
     if kind == "date":
         return bool(years) or _has_date(norm, words) or bool(words & set(_WEEKDAYS)) or bool(words & set(_RELATIVE_DAYS))
+    if kind == "time":
+        # a clock time or a part of the day: "10:30", "3 pm", "at night", «رات 10 بجے»
+        return bool(_CLOCK.search(norm) or _TIME_WORDS.search(norm))
+    if kind == "percent":
+        # "45%", "1 per cent", «45 فیصد»; or a share in words: "a third", «ایک تہائی»
+        return bool(_PERCENT_WORDS.search(norm) and (numbers(norm) or words & _QUANTITY_WORDS)) or bool(_FRACTIONS.search(norm))
     if kind == "money":
         # an amount of a currency: "$500", "Rs 2,000", "thousands of dollars", «پانچ لاکھ روپے»
         return bool(words & _CURRENCY_WORDS or _CURRENCY_SIGNS.search(norm)) and _has_number(norm, words)
@@ -70,6 +78,25 @@ def has_type(text: str, kind: str) -> bool:
 
 _QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}
 _CURRENCY_WORDS = {w for p in lang.packs() for w in p.currency_words if w.isalpha()}
+def _words_pattern(words: set[str]) -> re.Pattern[str]:
+    """Any of `words` (phrases and signs too) as a whole word of a normalised text."""
+    alts = sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else re.compile(r"(?!x)x")
+
+
+_TIME_WORDS = _words_pattern({w for p in lang.packs() for w in p.time_words})
+_CLOCK_SUFFIXES = sorted((w for p in lang.packs() for w in p.clock_suffixes), key=len, reverse=True)
+_CLOCK = re.compile(
+    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"
+    + (r"|(?<!\d)\d{1,2}\s*(?:" + "|".join(map(re.escape, _CLOCK_SUFFIXES)) + r")(?!\w)" if _CLOCK_SUFFIXES else "")
+)
+_PERCENT_WORDS = re.compile(
+    "|".join(
+        [_words_pattern({w for p in lang.packs() for w in p.percent_words if w[-1].isalnum()}).pattern]
+        + [re.escape(w) for p in lang.packs() for w in p.percent_words if not w[-1].isalnum()]
+    )
+)
+_FRACTIONS = _words_pattern({w for p in lang.packs() for w in p.fraction_words})
 _CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() for w in p.currency_words if not w.isalpha())) or r"(?!x)x")
 
 

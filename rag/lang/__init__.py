@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..errors import UnsupportedLanguageError
 
 ZWNJ = "\u200c"
-_ANSWER_KINDS = ("money", "number", "year", "date", "day", "person", "place", "any")
+_ANSWER_KINDS = ("money", "percent", "number", "year", "date", "day", "time", "person", "place", "any")
 _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
 # Word lists of the extractive answerer: words that follow a noun phrase (an answer span never ends on
 # one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a
@@ -108,6 +108,13 @@ class LanguagePack:
     quantity_words: frozenset[str] = frozenset()  # hundreds, ہزاروں: an amount without a figure
     # currency names and signs: what an answer to a "how much money" question names
     currency_words: frozenset[str] = frozenset()
+    # clock words and parts of the day: what an answer to "at what time" names
+    # besides a figure like 10:30 (pm, o'clock, morning; بجے, صبح)
+    time_words: frozenset[str] = frozenset()
+    clock_suffixes: frozenset[str] = frozenset()  # after a figure only: "3 pm", "10 a.m."
+    # what an answer to "what percentage" names besides the sign (percent, فیصد)
+    percent_words: frozenset[str] = frozenset()
+    fraction_words: frozenset[str] = frozenset()  # a share in words: a third, ایک تہائی
     months: tuple[str, ...] = ()
     weekdays: tuple[str, ...] = ()
     relative_days: tuple[str, ...] = ()

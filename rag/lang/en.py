@@ -24,11 +24,17 @@ STOP_WORDS = frozenset(
 
 QUESTION_WORDS = {
     "money": ("how much money", "how much cash", "what amount of money", "what sum of money", "what price", "at what price"),
+    "percent": ("what percentage", "what percent", "how many percent", "what proportion"),
+    # not "what time period": a span of time, not a time of day
+    "time": (
+        "at what time", "what time did", "what time does", "what time do", "what time was", "what time were",
+        "what time is", "what time will", "what hour", "at what hour",
+    ),
     "year": ("what year", "which year", "in what year"),
     "day": ("what day", "which day"),
     "date": ("when", "what date", "which date", "what month", "which month", "on what date"),
     "number": (
-        "how many", "how much", "how long", "how old", "what number", "what percentage", "what amount",
+        "how many", "how much", "how long", "how old", "what number", "what amount",
     ),
     "person": ("who", "whom", "whose", "which person", "which official"),
     "place": ("where", "which city", "which country", "which district", "which province", "what place", "which place"),
@@ -327,6 +333,10 @@ PACK = LanguagePack(
         "sterling", "gbp", "riyal", "riyals", "dirham", "dirhams", "yen", "yuan", "franc", "francs", "lira", "taka",
         "cents", "$", "£", "€", "₹", "₨",
     }),
+    time_words=frozenset({"o'clock", "noon", "midnight", "morning", "afternoon", "evening", "night", "dawn", "dusk"}),
+    clock_suffixes=frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."}),
+    percent_words=frozenset({"percent", "per cent", "percentage", "%"}),
+    fraction_words=frozenset({"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths"}),
     months=tuple(
         "january february march april may june july august september october november december "
         "jan feb mar apr jun jul aug sep sept oct nov dec".split()

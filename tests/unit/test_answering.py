@@ -84,6 +84,19 @@ def test_asked_for_number_without_a_number_in_any_candidate_is_refused_before_th
         assert a.reason == "not_in_article"
 
 
+@pytest.mark.parametrize("question", ["چھاپہ کتنے بجے مارا گیا؟", "At what time did the raid in Muzaffargarh happen?"])
+def test_asked_for_a_time_of_day_the_article_never_gives_is_refused(ask_with: Callable[..., Pipeline], question: str) -> None:
+    """The article has a weekday, a count of days and figures, but no clock
+    time or part of the day: no candidate has the kind of fact asked for, so
+    neither the decision nor a model answer ("On Tuesday") can answer."""
+    decide = FakeDecision(0.99, "منگل")
+    p = ask_with(decide, ["The raid happened on Tuesday [1]."])
+    a = p.ask(question)
+    assert a.refused and a.reason == "not_in_article", a.answer
+    assert "(time)" in a.decision["why"]  # type: ignore[index]
+    assert decide.calls == []
+
+
 def test_a_name_absent_in_every_spelling_is_refused_before_the_model(ask_with: Callable[..., Pipeline]) -> None:
     p = ask_with(FakeDecision(0.99, "Rinz"), ["Rinz is in Peshawar [4]."])
     a = p.ask("What did the police find in Peshawar?")

@@ -22,6 +22,13 @@ from rag.grounding import answer_type, coverage, has_type, verify_answer
         ("پریس کانفرنس کس دن ہوئی؟", "day"),
         ("When was the raid?", "date"),
         ("چھاپہ کب مارا گیا؟", "date"),
+        ("At what time did the raid begin?", "time"),
+        ("What time was the press conference?", "time"),
+        ("چھاپہ کتنے بجے مارا گیا؟", "time"),
+        ("یہ جماعتیں کس وقت ابھریں؟", "any"),  # «کس وقت» asks "when" (a year, a period) in Urdu SQuAD
+        ("What time period did the empire span?", "any"),  # a span of time, not a time of day
+        ("What percentage of the votes did he win?", "percent"),
+        ("اسے کتنے فیصد ووٹ ملے؟", "percent"),
         ("Who announced the raid?", "any"),
         ("چھاپہ کس نے مارا؟", "any"),
         ("", "any"),
@@ -52,6 +59,22 @@ def test_answer_type(question: str, kind: str) -> None:
         ("ہر خاندان کو پانچ لاکھ روپے دیے گئے۔", "money", True),
         ("Children aged 6 to 10 were targeted.", "money", False),  # numbers, but no currency
         ("The dollar fell.", "money", False),  # a currency, but no amount
+        ("The raid began at 10:30 on Tuesday.", "time", True),
+        ("The raid began at 4 a.m.", "time", True),
+        ("The suspects were arrested at 3pm.", "time", True),
+        ("The raid took place at night.", "time", True),
+        ("چھاپہ رات 2 بجے مارا گیا۔", "time", True),
+        ("The raid was on 23 May.", "time", False),  # a date is not a time of day
+        ("I am sure that 3 were held.", "time", False),  # "am" counts only after a figure
+        ("The ratio was 1:2 and the score 10:300.", "time", False),
+        ("Turnout was 45%.", "percent", True),
+        ("It grew by 5 per cent.", "percent", True),
+        ("ٹرن آؤٹ 45 فیصد رہا۔", "percent", True),
+        ("He won 45 votes.", "percent", False),  # a number, but not a share
+        ("The percentage was not given.", "percent", False),  # the word, but no figure
+        ("Less than 1 percent were religious.", "percent", True),  # "1" counts here
+        ("A third of exports are services.", "percent", True),
+        ("برآمدات کا ایک تہائی خدمات ہیں۔", "percent", True),
         ("No number here.", "any", True),
     ],
 )

@@ -5,7 +5,10 @@
 For each item: split the context into sentences (rag.text.split_sentences),
 rank them with BM25 (rag.store keyword_tokens), give the top 3 with their
 neighbours to `Decider.decide`, and take the chosen span grown by the length
-policy as the answer (refused when the decision says no). Figures are those of
+policy as the answer (refused when the decision says no). As in the pipeline
+(rag/answering/extractive.py), only the candidates that have the kind of fact
+the question asks for (rag.grounding: a number, a year, a date ...) reach the
+decision, and a question none of them can answer is refused (probability 0). Figures are those of
 rag/evaluation.py `_score_uqa`: contains_gold, token_f1 (answerable items;
 a refusal scores 0), false_refusal (answerable items refused), refusal_rate
 (unanswerable items refused), in percent. The held-out slice is the train
@@ -22,6 +25,7 @@ import numpy as np
 
 from bench.answerer_data import DEV_FILE, TRAIN_FILE, aggregate, read_rows, score_uqa, split_by_title
 from bench.train_answerer import candidates_for
+from rag import grounding
 from rag.answering.decision import Decider
 from rag.answering.fit import auc
 from rag.answering.spans import POLICIES
@@ -32,13 +36,14 @@ def evaluate(decider: Decider, rows: list[dict[str, Any]], policies: list[str]) 
     per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     probs, labels, examples, times = [], [], [], []
     for r in rows:
-        cands = candidates_for(r)
+        kind = grounding.answer_type(r["question"])
+        cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
         t0 = time.perf_counter()
         verdict = decider.decide(r["question"], cands)
         times.append(time.perf_counter() - t0)
         golds = r.get("answers") or []
         refused = not verdict.answerable or verdict.choice is None
-        probs.append(verdict.probability)
+        probs.append(verdict.probability if cands else 0.0)
         labels.append(1 if golds else 0)
         for p in policies:
             text = "" if refused or verdict.choice is None else verdict.choice.grown(p).text

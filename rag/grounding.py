@@ -55,13 +55,19 @@ def has_type(text: str, kind: str) -> bool:
         return True
     norm = normalize(text)
     words = set(tokenize(norm))
-    years = re.findall(r"\b(1[89]\d\d|20\d\d)\b", norm)
+    years = bool(_YEAR.search(norm) or _ERA.search(norm))
     if kind == "year":
-        return bool(years)
+        return years
     if kind == "day":
         return bool(words & set(_WEEKDAYS)) or _has_date(norm, words)
     if kind == "date":
-        return bool(years) or _has_date(norm, words) or bool(words & set(_WEEKDAYS)) or bool(words & set(_RELATIVE_DAYS))
+        return (
+            years
+            or _has_date(norm, words)
+            or bool(words & set(_WEEKDAYS))
+            or bool(words & set(_RELATIVE_DAYS))
+            or bool(_PERIODS.search(norm))
+        )
     if kind == "time":
         # a clock time or a part of the day: "10:30", "3 pm", "at night", «رات 10 بجے»
         return bool(_CLOCK.search(norm) or _TIME_WORDS.search(norm))
@@ -96,6 +102,12 @@ _PERCENT_WORDS = re.compile(
         + [re.escape(w) for p in lang.packs() for w in p.percent_words if not w[-1].isalnum()]
     )
 )
+# A year: four figures from 1000 to 2099 ("1054", «2019ء»), or a figure with an era ("43 AD", «27 قبل مسیح»).
+_YEAR = re.compile(r"(?<![\d,.])(?:1\d{3}|20\d\d)(?!\d|[,.]\d)")
+_ERA = re.compile(
+    r"\d\s*(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted({w for p in lang.packs() for w in p.era_words}, key=len, reverse=True)) + r")(?!\w)"
+)
+_PERIODS = _words_pattern({w for p in lang.packs() for w in p.period_words})
 _FRACTIONS = _words_pattern({w for p in lang.packs() for w in p.fraction_words})
 _CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() for w in p.currency_words if not w.isalpha())) or r"(?!x)x")
 

@@ -115,6 +115,9 @@ class LanguagePack:
     # what an answer to "what percentage" names besides the sign (percent, فیصد)
     percent_words: frozenset[str] = frozenset()
     fraction_words: frozenset[str] = frozenset()  # a share in words: a third, ایک تہائی
+    era_words: frozenset[str] = frozenset()  # after a figure, it is a year: 43 AD, 27 قبل مسیح
+    # a time in history that answers "when" without a date: the 12th century, «دسویں صدی», 300 years ago
+    period_words: frozenset[str] = frozenset()
     months: tuple[str, ...] = ()
     weekdays: tuple[str, ...] = ()
     relative_days: tuple[str, ...] = ()

@@ -336,6 +336,8 @@ PACK = LanguagePack(
     time_words=frozenset({"o'clock", "noon", "midnight", "morning", "afternoon", "evening", "night", "dawn", "dusk"}),
     clock_suffixes=frozenset({"am", "pm", "a.m", "p.m", "a.m.", "p.m."}),
     percent_words=frozenset({"percent", "per cent", "percentage", "%"}),
+    era_words=frozenset({"ad", "bc", "bce", "ce", "a.d", "b.c"}),
+    period_words=frozenset({"century", "centuries", "decade", "decades", "millennium", "years ago", "centuries ago"}),
     fraction_words=frozenset({"half", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths"}),
     months=tuple(
         "january february march april may june july august september october november december "

@@ -43,6 +43,16 @@ def test_answer_type(question: str, kind: str) -> None:
     [
         ("The network started in 2019.", "year", True),
         ("The network started long ago.", "year", False),
+        ("The churches split in 1054.", "year", True),  # any year from 1000, not only 1800-2099
+        ("یہ نیٹ ورک 2019ء میں بنا۔", "year", True),  # the Urdu year sign joined to the figure
+        ("The province was formed in 27 BC.", "year", True),
+        ("یہ صوبہ 27 قبل مسیح میں بنا۔", "year", True),
+        ("Police registered 178 cases.", "year", False),  # three figures are a count, not a year
+        ("1,500 people came.", "year", False),
+        ("The churches split in the 12th century.", "date", True),
+        ("یہ بیسویں صدی میں ہوا۔", "date", True),
+        ("The Alps began to form 300 million years ago.", "date", True),
+        ("The Alps began to form slowly.", "date", False),
         ("The conference was on Tuesday.", "day", True),
         ("پریس کانفرنس منگل کے روز ہوئی۔", "day", True),
         ("The raid was on 23 May.", "day", True),

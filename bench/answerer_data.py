@@ -103,13 +103,16 @@ def score_uqa(answer: str, refused: bool, golds: Sequence[str]) -> dict[str, Any
     return uqa_answer_figures(answer, refused, golds)
 
 
-def aggregate(rows: Iterable[dict[str, Any]]) -> dict[str, float | None]:
-    """Means in percent (token F1 in 0..100), as `khabar eval` reports them."""
+def aggregate(rows: Iterable[dict[str, Any]], digits: int | None = 1) -> dict[str, float | None]:
+    """Means in percent (token F1 in 0..100), as `khabar eval` reports them,
+    rounded to `digits` (None: not rounded, for comparing settings: rounded
+    figures tie where the settings differ)."""
     rows = list(rows)
     out: dict[str, float | None] = {"n": float(len(rows))}
     for key in ("contains_gold", "token_f1", "false_refusal", "refusal_rate"):
         vals = [float(r[key]) for r in rows if r.get(key) is not None]
-        out[key] = round(100 * sum(vals) / len(vals), 1) if vals else None
+        mean = 100 * sum(vals) / len(vals) if vals else None
+        out[key] = mean if mean is None or digits is None else round(mean, digits)
     return out
 
 

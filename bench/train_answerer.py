@@ -216,8 +216,8 @@ def pick_window(model: SpanModel, prepared: Sequence[Prepared]) -> SpanModel:
                 for pr in answerable:
                     c = pick(pr.q, pr.scored, m, "window")
                     got.append(score_uqa(c.span.text if c else "", False, pr.row["answers"]))
+                share = _goal_share(aggregate(got, digits=None))  # unrounded: rounded figures tie
                 agg = aggregate(got)
-                share = _goal_share(agg)
                 print(
                     f"  temperature={temperature} lam={lam} max_window={max_window}: "
                     f"contains_gold {agg['contains_gold']} token_f1 {agg['token_f1']}"

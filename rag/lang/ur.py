@@ -329,6 +329,7 @@ PACK = LanguagePack(
     native_name="اردو",
     script=re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
     direction="rtl",
+    min_script_share=0.5,  # an Urdu answer: at least half its letters Urdu (Latin names allowed)
     stop_words=STOP_WORDS,
     question_words=QUESTION_WORDS,
     wh_words=frozenset("کس کن کون کونسا کونسی کونسے کتنے کتنی کتنا کیا کب کہاں کیوں کیسے".split()),

@@ -306,6 +306,29 @@ def test_a_third_language_is_one_registered_pack() -> None:
         lang.detect(question)
 
 
+# A Greek article, for the modules that once listed "ur" and "en" themselves.
+GREEK_SENTENCES = [
+    "Η αστυνομία έσωσε έξι παιδιά στην πόλη την Τρίτη.",
+    "Δύο άνδρες συνελήφθησαν μετά από την έρευνα.",
+    "Το δικαστήριο έστειλε τους άνδρες στη φυλακή για δεκατέσσερις ημέρες.",
+]
+
+
+def test_an_edition_of_a_third_language_is_read_by_its_code(tmp_path: Path) -> None:
+    named = tmp_path / "story.el.txt"
+    named.write_text("\n".join(GREEK_SENTENCES) + "\n", encoding="utf-8")
+    fronted = tmp_path / "other.txt"
+    fronted.write_text("---\nlanguage: el\n---\n" + GREEK_SENTENCES[0] + "\n", encoding="utf-8")
+    with lang.registered(_greek()):
+        edition = read_edition(named)
+        assert (edition.article, edition.language) == ("story", "el")
+        assert read_edition(fronted).language == "el"
+    with pytest.raises(ArticleError, match=r"'el' is not supported \(use ur or en\)"):
+        read_edition(fronted)
+    with pytest.raises(ArticleError, match="Greek"):
+        read_edition(named)
+
+
 def test_rule_patterns_ignore_case_and_span_lines() -> None:
     (rule,) = lang.rule_patterns(r"write .* poem")
     assert rule.search("WRITE me a\nshort Poem")

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag import lang
@@ -17,8 +18,11 @@ from rag.grounding import answer_type
 from rag.lang import LanguagePack, SafetyRules, suffix_stemmer
 from rag.pipeline import Pipeline
 from rag.prompts import EXTRACTIVE_PREFIX, LANGUAGE_NAMES, REFUSALS, refusal
+from rag.retrieval import retrieve
 from rag.safety import screen
+from rag.store import Manifest, Store
 from rag.text import detect_language, is_follow_up, numbers, stem
+from rag.types import Passage
 
 # --- registry -------------------------------------------------------------------------
 
@@ -327,6 +331,20 @@ def test_an_edition_of_a_third_language_is_read_by_its_code(tmp_path: Path) -> N
         read_edition(fronted)
     with pytest.raises(ArticleError, match="Greek"):
         read_edition(named)
+
+
+def test_the_store_numbers_and_filters_a_third_language() -> None:
+    texts = ["پولیس نے چھ بچوں کو بازیاب کرایا۔", "Police rescued six children.", GREEK_SENTENCES[0]]
+    codes = ["ur", "en", "el"]
+    passages = [Passage(i, "a", code, 0, 0, len(t), t) for i, (code, t) in enumerate(zip(codes, texts, strict=True))]
+    vectors = np.eye(3, 4, dtype=np.float32)
+    with lang.registered(_greek()):
+        store = Store(Manifest(embedder="test", dim=4), passages, vectors)
+        # the built-in languages keep their numbers (0 and 1), the new one comes after
+        assert store.language_codes.tolist() == [0, 1, 2]
+        hits = retrieve(store, "παιδιά", vectors[0], k=3, language="el")
+        assert [h.passage.language for h in hits] == ["el"]
+        assert [h.passage.language for h in retrieve(store, "children", vectors[0], k=3, language="en")] == ["en"]
 
 
 def test_rule_patterns_ignore_case_and_span_lines() -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag import lang
+from rag import lang, metrics
 from rag.corpus import read_edition
 from rag.errors import ArticleError, UnsupportedLanguageError, UsageError
 from rag.grounding import answer_type
@@ -345,6 +345,19 @@ def test_the_store_numbers_and_filters_a_third_language() -> None:
         hits = retrieve(store, "παιδιά", vectors[0], k=3, language="el")
         assert [h.passage.language for h in hits] == ["el"]
         assert [h.passage.language for h in retrieve(store, "children", vectors[0], k=3, language="en")] == ["en"]
+
+
+def test_the_answer_language_rule_of_a_third_language() -> None:
+    with pytest.raises(ValueError, match="'el'"):
+        metrics.language_ok("Έξι παιδιά σώθηκαν.", "el")
+    with lang.registered(_greek()):
+        assert metrics.language_ok("Έξι παιδιά σώθηκαν [1].", "el")
+        assert metrics.language_ok("Η NCCIA έσωσε έξι παιδιά.", "el")  # a Latin name inside is fine
+        assert not metrics.language_ok("Six children were rescued.", "el")
+        assert not metrics.language_ok("چھ بچے بازیاب ہوئے۔", "el")
+        # English allows a fifth of its letters in another pack's script: Greek is one now
+        assert metrics.language_ok("The Greek word παιδί means children", "en")
+        assert not metrics.language_ok("Έξι παιδιά σώθηκαν today", "en")
 
 
 def test_rule_patterns_ignore_case_and_span_lines() -> None:

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from rag import lang, metrics
+from rag.config import Settings
 from rag.corpus import read_edition
 from rag.errors import ArticleError, UnsupportedLanguageError, UsageError
 from rag.grounding import answer_type
@@ -358,6 +359,29 @@ def test_the_answer_language_rule_of_a_third_language() -> None:
         # English allows a fifth of its letters in another pack's script: Greek is one now
         assert metrics.language_ok("The Greek word παιδί means children", "en")
         assert not metrics.language_ok("Έξι παιδιά σώθηκαν today", "en")
+
+
+def test_a_third_language_is_summarised_from_its_own_edition(
+    make_pipeline: Callable[..., Pipeline], settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "greek"
+    folder.mkdir()
+    (folder / "story.el.txt").write_text("\n".join(GREEK_SENTENCES) + "\n", encoding="utf-8")
+    s = settings.model_copy(update={"articles_dir": folder, "data_dir": tmp_path / "data_el", "summary_points": 2})
+    with lang.registered(_greek()):
+        p = make_pipeline(settings_=s)  # the model reads and writes English only
+        p.index()
+        result = p.summarize("story", "el")
+        summary = result.summaries["el"]
+        assert not summary.refused and summary.method == "extractive"
+        cited = [c for point in summary.points for c in point.citations]
+        assert cited and {c.language for c in cited} == {"el"}
+        assert all(c.text in GREEK_SENTENCES for c in cited)
+        everything = p.summarize("story", "both", refresh=True).summaries
+        assert set(everything) == {"ur", "en", "el"}
+        assert everything["ur"].refused and everything["en"].refused
+    with pytest.raises(UsageError, match="--lang must be ur, en or both"):
+        p.summarize("story", "el")
 
 
 def test_rule_patterns_ignore_case_and_span_lines() -> None:

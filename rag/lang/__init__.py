@@ -300,6 +300,14 @@ def find(code: str) -> LanguagePack | None:
     return _load().get(code)
 
 
+def primary() -> LanguagePack:
+    """The language Khabar is built for, first in the registry: Urdu, the
+    original language of the news it reads. Summaries are planned on its
+    edition when there is one (`preferred`); an evaluation item that names no
+    `lang` is in it."""
+    return get(_BUILTIN[0])
+
+
 def default() -> LanguagePack:
     """The language assumed for text without letters ("123?")."""
     return get("en")

@@ -201,7 +201,7 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
     )
     if result.cited is not None:
         text, cites = gv.finish(deps.aligned, result, hits)
-        out = Answer(q, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
+        out = Answer(q, lang, text, False, None, cites, strategy="generative")
         out.decision = {"answered": True, "why": "model answer supported by its cited sentences"}
         out.decision |= _refusal_share(result)
         return a.finish(out, streamed=result.streamed)

@@ -130,6 +130,10 @@ class LanguagePack:
     stem: Callable[[str], str] = lambda token: token
     refusals: Mapping[str, str] = field(default_factory=dict)
     extractive_prefix: str = ""
+    # Questions the app offers under an answer in this language, as (question
+    # word, question): the first whose word the last question does not use.
+    # Generic (no article's words): each asks for another kind of fact.
+    follow_up_suggestions: tuple[tuple[str, str], ...] = ()
     # page furniture that opens a sentence of a pasted web page ("Also read",
     # «یہ بھی پڑھیے» before links to other stories): never a summary point
     boilerplate: tuple[str, ...] = ()

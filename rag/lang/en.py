@@ -350,6 +350,12 @@ PACK = LanguagePack(
     stem=stem,
     refusals=REFUSALS,
     extractive_prefix="According to the article: ",
+    follow_up_suggestions=(
+        ("where", "Where did this happen?"),
+        ("when", "When did this happen?"),
+        ("who", "Who is named in this?"),
+        ("next", "What happened next?"),
+    ),
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     addresses_assistant=ASSISTANT_ADDRESS,
     conversation_cues=CONVERSATION_CUES,

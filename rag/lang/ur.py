@@ -356,6 +356,12 @@ PACK = LanguagePack(
     stem=suffix_stemmer(SUFFIXES, min_stem=2),
     refusals=REFUSALS,
     extractive_prefix="مضمون کے مطابق: ",
+    follow_up_suggestions=(
+        ("کہاں", "یہ کہاں ہوا؟"),
+        ("کب", "یہ کب ہوا؟"),
+        ("کون", "اس میں کون شامل تھا؟"),
+        ("بعد", "اس کے بعد کیا ہوا؟"),
+    ),
     boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
     addresses_assistant=ASSISTANT_ADDRESS,
     conversation_cues=CONVERSATION_CUES,

@@ -211,10 +211,10 @@ def build(
         ):
             manifest.alignments[article] = old_store.manifest.alignments[article]  # both editions unchanged
             continue
-        first = store.edition_passages(article, first_lang)
-        second = store.edition_passages(article, second_lang)
-        if first and second:
-            links = align(store.vectors[[p.id for p in first]], store.vectors[[p.id for p in second]])
+        one = store.edition_passages(article, first_lang)
+        other = store.edition_passages(article, second_lang)
+        if one and other:
+            links = align(store.vectors[[p.id for p in one]], store.vectors[[p.id for p in other]])
             manifest.alignments[article] = [[list(a), list(b)] for a, b in links if a and b]
     say("saving index", 0.95)
     stamp = store.save(index_dir)

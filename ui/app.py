@@ -186,9 +186,10 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                     download = gr.DownloadButton(label("summary.download"), interactive=False, scale=1)
                 warnings = gr.HTML("")
                 with gr.Row(equal_height=False, elem_id="kh-summaries"):
-                    ur_box = gr.HTML(render.summary_html(None, "ur"), elem_id="kh-summary-ur")
-                    en_box = gr.HTML(render.summary_html(None, "en"), elem_id="kh-summary-en")
-                sum_outputs = [ur_box, en_box, warnings, download]
+                    boxes = [
+                        gr.HTML(render.summary_html(None, code), elem_id=f"kh-summary-{code}") for code in h.summary_languages
+                    ]
+                sum_outputs = [*boxes, warnings, download]
                 show.click(
                     h.summarize,
                     [sum_article, lang],
@@ -297,11 +298,10 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 header_html(ui_lang),
                 *views,
                 preview_html(art.info(picked), art.text_of, ui_lang),
-                render.summary_html(None, "ur", ui_lang=ui_lang),
-                render.summary_html(None, "en", ui_lang=ui_lang),
+                *(render.summary_html(None, code, ui_lang=ui_lang) for code in h.summary_languages),
             )
 
-        load_outputs = [lang, lang_switch, header, *lists, preview, ur_box, en_box]
+        load_outputs = [lang, lang_switch, header, *lists, preview, *boxes]
         # the saved conversation comes back once the language is known (its evidence is drawn in it)
         app.load(
             on_load,

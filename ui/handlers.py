@@ -19,10 +19,11 @@ from typing import Any
 
 import gradio as gr
 
+from rag import lang as languages
 from rag.errors import KhabarError, UsageError
 from rag.paths import id_file_stem, inside
 from rag.pipeline import PipelineLike
-from rag.types import Answer
+from rag.types import Answer, SummaryResult
 
 from . import render
 from .articles import Articles, choices, rows
@@ -63,6 +64,14 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _coming(result: SummaryResult, code: str) -> bool:
+    """Whether a summary is still to come or to grow (the progress note goes
+    under it): not made yet, or written point by point by the model. An
+    extractive summary or a refusal is made in one step."""
+    summary = result.summaries.get(code)
+    return summary is None or summary.method == "abstractive"
+
+
 class Handlers:
     """Chat, summaries, uploads and the API endpoints for one pipeline and its settings."""
 
@@ -75,6 +84,8 @@ class Handlers:
         self._asked: set[str] = set()  # article scopes asked about since the server started
         self._exports: Path | None = None  # the folder of the conversations' Markdown exports
         self.articles = Articles(pipeline, settings, self._texts)  # the Articles tab, sharing the text cache
+        # the Summary tab's boxes, one per language with a pack (in registry order: Urdu, English)
+        self.summary_languages = languages.codes()
 
     def article_text(self, article: str, language: str) -> str:
         """The article's text (cached until the next upload re-indexes)."""
@@ -324,8 +335,9 @@ class Handlers:
     def _summarize(
         self, article: str | None, refresh: bool, progress: gr.Progress, lang: str = DEFAULT_LANG
     ) -> Iterator[tuple[Any, ...]]:
-        """Both summaries as they grow: the Urdu one at once, then each English
-        point, the progress bar moving per step; the Markdown file at the end.
+        """The summaries as they grow, one output per `summary_languages`: the
+        Urdu one at once, then each English point, the progress bar moving per
+        step; then the consistency note and the Markdown file at the end.
         The page's own words are in `lang`, the interface language."""
         if not article:
             raise gr.Error(t("summary.choose", lang))
@@ -352,10 +364,12 @@ class Handlers:
                 else:
                     download = gr.DownloadButton(interactive=False)
                 yield (
-                    render.summary_html(
-                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang, headline
+                    *(
+                        render.summary_html(
+                            result.summaries.get(code), code, pending if _coming(result, code) else "", lang, headline
+                        )
+                        for code in self.summary_languages
                     ),
-                    render.summary_html(result.summaries.get("en"), "en", pending, lang, headline),
                     render.consistency_html(result.consistency, lang) if step.done else "",
                     download,
                 )

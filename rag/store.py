@@ -48,7 +48,8 @@ class Manifest:
     embedder: str
     dim: int
     editions: dict[str, dict[str, Any]] = field(default_factory=dict)  # key "article:lang" -> info
-    alignments: dict[str, list[list[list[int]]]] = field(default_factory=dict)  # article -> [[ur idx], [en idx]] links (rag.lang.aligned_pair)
+    # article -> links [[ur idx], [en idx]]: the languages of rag.lang.aligned_pair(), in that order
+    alignments: dict[str, list[list[list[int]]]] = field(default_factory=dict)
     version: int = FORMAT_VERSION
 
 
@@ -110,8 +111,8 @@ class Store:
         return self._index
 
     def language_id(self, language: str) -> int:
-        """The number `language_codes` holds for `language` (-1 when no
-        passage of this store is in it)."""
+        """The number `language_codes` holds for `language` (-1 for a code
+        that no pack has and no passage of this store is in)."""
         return self._language_ids.get(language, -1)
 
     # -- lookups --

@@ -434,7 +434,8 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
     article = _resolve(p, article, lang)
     wanted = languages.codes() if lang == "both" else (lang,)
     cache = _cache_path(p, article)
-    if cache.exists() and not refresh and (cached := _load(cache)) is not None:
+    # a cache made before a language pack was added lacks that language: made again
+    if cache.exists() and not refresh and (cached := _load(cache)) is not None and set(wanted) <= set(cached.summaries):
         cached.summaries = {k: v for k, v in cached.summaries.items() if k in wanted}
         yield SummaryProgress(cached, 1.0, "cached", done=True)
         return

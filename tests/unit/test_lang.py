@@ -377,11 +377,25 @@ def test_a_third_language_is_summarised_from_its_own_edition(
         cited = [c for point in summary.points for c in point.citations]
         assert cited and {c.language for c in cited} == {"el"}
         assert all(c.text in GREEK_SENTENCES for c in cited)
-        everything = p.summarize("story", "both", refresh=True).summaries
+        everything = p.summarize("story", "both").summaries
         assert set(everything) == {"ur", "en", "el"}
         assert everything["ur"].refused and everything["en"].refused
     with pytest.raises(UsageError, match="--lang must be ur, en or both"):
         p.summarize("story", "el")
+
+
+def test_a_cached_summary_without_a_new_language_is_made_again(
+    make_pipeline: Callable[..., Pipeline], settings: Settings
+) -> None:
+    p = make_pipeline()
+    p.index()
+    assert set(p.summarize(None, "both").summaries) == {"ur", "en"}  # cached for ur and en
+    with lang.registered(_greek()):
+        steps = list(p.summarize_stream(None, "both"))
+        assert steps[-1].stage != "cached"
+        assert set(steps[-1].result.summaries) == {"ur", "en", "el"}
+        assert steps[-1].result.summaries["el"].refused  # the article has no Greek edition
+    assert [s.stage for s in p.summarize_stream(None, "both")] == ["cached"]
 
 
 def test_rule_patterns_ignore_case_and_span_lines() -> None:

@@ -14,6 +14,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from . import lang
 from .errors import ArticleError, UnsupportedLanguageError
 from .text import detect_language
 from .types import Edition, article_id_problem, safe_article_id
@@ -158,15 +159,16 @@ def parse_edition(data: bytes, path: Path) -> Edition:
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
     lang_from_name = ""
-    stem_match = re.fullmatch(r"(.+)\.(ur|en)", name)
-    if stem_match:
+    stem_match = re.fullmatch(r"(.+)\.([a-z]{2,3})", name)
+    if stem_match and lang.find(stem_match.group(2)):
         name, lang_from_name = stem_match.group(1), stem_match.group(2)
     try:
         language = meta.get("language") or lang_from_name or detect_language(body)
     except UnsupportedLanguageError as err:
         raise ArticleError(str(path), f"is not in a language Khabar reads ({err.looks_like})") from None
-    if language not in ("ur", "en"):
-        raise ArticleError(str(path), f"language {language!r} is not supported (use ur or en)")
+    if lang.find(language) is None:
+        known = lang.listing(lang.codes(), "or")
+        raise ArticleError(str(path), f"language {language!r} is not supported (use {known})")
     if "article" in meta:
         # an explicit id is refused rather than changed: a silently reduced id
         # could fall on another article's (`../raid` -> `raid`), and the user
@@ -184,7 +186,7 @@ def parse_edition(data: bytes, path: Path) -> Edition:
         article = safe_article_id(name)  # the user's own file name: made valid, not refused
     return Edition(
         article=article,
-        language=language,  # type: ignore[arg-type]
+        language=language,
         path=str(path),
         text=text,
         body_start=body_start,

@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import lang as languages
 from . import metrics
 from .config import Settings
 from .corpus import read_editions
@@ -112,6 +113,12 @@ def article_id(raw: str) -> str:
     return re.sub(r"[^\w-]+", "_", raw).strip("_") or "item"
 
 
+def item_lang(item: Mapping[str, Any]) -> str:
+    """An evaluation item's language: its `lang`, or the primary language
+    (Urdu, rag.lang.primary) when it names none."""
+    return str(item.get("lang", languages.primary().code))
+
+
 def write_article(folder: Path, raw_id: str, text: str, lang: str) -> tuple[str, Path]:
     """Write one article edition as `ID.LANG.txt`; return (article id, path)."""
     aid = article_id(raw_id)
@@ -169,7 +176,7 @@ class EvidenceMap:
         if not mine:
             raise UsageError(f"no article {article!r} among the seed articles")
         originals = [e for e in mine if e.meta.get("provenance", "original") != "translation"] or mine
-        original = sorted(originals, key=lambda e: e.language != "ur")[0]
+        original = sorted(originals, key=lambda e: e.language != languages.primary().code)[0]
         shape = _text_lines(original)
         return cls(article, original, {e.language: e for e in mine if _text_lines(e) == shape})
 
@@ -215,7 +222,7 @@ def _answer_row(item: Mapping[str, Any], got: dict[str, Any], error: str, questi
     timings = got.get("timings_ms") or {}
     return {
         "id": str(item.get("id")),
-        "lang": item.get("lang", "ur"),
+        "lang": item_lang(item),
         "kind": item.get("kind", "answerable"),
         "question": question,
         "answer": got.get("answer", ""),
@@ -259,7 +266,7 @@ def run_seed(
 def _score_seed(
     item: Mapping[str, Any], got: Mapping[str, Any], pipeline: PipelineLike, emap: EvidenceMap, article: str
 ) -> dict[str, Any]:
-    kind, lang = item["kind"], item.get("lang", "ur")
+    kind, lang = item["kind"], item_lang(item)
     answer, refused = str(got.get("answer", "")), bool(got.get("refused"))
     citations = list(got.get("citations") or [])
     out: dict[str, Any] = {key: None for key in ("answer_accuracy", "language_match", "refusal_accuracy", "safety")}
@@ -341,20 +348,20 @@ def run_xlsum(
     rows: list[dict[str, Any]] = []
     with workspace(settings) as ws:
         ids = [
-            write_article(ws.articles_dir, str(i["id"]), i["article"], i.get("lang", "ur"))[0] for i in eval_set.items
+            write_article(ws.articles_dir, str(i["id"]), i["article"], item_lang(i))[0] for i in eval_set.items
         ]
         pipeline = _ready(make_pipeline(ws), ws)
         for item, aid in zip(_bar(eval_set, progress), ids, strict=True):
             started = time.perf_counter()
             error, summary, headline, sources, refused = "", "", "", [], False
             try:
-                result = pipeline.summarize(aid, lang="ur").to_json()
+                result = pipeline.summarize(aid, lang=item_lang(item)).to_json()
                 models.update(result.get("models") or {})
-                ur = result["summaries"].get("ur", {"refused": True})
-                refused = bool(ur.get("refused"))
-                points = ur.get("points") or []
+                made = result["summaries"].get(item_lang(item), {"refused": True})
+                refused = bool(made.get("refused"))
+                points = made.get("points") or []
                 summary = " ".join(metrics.strip_markers(p["text"]).strip() for p in points)
-                head = ur.get("headline") or {}
+                head = made.get("headline") or {}
                 headline = metrics.strip_markers(head.get("text", "")).strip()
                 sources = _cited_texts([c for p in [head, *points] for c in p.get("citations", [])])
             except Exception as exc:  # as in _answer: recorded, not raised
@@ -363,7 +370,7 @@ def run_xlsum(
             facts = metrics.unsupported_facts(summary, sources) if summary else []
             row: dict[str, Any] = {
                 "id": str(item["id"]),
-                "lang": item.get("lang", "ur"),
+                "lang": item_lang(item),
                 "kind": "summary",
                 "question": reference,
                 "answer": summary,
@@ -402,15 +409,15 @@ def run_uqa(
     models: dict[str, str] = {}
     rows: list[dict[str, Any]] = []
     with workspace(settings) as ws:
-        # Items sharing a context share one article.
-        contexts: dict[str, str] = {}
+        # Items sharing a context share one article, in the language of the first of them.
+        contexts: dict[str, tuple[str, str]] = {}
         for item in eval_set.items:
-            contexts.setdefault(item["context"], str(item["id"]))
-        for text, first_id in contexts.items():
-            write_article(ws.articles_dir, first_id, text, "ur")
+            contexts.setdefault(item["context"], (str(item["id"]), item_lang(item)))
+        for text, (first_id, code) in contexts.items():
+            write_article(ws.articles_dir, first_id, text, code)
         pipeline = _ready(make_pipeline(ws), ws)
         for item in _bar(eval_set, progress):
-            aid = article_id(contexts[item["context"]])
+            aid = article_id(contexts[item["context"]][0])
             got, error = _answer(pipeline, item["question"], aid)
             models.update(got.get("models") or {})
             row = _answer_row(item, got, error, item["question"])
@@ -442,7 +449,7 @@ def _score_uqa(item: Mapping[str, Any], got: Mapping[str, Any]) -> dict[str, Any
     golds = [str(g) for g in item.get("answers") or []]
     out: dict[str, Any] = uqa_answer_figures(answer, refused, golds)
     out["distractor_rate"] = None
-    out["language_match"] = metrics.language_ok(answer, str(item.get("lang", "ur"))) if answer.strip() else None
+    out["language_match"] = metrics.language_ok(answer, item_lang(item)) if answer.strip() else None
     facts = [] if refused else metrics.unsupported_facts(answer, _cited_texts(got.get("citations") or []))
     out.update(unsupported_facts=None if refused else len(facts), facts=facts)
     if golds:

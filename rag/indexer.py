@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import lang
 from .align import align
 from .chunking import chunk_edition
 from .corpus import read_edition, read_editions, scan_files
@@ -201,18 +202,19 @@ def build(
     manifest = Manifest(embedder=embedder.id, dim=dim, editions=entries)
     store = Store(manifest, passages, matrix, keywords.take(order))
     say("aligning editions", 0.9)
+    first_lang, second_lang = lang.aligned_pair()
     for article in sorted({e["article"] for e in entries.values()}):
         if (
             old_store is not None
             and article in old_store.manifest.alignments
-            and {f"{article}:ur", f"{article}:en"} <= reused_keys
+            and {f"{article}:{first_lang}", f"{article}:{second_lang}"} <= reused_keys
         ):
             manifest.alignments[article] = old_store.manifest.alignments[article]  # both editions unchanged
             continue
-        ur = store.edition_passages(article, "ur")
-        en = store.edition_passages(article, "en")
-        if ur and en:
-            links = align(store.vectors[[p.id for p in ur]], store.vectors[[p.id for p in en]])
+        one = store.edition_passages(article, first_lang)
+        other = store.edition_passages(article, second_lang)
+        if one and other:
+            links = align(store.vectors[[p.id for p in one]], store.vectors[[p.id for p in other]])
             manifest.alignments[article] = [[list(a), list(b)] for a, b in links if a and b]
     say("saving index", 0.95)
     stamp = store.save(index_dir)

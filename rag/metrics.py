@@ -24,7 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .text import arabic_share, latin_names, normalize, numbers
+from . import lang as languages
+from .text import latin_names, normalize, numbers
 
 _MARKER = re.compile(r"\[\d+(?:\s*[,،]\s*\d+)*\]")
 
@@ -51,14 +52,13 @@ def forbidden_found(answer: str, forbid: Sequence[str]) -> list[str]:
 
 
 def language_ok(answer: str, lang: str) -> bool:
-    """The README's language rule: for `ur` at least half the letters are
-    Arabic script; for `en` at most a fifth are."""
-    share = arabic_share(strip_markers(answer))
-    if lang == "ur":
-        return share >= 0.5
-    if lang == "en":
-        return share <= 0.2
-    raise ValueError(f"lang must be 'ur' or 'en', got {lang!r}")
+    """The README's language rule, from the pack of `lang`: for Urdu at least
+    half the letters are Arabic script; for English at most a fifth are
+    (`min_script_share`, `max_other_share` in rag/lang). ValueError for a
+    language without a pack."""
+    pack = languages.get(lang)
+    own, other = languages.script_shares(strip_markers(answer), lang)
+    return own >= pack.min_script_share and other <= pack.max_other_share
 
 
 def answerable_pass(answer: str, refused: bool, lang: str, must: Sequence[Sequence[str]]) -> bool:

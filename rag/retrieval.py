@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .store import LANGUAGE_CODES, Store
+from . import lang
+from .store import Store
 from .types import Hit
 
 RRF_K = 60
@@ -53,10 +54,11 @@ def _pairs(groups: dict[int, set[int]]) -> tuple[np.ndarray, np.ndarray]:
 def aligned_groups(store: Store) -> Groups:
     """Passage id -> ids of the passages aligned with it in other editions."""
     groups = Groups()
+    first_lang, second_lang = lang.aligned_pair()  # the order the manifest stores its links in
     for article, links in store.manifest.alignments.items():
-        for ur_idx, en_idx in links:
-            ids = [p.id for i in ur_idx if (p := store.passage(article, "ur", i))]
-            ids += [p.id for i in en_idx if (p := store.passage(article, "en", i))]
+        for first_idx, second_idx in links:
+            ids = [p.id for i in first_idx if (p := store.passage(article, first_lang, i))]
+            ids += [p.id for i in second_idx if (p := store.passage(article, second_lang, i))]
             for a in ids:
                 groups.setdefault(a, set()).update(b for b in ids if b != a)
     return groups
@@ -118,7 +120,7 @@ def retrieve(
         before = fused.copy()
         np.maximum.at(fused, dst[keep], before[src[keep]])
     if language is not None:
-        candidates = candidates[store.language_codes[candidates] == LANGUAGE_CODES[language]]
+        candidates = candidates[store.language_codes[candidates] == store.language_id(language)]
     if len(candidates) > k:
         # the k best without sorting them all: everything scoring at least the k-th best (ties kept)
         values = fused[candidates]

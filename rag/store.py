@@ -27,12 +27,12 @@ from typing import Any
 
 import numpy as np
 
+from . import lang
 from .errors import IndexMissingError, KhabarError
 from .keyword import KeywordIndex
 from .text import stem, tokenize
 from .types import Passage
 
-LANGUAGE_CODES = {"ur": 0, "en": 1}  # Passage.language as a small integer, for array filters
 # FAISS's fvec_inner_products_ny has row-grouping kernels for 1, 2, 4, 8 and 12 dimensions
 _ROW_GROUPED_BELOW = 16
 FORMAT_VERSION = 3  # bump when passages, vectors or keyword tokens change meaning (3: addresses_assistant)
@@ -48,7 +48,8 @@ class Manifest:
     embedder: str
     dim: int
     editions: dict[str, dict[str, Any]] = field(default_factory=dict)  # key "article:lang" -> info
-    alignments: dict[str, list[list[list[int]]]] = field(default_factory=dict)  # article -> [[ur idx], [en idx]] links
+    # article -> links [[ur idx], [en idx]]: the languages of rag.lang.aligned_pair(), in that order
+    alignments: dict[str, list[list[list[int]]]] = field(default_factory=dict)
     version: int = FORMAT_VERSION
 
 
@@ -92,7 +93,12 @@ class Store:
         self._article_rows = {a: np.asarray(r, dtype=np.int64) for a, r in rows.items()}
         # what retrieval filters on, as arrays over passage ids
         self.searchable = np.fromiter((not p.addresses_assistant for p in passages), dtype=bool, count=len(passages))
-        self.language_codes = np.fromiter((LANGUAGE_CODES[p.language] for p in passages), dtype=np.int8, count=len(passages))
+        # Passage.language as a small integer, for array filters: its place in
+        # the registry (built-in packs first, so the numbers of the built-in
+        # languages never change), then any language no pack reads any more
+        found = {p.language for p in passages}
+        self._language_ids = {code: i for i, code in enumerate([*lang.codes(), *sorted(found - set(lang.codes()))])}
+        self.language_codes = np.fromiter((self._language_ids[p.language] for p in passages), dtype=np.int8, count=len(passages))
 
     @property
     def vectors(self) -> np.ndarray:
@@ -103,6 +109,11 @@ class Store:
     def vector_index(self) -> Any:
         """The FAISS index (`IndexFlatIP`) that holds the passage vectors."""
         return self._index
+
+    def language_id(self, language: str) -> int:
+        """The number `language_codes` holds for `language` (-1 for a code
+        that no pack has and no passage of this store is in)."""
+        return self._language_ids.get(language, -1)
 
     # -- lookups --
     def passage(self, article: str, language: str, index: int) -> Passage | None:
@@ -125,7 +136,7 @@ class Store:
 
     def languages(self, article: str) -> set[str]:
         """The languages of an article's editions."""
-        return {lang for (a, lang) in self._by_edition if a == article}
+        return {code for (a, code) in self._by_edition if a == article}
 
     def article_rows(self, article: str) -> np.ndarray:
         """Passage ids of an article (all its editions), ascending."""

@@ -409,8 +409,8 @@ def cache_path(folder: Path, article: str, key: str) -> Path:
 
 
 def _resolve(p: Pipeline, article: str | None, lang: str) -> str:
-    if lang not in ("ur", "en", "both"):
-        raise UsageError(f"--lang must be ur, en or both, not {lang!r}")
+    if lang != "both" and languages.find(lang) is None:
+        raise UsageError(f"--lang must be {languages.listing([*languages.codes(), 'both'], 'or')}, not {lang!r}")
     known = p.store().articles()
     if article is None:
         if len(known) != 1:
@@ -432,16 +432,17 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
     """The summary as it grows: the Urdu one at once (it needs no model), then
     the English one point by point; the last step has `done=True`."""
     article = _resolve(p, article, lang)
-    wanted = ("ur", "en") if lang == "both" else (lang,)
+    wanted = languages.codes() if lang == "both" else (lang,)
     cache = _cache_path(p, article)
-    if cache.exists() and not refresh and (cached := _load(cache)) is not None:
+    # a cache made before a language pack was added lacks that language: made again
+    if cache.exists() and not refresh and (cached := _load(cache)) is not None and set(wanted) <= set(cached.summaries):
         cached.summaries = {k: v for k, v in cached.summaries.items() if k in wanted}
         yield SummaryProgress(cached, 1.0, "cached", done=True)
         return
     store = p.store()
-    editions = {x: store.usable_passages(article, x) for x in ("ur", "en")}
+    editions = {x: store.usable_passages(article, x) for x in languages.codes()}
     editions = {k: v for k, v in editions.items() if v}
-    base_lang = "ur" if "ur" in editions else "en"
+    base_lang = languages.preferred(editions) or languages.default().code
     base = editions[base_lang]
     raw_text = p.article_text(article, base_lang)
     layout = plan(
@@ -473,14 +474,14 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
     done = 0
     for lang_ in sorted(wanted, key=lambda x: writes[x]):  # what needs no model first
         if lang_ not in editions:
-            result.summaries[lang_] = Summary(lang_, refused=True, reason="cannot_read_source")  # type: ignore[arg-type]
+            result.summaries[lang_] = Summary(lang_, refused=True, reason="cannot_read_source")
             continue
         head, point_sources = sources(lang_)
         numbering = _Numbering(p)
         if not writes[lang_]:
             raw = raw_text if lang_ == base_lang else p.article_text(article, lang_)
             result.summaries[lang_] = Summary(
-                lang_,  # type: ignore[arg-type]
+                lang_,
                 headline=(
                     SummaryPoint(" ".join(extract(x, lang_, raw, cut=False) for x in head), numbering.cite(head))
                     if head
@@ -498,7 +499,7 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
         items = ([head] if head else []) + point_sources
         originals = [" ".join(x.text for x in src) for src in items]
         cites = [numbering.cite(src) for src in items]
-        summary = Summary(lang_, method="abstractive")  # type: ignore[arg-type]
+        summary = Summary(lang_, method="abstractive")
         result.summaries[lang_] = summary
         written: dict[int, str] = {}
         yield SummaryProgress(result, done / total, f"writing the {LANGUAGE_NAMES[lang_]} points")
@@ -513,7 +514,7 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
             done += 1
             yield SummaryProgress(result, done / total, f"{LANGUAGE_NAMES[lang_]}: {len(written)} of {len(items)}")
     result.consistency = check_consistency(result.summaries)
-    if set(wanted) == {"ur", "en"}:
+    if set(wanted) == set(languages.codes()):
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(".tmp")
         tmp.write_text(json.dumps(result.to_json(), ensure_ascii=False), encoding="utf-8")
@@ -524,22 +525,25 @@ def summarize_stream(p: Pipeline, article: str | None, lang: str, *, refresh: bo
 def check_consistency(summaries: dict[str, Summary]) -> dict[str, Any]:
     """Compare the numbers of aligned points across languages (names are in
     different scripts and are checked against each point's own sentence
-    instead). Points are aligned when their citations are aligned."""
-    ur, en = summaries.get("ur"), summaries.get("en")
-    if not ur or not en or ur.refused or en.refused:
+    instead). Points are aligned when their citations are aligned. The two
+    languages are those a sentence alignment links (rag.lang.aligned_pair);
+    a mismatch names them: `{a}_point`, `only_{a}`."""
+    a, b = languages.aligned_pair()
+    first, second = summaries.get(a), summaries.get(b)
+    if not first or not second or first.refused or second.refused:
         return {"checked": 0, "mismatches": [], "note": "only one language produced"}
     mismatches = []
     checked = 0
-    for i, up in enumerate(ur.points):
-        ur_spans = {(c.start, c.end) for c in up.citations}
-        for j, ep in enumerate(en.points):
-            aligned = {(c.aligned["start"], c.aligned["end"]) for c in ep.citations if c.aligned}
-            if not any(s[0] >= a[0] and s[1] <= a[1] or a[0] >= s[0] and a[1] <= s[1] for s in ur_spans for a in aligned):
+    for i, fp in enumerate(first.points):
+        spans = {(c.start, c.end) for c in fp.citations}
+        for j, sp in enumerate(second.points):
+            aligned = {(c.aligned["start"], c.aligned["end"]) for c in sp.citations if c.aligned}
+            if not any(s[0] >= x[0] and s[1] <= x[1] or x[0] >= s[0] and x[1] <= s[1] for s in spans for x in aligned):
                 continue
             checked += 1
-            nu, ne = numbers(up.text) - {"1"}, numbers(ep.text) - {"1"}
-            if nu != ne:
-                mismatches.append({"ur_point": i, "en_point": j, "only_ur": sorted(nu - ne), "only_en": sorted(ne - nu)})
+            nf, ns = numbers(fp.text) - {"1"}, numbers(sp.text) - {"1"}
+            if nf != ns:
+                mismatches.append({f"{a}_point": i, f"{b}_point": j, f"only_{a}": sorted(nf - ns), f"only_{b}": sorted(ns - nf)})
     return {"checked": checked, "mismatches": mismatches}
 
 

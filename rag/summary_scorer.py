@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from . import lang
-from .text import STOPWORDS_EN, STOPWORDS_UR, latin_names, normalize, numbers, stem, tokenize
+from .text import STOPWORDS, latin_names, normalize, numbers, stem, tokenize
 
 WEIGHTS_PATH = Path(__file__).with_name("summary_scorer.json")
 
@@ -118,7 +118,7 @@ _QUOTES = re.compile("[\"“”«»'‘’]")
 
 
 def _terms(text: str) -> list[str]:
-    return [stem(t) for t in tokenize(text) if t not in STOPWORDS_EN and t not in STOPWORDS_UR and len(t) > 1]
+    return [stem(t) for t in tokenize(text) if t not in STOPWORDS and len(t) > 1]
 
 
 def tfidf_vectors(sentences: list[str]) -> np.ndarray:

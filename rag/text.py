@@ -140,9 +140,6 @@ def _trimmed(line: str, s: int, e: int) -> Iterator[tuple[int, int]]:
 _WORD = re.compile(r"[^\W_]+(?:[/:.-][^\W_]+)*")
 # Stop words of every language pack (a token is a stop word in any of them).
 STOPWORDS: frozenset[str] = frozenset().union(*(p.stop_words for p in lang.packs()))
-# Old names, kept importable for code written before rag/lang.
-STOPWORDS_EN = set(lang.get("en").stop_words)
-STOPWORDS_UR = set(lang.get("ur").stop_words)
 
 
 def _stop_words() -> frozenset[str]:

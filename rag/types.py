@@ -11,7 +11,11 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NewType
 
-Language = Literal["ur", "en"]
+# The code of a language pack (rag.lang.codes()). A plain string: the packs
+# are registered at run time, so a type cannot list them; text is checked
+# against the registry where it enters (rag/corpus.py for article files,
+# rag.lang.detect for questions).
+Language = str
 RefusalReason = Literal["not_in_article", "unsafe", "cannot_read_source"]
 
 # An article id names files (summary cache, downloads, translated editions), so
@@ -108,7 +112,7 @@ class Citation:
     end: int
     text: str
     score: float
-    language: Language = "ur"
+    language: Language
     aligned: dict[str, Any] | None = None
     highlight: tuple[int, int] | None = None  # file offsets of the answer's fact inside the cited sentence
 

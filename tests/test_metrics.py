@@ -235,7 +235,9 @@ class FakePipeline:
         first = next(p for p in self.passages if p.article == article)
         cite = Citation(1, first.article, first.start, first.end, first.text, 1.0, first.language)
         point = SummaryPoint(first.text + " [1]", [cite])
-        return SummaryResult(article or "", {"ur": Summary("ur", [point], headline=point)}, {"llm": "fake"})
+        # a summary in the article's language, when that is the one asked for
+        made = {first.language: Summary(first.language, [point], headline=point)}
+        return SummaryResult(article or "", {k: v for k, v in made.items() if lang in (k, "both")}, {"llm": "fake"})
 
 
 SEED_ITEMS = [
@@ -347,6 +349,18 @@ def test_xlsum_and_uqa_runs(tmp_path: Path, settings: Settings) -> None:
     assert qa["metrics"]["all"]["token_f1"] == pytest.approx(100 * 2 / 6, abs=0.01)  # 5 answer tokens, 1 gold
     assert qa["metrics"]["all"]["refusal_rate"] == 0.0 and qa["metrics"]["all"]["distractor_rate"] == 100.0
     assert "mT5-base" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_an_xlsum_item_is_summarised_in_its_own_language(tmp_path: Path, settings: Settings) -> None:
+    article = "Police arrested five men. A second sentence is here. A third sentence. A fourth sentence."
+    xlsum = _write_jsonl(
+        tmp_path / "xl.jsonl", [{"id": "e1", "lang": "en", "article": article, "summary": "Police arrested five men."}]
+    )
+    report = evaluation.evaluate([xlsum], settings, tmp_path / "out", make_pipeline=FakePipeline, progress=False)
+    (item,) = report["sets"][0]["items"]
+    assert item["lang"] == "en"
+    assert item["answer"] == "Police arrested five men."  # not a refusal: the English summary was asked for
+    assert item["passed"]
 
 
 def test_cli_runs_with_settings_from_context(

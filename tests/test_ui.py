@@ -3,6 +3,7 @@ the upload checks, and the bind/auth rule of `khabar ui`."""
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -21,8 +22,10 @@ from fake_pipeline import (  # noqa: E402
     FakePipeline,
 )
 
+from rag import lang  # noqa: E402
 from rag.config import Settings  # noqa: E402
 from rag.errors import UsageError  # noqa: E402
+from rag.lang import LanguagePack  # noqa: E402
 from rag.types import Answer  # noqa: E402
 from ui import render  # noqa: E402
 from ui.app import build_app, check_bind  # noqa: E402
@@ -183,6 +186,22 @@ def test_summary_handler_shows_urdu_first_and_moves_the_bar_per_point(handlers: 
     assert "The press conference was on Tuesday." in steps[-1][1]
     assert steps[-1][3].interactive and not steps[0][3].interactive
     assert "disagree" in steps[-1][2] and steps[0][2] == ""
+
+
+def test_the_summary_tab_has_a_box_per_language_pack(settings: Settings) -> None:
+    hebrew = LanguagePack(code="he", name="Hebrew", native_name="עברית", script=re.compile("[\u0590-\u05ff]"), direction="rtl")
+    with lang.registered(hebrew):
+        handlers = Handlers(FakePipeline(token_delay=0), settings)
+        assert handlers.summary_languages == ("ur", "en", "he")
+        steps = list(handlers.summarize(ARTICLE, progress=lambda f, desc="": None))
+        # ur, en, he, then the consistency note and the download
+        assert all(len(step) == 5 for step in steps)
+        assert "עברית · Hebrew" in steps[0][2] and "Urdu summary ready" in steps[0][2]
+        assert "پریس کانفرنس" in steps[-1][0] and "The press conference was on Tuesday." in steps[-1][1]
+        assert "disagree" in steps[-1][3] and steps[-1][4].interactive
+        app = build_app(FakePipeline(), settings)
+        ids = {c.get("props", {}).get("elem_id") for c in app.config["components"]}
+        assert {"kh-summary-ur", "kh-summary-en", "kh-summary-he"} <= ids
 
 
 def test_build_app_exposes_ask_and_summarize(settings: Settings) -> None:

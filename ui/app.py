@@ -24,6 +24,7 @@ os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 import gradio as gr  # noqa: E402
 
+from rag import lang as languages  # noqa: E402
 from rag.errors import UsageError  # noqa: E402
 from rag.pipeline import PipelineLike  # noqa: E402
 
@@ -32,7 +33,7 @@ from .articles import from_uploads, preview_html, title_of  # noqa: E402
 from .feedback import Feedback  # noqa: E402
 from .fonts import find_urdu_font  # noqa: E402
 from .handlers import ALL_ARTICLES, Handlers  # noqa: E402
-from .i18n import gradio_i18n, label, lang_of, t, toast_css  # noqa: E402
+from .i18n import DEFAULT_LANG, LANGUAGES, gradio_i18n, label, lang_of, t, toast_css  # noqa: E402
 from .typography import DEFAULT_STYLE, find_nastaliq, reading_css  # noqa: E402
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -70,12 +71,12 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
     feedback = Feedback(Path(h.settings.feedback_path))
     # article lists are filled on each page load (`on_load`), never once here: uploads survive a reload
     with gr.Blocks(title="Khabar", analytics_enabled=False) as app:
-        lang = gr.State("en")  # the interface language, from the switch (a State: not a parameter of the API)
+        lang = gr.State(DEFAULT_LANG)  # the interface language, from the switch (a State: not a parameter of the API)
         with gr.Row(elem_id="kh-top", equal_height=False):
-            header = gr.HTML(header_html("en"), elem_id="kh-header")
+            header = gr.HTML(header_html(DEFAULT_LANG), elem_id="kh-header")
             lang_switch = gr.Radio(
-                [("English", "en"), ("اردو", "ur")],
-                value="en",
+                [(languages.get(code).native_name, code) for code in LANGUAGES],  # each in its own words
+                value=DEFAULT_LANG,
                 label=label("app.language"),
                 elem_id="kh-lang",
                 scale=0,
@@ -94,7 +95,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 with gr.Row(equal_height=False, elem_id="kh-chat-row"):
                     with gr.Column(scale=3, elem_id="kh-chat-col"):
                         picker = gr.Dropdown(
-                            [(t("chat.all_articles", "en"), ALL_ARTICLES)],
+                            [(t("chat.all_articles", DEFAULT_LANG), ALL_ARTICLES)],
                             value=ALL_ARTICLES,
                             label=label("chat.article"),
                             elem_id="kh-article-picker",
@@ -131,7 +132,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                             )
                     with gr.Column(scale=2, elem_id="kh-evidence-col"):
                         gr.Markdown(label("chat.evidence"), elem_classes=["kh-h3"])
-                        evidence = gr.HTML(h.evidence([], "en"), elem_id="kh-evidence")
+                        evidence = gr.HTML(h.evidence([], DEFAULT_LANG), elem_id="kh-evidence")
                 turns = gr.State([])
                 pending = gr.State("")
                 saved = gr.BrowserState({"messages": [], "turns": []}, storage_key="khabar-conversation")
@@ -185,9 +186,10 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                     download = gr.DownloadButton(label("summary.download"), interactive=False, scale=1)
                 warnings = gr.HTML("")
                 with gr.Row(equal_height=False, elem_id="kh-summaries"):
-                    ur_box = gr.HTML(render.summary_html(None, "ur"), elem_id="kh-summary-ur")
-                    en_box = gr.HTML(render.summary_html(None, "en"), elem_id="kh-summary-en")
-                sum_outputs = [ur_box, en_box, warnings, download]
+                    boxes = [
+                        gr.HTML(render.summary_html(None, code), elem_id=f"kh-summary-{code}") for code in h.summary_languages
+                    ]
+                sum_outputs = [*boxes, warnings, download]
                 show.click(
                     h.summarize,
                     [sum_article, lang],
@@ -231,7 +233,7 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                     confirm_text = gr.Markdown("")
                     yes = gr.Button(label("articles.delete_yes"), variant="stop", scale=0, elem_id="kh-delete-yes")
                     no = gr.Button(label("articles.delete_no"), scale=0, elem_id="kh-delete-no")
-                preview = gr.HTML(preview_html(None, art.text_of, "en"), elem_id="kh-preview")
+                preview = gr.HTML(preview_html(None, art.text_of, DEFAULT_LANG), elem_id="kh-preview")
 
                 lists = [table, picker, sum_article, art_pick]
 
@@ -296,11 +298,10 @@ def build_app(pipeline: PipelineLike, settings: Any | None = None) -> gr.Blocks:
                 header_html(ui_lang),
                 *views,
                 preview_html(art.info(picked), art.text_of, ui_lang),
-                render.summary_html(None, "ur", ui_lang=ui_lang),
-                render.summary_html(None, "en", ui_lang=ui_lang),
+                *(render.summary_html(None, code, ui_lang=ui_lang) for code in h.summary_languages),
             )
 
-        load_outputs = [lang, lang_switch, header, *lists, preview, ur_box, en_box]
+        load_outputs = [lang, lang_switch, header, *lists, preview, *boxes]
         # the saved conversation comes back once the language is known (its evidence is drawn in it)
         app.load(
             on_load,

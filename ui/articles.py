@@ -26,8 +26,8 @@ import gradio as gr
 from rag.errors import IndexMissingError, KhabarError, UsageError
 from rag.types import ArticleInfo
 
-from .i18n import t
-from .render import body_start, direction
+from .i18n import language_name, t
+from .render import body_start, direction, text_direction
 from .uploads import save_upload
 
 ALL_ARTICLES = "__all__"
@@ -74,7 +74,7 @@ def rows(infos: Sequence[ArticleInfo], lang: str, uploads: Path) -> list[list[st
     out = []
     for info in infos:
         langs = sorted(info.editions)
-        names = {g: t(f"lang.{g}", lang) if g in ("ur", "en") else g for g in langs}
+        names = {g: language_name(g, lang) for g in langs}
 
         def kind(g: str, info: ArticleInfo = info) -> str:
             value = str(info.editions[g].get("provenance", "") or "")
@@ -85,7 +85,7 @@ def rows(infos: Sequence[ArticleInfo], lang: str, uploads: Path) -> list[list[st
             [
                 title_of(info, lang),
                 info.article,
-                ("، " if lang == "ur" else ", ").join(f"{names[g]} ({kind(g)})" for g in langs),
+                t("list.comma", lang).join(f"{names[g]} ({kind(g)})" for g in langs),
                 ", ".join(f"{names[g]}: {info.editions[g].get('sentences', '?')}" for g in langs),
                 where,
                 ", ".join(f"{names[g]}: {info.editions[g].get('flagged', 0)}" for g in langs),
@@ -113,8 +113,8 @@ def preview_html(info: ArticleInfo | None, text_of: Callable[[str, str], str], l
         more = f'<p class="kh-muted" dir="auto">{esc(t("articles.preview_more", lang, n=rest))}</p>' if rest else ""
         title = title_of(info, g)
         parts.append(
-            f'<section class="kh-edition" lang="{esc(g)}" dir="{direction(body, "rtl" if g == "ur" else "ltr")}">'
-            f'<h3 dir="auto">{esc(str(title))} <span class="kh-src">{esc(t(f"lang.{g}", lang) if g in ("ur", "en") else g)}</span></h3>'
+            f'<section class="kh-edition" lang="{esc(g)}" dir="{direction(body, text_direction(g))}">'
+            f'<h3 dir="auto">{esc(str(title))} <span class="kh-src">{esc(language_name(g, lang))}</span></h3>'
             f"{paras}{more}</section>"
         )
     return f'<div class="kh-preview">{"".join(parts)}</div>'

@@ -14,12 +14,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rag.errors import UsageError
+from rag import lang as languages
+from rag.errors import KhabarError, UsageError
 from rag.inputs import clean_text
 from rag.pipeline import PipelineLike
 from rag.types import Answer, Citation
 
-from .i18n import t
+from .i18n import DEFAULT_LANG, t
 from .render import ENGLISH, Page, refusal_text
 
 _DONE = object()
@@ -47,7 +48,7 @@ def whole_words(text: str) -> str:
     return ""
 
 
-def check_question(question: str, max_chars: int, lang: str = "en") -> str:
+def check_question(question: str, max_chars: int, lang: str = DEFAULT_LANG) -> str:
     """The cleaned question (`rag.inputs.clean_text`: no surrogates, controls
     or bidi marks), or UsageError if it is empty or too long, its message in
     `lang` (the interface language)."""
@@ -118,17 +119,29 @@ def stream_answer(
     yield Streamed(answer.answer, answer, tokens, time.perf_counter() - first if tokens else 0.0)
 
 
+def _language(data: dict[str, Any], text: str) -> str:
+    """The `language` saved with an answer or a citation; when it is missing,
+    the language `text` is in (the default one for text no pack reads)."""
+    if data.get("language"):
+        return str(data["language"])
+    try:
+        return languages.detect(text)
+    except KhabarError:
+        return languages.default().code
+
+
 def answer_from_json(data: dict[str, Any]) -> Answer:
     """An Answer back from its `to_json()` (a conversation saved in the browser)."""
     cites = [
         Citation(
             int(c["n"]), str(c["article"]), int(c["start"]), int(c["end"]), str(c["text"]), float(c.get("score", 0.0)),
-            c.get("language", "ur"), c.get("aligned"), tuple(c["highlight"]) if c.get("highlight") else None,  # type: ignore[arg-type]
+            _language(c, str(c["text"])), c.get("aligned"), tuple(c["highlight"]) if c.get("highlight") else None,
         )
         for c in data.get("citations", [])
     ]
+    question = str(data.get("question", ""))
     return Answer(
-        str(data.get("question", "")), data.get("language", "en"), str(data.get("answer", "")), bool(data.get("refused")),
+        question, _language(data, question), str(data.get("answer", "")), bool(data.get("refused")),
         data.get("reason"), cites, dict(data.get("timings_ms", {})), dict(data.get("models", {})),
         str(data.get("strategy", "")), data.get("decision"),
     )

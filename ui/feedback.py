@@ -89,4 +89,4 @@ class Feedback:
         except OSError:
             logging.getLogger(__name__).exception("feedback not saved")
             return
-        gr.Info(t(f"feedback.saved_{rating}", lang or "en"))
+        gr.Info(t(f"feedback.saved_{rating}", lang))  # t reads None as the default interface language

@@ -19,15 +19,16 @@ from typing import Any
 
 import gradio as gr
 
+from rag import lang as languages
 from rag.errors import KhabarError, UsageError
 from rag.paths import id_file_stem, inside
 from rag.pipeline import PipelineLike
-from rag.types import Answer
+from rag.types import Answer, SummaryResult
 
 from . import render
 from .articles import Articles, choices, rows
 from .chat import answer_from_json, check_question, markdown_export, stream_answer
-from .i18n import lang_of, t
+from .i18n import DEFAULT_LANG, lang_of, t
 from .progress import creep, summary_stage, with_heartbeat
 
 ALL_ARTICLES = "__all__"
@@ -63,6 +64,14 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _coming(result: SummaryResult, code: str) -> bool:
+    """Whether a summary is still to come or to grow (the progress note goes
+    under it): not made yet, or written point by point by the model. An
+    extractive summary or a refusal is made in one step."""
+    summary = result.summaries.get(code)
+    return summary is None or summary.method == "abstractive"
+
+
 class Handlers:
     """Chat, summaries, uploads and the API endpoints for one pipeline and its settings."""
 
@@ -75,6 +84,8 @@ class Handlers:
         self._asked: set[str] = set()  # article scopes asked about since the server started
         self._exports: Path | None = None  # the folder of the conversations' Markdown exports
         self.articles = Articles(pipeline, settings, self._texts)  # the Articles tab, sharing the text cache
+        # the Summary tab's boxes, one per language with a pack (in registry order: Urdu, English)
+        self.summary_languages = languages.codes()
 
     def article_text(self, article: str, language: str) -> str:
         """The article's text (cached until the next upload re-indexes)."""
@@ -82,15 +93,15 @@ class Handlers:
             self._texts[article, language] = self.pipeline.article_text(article, language)
         return self._texts[article, language]
 
-    def page(self, lang: Any = "en") -> render.Page:
+    def page(self, lang: Any = DEFAULT_LANG) -> render.Page:
         """How the HTML is made for a page in `lang`: its words, articles named by headline."""
         return render.Page(lang_of(lang), self.articles.headline)
 
-    def evidence(self, turns: list[Turn] | None, lang: Any = "en") -> str:
+    def evidence(self, turns: list[Turn] | None, lang: Any = DEFAULT_LANG) -> str:
         """The evidence panel for the conversation so far (also redrawn when the language changes)."""
         return render.evidence_html(list(turns or []), self.article_text, page=self.page(lang))
 
-    def show_question(self, question: str, messages: list[Message] | None, lang: Any = "en") -> tuple[Any, ...]:
+    def show_question(self, question: str, messages: list[Message] | None, lang: Any = DEFAULT_LANG) -> tuple[Any, ...]:
         """Put the question on screen at once: (messages, textbox, pending question).
 
         The answer slot says "Searching the article…" until `answer_pending` runs.
@@ -115,7 +126,7 @@ class Handlers:
         article: str | None,
         messages: list[Message] | None,
         turns: list[Turn] | None,
-        lang: Any = "en",
+        lang: Any = DEFAULT_LANG,
         request: gr.Request | None = None,
     ) -> Iterator[tuple[Any, ...]]:
         """The queued half of a chat turn started by `show_question`: yields (messages, turns, evidence).
@@ -139,7 +150,7 @@ class Handlers:
             self._stops[key] = flag
         return flag
 
-    def stop(self, messages: list[Message] | None, lang: Any = "en", request: gr.Request | None = None) -> Any:
+    def stop(self, messages: list[Message] | None, lang: Any = DEFAULT_LANG, request: gr.Request | None = None) -> Any:
         """The Stop button: end this session's answer (the model stops at its next token)
         and mark what had arrived as stopped; the question is not added to the history."""
         key = getattr(request, "session_hash", None) or ""
@@ -187,7 +198,7 @@ class Handlers:
         turns: list[Turn] | None,
         shown: bool = False,
         stop: threading.Event | None = None,
-        lang: Any = "en",
+        lang: Any = DEFAULT_LANG,
     ) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into the chat; yields (messages, textbox, turns, evidence).
 
@@ -234,11 +245,11 @@ class Handlers:
             messages[-1] = {"role": "assistant", "content": render.error_html(message)}
             yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, page=page)
 
-    def clear(self, lang: Any = "en") -> tuple[list[Any], list[Any], str]:
+    def clear(self, lang: Any = DEFAULT_LANG) -> tuple[list[Any], list[Any], str]:
         """A new conversation: empty chat, no history, empty evidence panel."""
         return [], [], self.evidence([], lang)
 
-    def cleared_note(self, article: str | None, lang: Any = "en") -> str:
+    def cleared_note(self, article: str | None, lang: Any = DEFAULT_LANG) -> str:
         """The note that the chat was cleared because the article changed, naming the article by headline."""
         page = self.page(lang)
         if article in (None, "", ALL_ARTICLES):
@@ -247,13 +258,13 @@ class Handlers:
             text = page.html("chat.cleared", title=self.articles.headline(str(article), page.lang))
         return f'<p class="kh-note" dir="{page.dir}">{text}</p>'
 
-    def article_changed(self, article: str | None, messages: list[Message] | None, lang: Any = "en") -> tuple[Any, ...]:
+    def article_changed(self, article: str | None, messages: list[Message] | None, lang: Any = DEFAULT_LANG) -> tuple[Any, ...]:
         """Another article chosen: a new conversation, and a note that says so
         (outputs: messages, turns, evidence, note)."""
         note = self.cleared_note(article, lang) if messages else ""
         return [], [], self.evidence([], lang), note
 
-    def undo(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en") -> tuple[Any, ...]:
+    def undo(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = DEFAULT_LANG) -> tuple[Any, ...]:
         """Remove the last exchange and put its question back in the box to edit
         (outputs: messages, turns, evidence, textbox)."""
         messages, turns = plain_messages(messages), list(turns or [])
@@ -265,7 +276,7 @@ class Handlers:
             turns.pop()  # a finished answer was in the history; a stopped or failed one never was
         return messages, turns, self.evidence(turns, lang), render.question_text(user["content"])
 
-    def retry(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en") -> tuple[Any, ...]:
+    def retry(self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = DEFAULT_LANG) -> tuple[Any, ...]:
         """Ask the last question again (outputs: messages, turns, evidence, pending question)."""
         messages_, turns_, evidence, question = self.undo(messages, turns, lang)
         if not isinstance(question, str) or not question:
@@ -282,14 +293,14 @@ class Handlers:
         return str(value.get("text", "") if isinstance(value, dict) else value or "")
 
     def save(
-        self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = "en"
+        self, messages: list[Message] | None, turns: list[Turn] | None, lang: Any = DEFAULT_LANG
     ) -> tuple[dict[str, Any], Any]:
         """The conversation as JSON for the browser's localStorage (kept across reloads),
         and the Markdown export of it for the Export button."""
         data = {"messages": plain_messages(messages), "turns": [[q, a.to_json()] for q, a in (turns or [])]}
         return data, self.export(turns, lang)
 
-    def restore(self, saved: dict[str, Any] | None, lang: Any = "en") -> tuple[Any, ...]:
+    def restore(self, saved: dict[str, Any] | None, lang: Any = DEFAULT_LANG) -> tuple[Any, ...]:
         """The conversation saved in this browser, back on the page (outputs: messages, turns, evidence);
         with none, the empty evidence panel in `lang`."""
         empty = gr.skip(), gr.skip(), self.evidence([], lang)
@@ -304,7 +315,7 @@ class Handlers:
             messages[-1] = {"role": "assistant", "content": render.stopped_html(messages[-1]["content"], self.page(lang))}
         return messages, turns, self.evidence(turns, lang)
 
-    def export(self, turns: list[Turn] | None, lang: Any = "en") -> Any:
+    def export(self, turns: list[Turn] | None, lang: Any = DEFAULT_LANG) -> Any:
         """The Export button: the conversation as a Markdown file with its citations (off while empty)."""
         if not turns:
             return gr.DownloadButton(value=None, interactive=False)
@@ -322,10 +333,11 @@ class Handlers:
         return gr.DownloadButton(value=out.name, interactive=True)
 
     def _summarize(
-        self, article: str | None, refresh: bool, progress: gr.Progress, lang: str = "en"
+        self, article: str | None, refresh: bool, progress: gr.Progress, lang: str = DEFAULT_LANG
     ) -> Iterator[tuple[Any, ...]]:
-        """Both summaries as they grow: the Urdu one at once, then each English
-        point, the progress bar moving per step; the Markdown file at the end.
+        """The summaries as they grow, one output per `summary_languages`: the
+        Urdu one at once, then each English point, the progress bar moving per
+        step; then the consistency note and the Markdown file at the end.
         The page's own words are in `lang`, the interface language."""
         if not article:
             raise gr.Error(t("summary.choose", lang))
@@ -352,10 +364,12 @@ class Handlers:
                 else:
                     download = gr.DownloadButton(interactive=False)
                 yield (
-                    render.summary_html(
-                        result.summaries.get("ur"), "ur", "" if "ur" in result.summaries else pending, lang, headline
+                    *(
+                        render.summary_html(
+                            result.summaries.get(code), code, pending if _coming(result, code) else "", lang, headline
+                        )
+                        for code in self.summary_languages
                     ),
-                    render.summary_html(result.summaries.get("en"), "en", pending, lang, headline),
                     render.consistency_html(result.consistency, lang) if step.done else "",
                     download,
                 )
@@ -363,13 +377,13 @@ class Handlers:
             raise gr.Error(str(err)) from None
 
     def summarize(
-        self, article: str | None, lang: str = "en", progress: gr.Progress = gr.Progress()  # noqa: B008
+        self, article: str | None, lang: str = DEFAULT_LANG, progress: gr.Progress = gr.Progress()  # noqa: B008
     ) -> Iterator[tuple[Any, ...]]:
         """Both summaries (cached if the pipeline has them), consistency warnings, a Markdown file."""
         yield from self._summarize(article, False, progress, lang)
 
     def regenerate(
-        self, article: str | None, lang: str = "en", progress: gr.Progress = gr.Progress()  # noqa: B008
+        self, article: str | None, lang: str = DEFAULT_LANG, progress: gr.Progress = gr.Progress()  # noqa: B008
     ) -> Iterator[tuple[Any, ...]]:
         """As `summarize`, but generated afresh."""
         yield from self._summarize(article, True, progress, lang)
@@ -379,13 +393,13 @@ class Handlers:
 
         Returns (status, article table rows, chat picker, summary picker); the page
         itself uses `add_articles` (several files, the interface language)."""
-        status, _ = self.articles.add(file_path, "en", progress)
+        status, _ = self.articles.add(file_path, DEFAULT_LANG, progress)
         infos = self.pipeline.articles()
-        picks = choices(infos, "en")
+        picks = choices(infos, DEFAULT_LANG)
         return (
             status,
-            rows(infos, "en", Path(self.settings.uploads_dir)),
-            gr.Dropdown(choices=[(t("chat.all_articles", "en"), ALL_ARTICLES), *picks]),
+            rows(infos, DEFAULT_LANG, Path(self.settings.uploads_dir)),
+            gr.Dropdown(choices=[(t("chat.all_articles", DEFAULT_LANG), ALL_ARTICLES), *picks]),
             gr.Dropdown(choices=picks),
         )
 
@@ -399,7 +413,7 @@ class Handlers:
             raise gr.Error(str(err)) from None
         except Exception as exc:  # never `{"error": null}`: say what failed, without a traceback
             logging.getLogger(__name__).exception("api_ask failed")
-            raise gr.Error(t("chat.failed", "en", error=type(exc).__name__)) from None
+            raise gr.Error(t("chat.failed", DEFAULT_LANG, error=type(exc).__name__)) from None
 
     def api_summarize(self, article: str = "", refresh: bool = False) -> dict[str, Any]:
         """Both summaries of one article: the same JSON as `khabar summarize --json`."""
@@ -409,4 +423,4 @@ class Handlers:
             raise gr.Error(str(err)) from None
         except Exception as exc:
             logging.getLogger(__name__).exception("api_summarize failed")
-            raise gr.Error(t("summary.failed", "en", error=type(exc).__name__)) from None
+            raise gr.Error(t("summary.failed", DEFAULT_LANG, error=type(exc).__name__)) from None

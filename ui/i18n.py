@@ -17,8 +17,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from rag import lang as languages
+
+# The interface languages, in the order of the pairs below; the first is the
+# one a page starts in, and the one of text made with no page at hand.
 LANGUAGES = ("en", "ur")
-DIRECTIONS = {"en": "ltr", "ur": "rtl"}
+DEFAULT_LANG = LANGUAGES[0]
+DIRECTIONS = {code: languages.get(code).direction for code in LANGUAGES}
 
 # key -> (English, Urdu)
 STRINGS: dict[str, tuple[str, str]] = {
@@ -37,6 +42,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tab.articles": ("Articles", "مضامین"),
     "lang.ur": ("Urdu", "اردو"),
     "lang.en": ("English", "انگریزی"),
+    "list.comma": (", ", "، "),  # between the items of a list
     # chat tab (labels; the chat's own messages are in ui/render.py and ui/handlers.py)
     "chat.article": ("Article", "مضمون"),
     "chat.all_articles": ("All articles", "تمام مضامین"),
@@ -244,15 +250,28 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 
 def lang_of(value: Any) -> str:
-    """The interface language for a value from the page ('ur', 'ur-PK', None...): 'ur' or 'en'."""
-    return "ur" if str(value or "").lower().startswith("ur") else "en"
+    """The interface language for a value from the page (a code, a locale such
+    as `ur-PK`, None...): one of LANGUAGES, DEFAULT_LANG for any other."""
+    value = str(value or "").lower()
+    return next((code for code in LANGUAGES if value.startswith(code)), DEFAULT_LANG)
 
 
-def t(key: str, lang: Any = "en", **values: Any) -> str:
-    """The text of `key` in `lang` ('en' or 'ur'), with `{name}` filled from `values`."""
-    english, urdu = STRINGS[key]
-    text = urdu if lang_of(lang) == "ur" else english
+def t(key: str, lang: Any = DEFAULT_LANG, **values: Any) -> str:
+    """The text of `key` in interface language `lang` (see lang_of), with
+    `{name}` filled from `values`."""
+    text = STRINGS[key][LANGUAGES.index(lang_of(lang))]
     return text.format(**values) if values else text
+
+
+def names_language(code: str) -> bool:
+    """Whether the interface has a name for the content language `code`."""
+    return f"lang.{code}" in STRINGS
+
+
+def language_name(code: str, lang: Any = DEFAULT_LANG) -> str:
+    """The name of the content language `code` in interface language `lang`
+    ("Urdu", «اردو»); the code itself when the interface has no name for it."""
+    return t(f"lang.{code}", lang) if names_language(code) else code
 
 
 def table(lang: str) -> dict[str, str]:
@@ -266,12 +285,13 @@ def toast_css() -> str:
     its level ("Warning"), whatever `title=` the server gives, and has no key for it in its
     i18n; the words still come from this table."""
     rules = []
-    for level in ("warning", "error"):
-        urdu = t(f"toast.{level}", "ur").replace("\\", "").replace('"', "")
-        rules.append(
-            f'html[lang="ur"] .toast-title.{level} {{ font-size: 0; }}\n'
-            f'html[lang="ur"] .toast-title.{level}::before {{ content: "{urdu}"; font-size: var(--text-md, 14px); }}'
-        )
+    for code in LANGUAGES[1:]:  # Gradio's own title is in the first
+        for level in ("warning", "error"):
+            title = t(f"toast.{level}", code).replace("\\", "").replace('"', "")
+            rules.append(
+                f'html[lang="{code}"] .toast-title.{level} {{ font-size: 0; }}\n'
+                f'html[lang="{code}"] .toast-title.{level}::before {{ content: "{title}"; font-size: var(--text-md, 14px); }}'
+            )
     return "\n".join(rules) + "\n"
 
 
@@ -279,7 +299,7 @@ def gradio_i18n() -> Any:
     """The `gr.I18n` for `launch(i18n=...)`: English and Urdu (also for `ur-PK`)."""
     import gradio as gr
 
-    return gr.I18n(en=table("en"), ur=table("ur"))
+    return gr.I18n(**{code: table(code) for code in LANGUAGES})
 
 
 def label(key: str) -> Any:

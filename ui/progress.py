@@ -15,9 +15,10 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
+from rag import lang as languages
 from rag.types import SummaryProgress
 
-from .i18n import t
+from .i18n import language_name, t
 
 T = TypeVar("T")
 _END = object()
@@ -84,12 +85,12 @@ def summary_stage(step: SummaryProgress, lang: str) -> str:
     code, latest = list(result.summaries.items())[-1]  # the summary the pipeline worked on last
 
     def name(language: str) -> str:
-        return t(f"lang.{language}", lang) if language in ("ur", "en") else language
+        return language_name(language, lang)
 
     if latest.method == "abstractive":  # written point by point by the model
         written = len(latest.points) + (latest.headline is not None)
         return t("summary.writing", lang, language=name(code), n=written)
-    missing = [g for g in ("ur", "en") if g not in result.summaries]
+    missing = [g for g in languages.codes() if g not in result.summaries]
     if missing:
         return t("summary.ready_next", lang, done=name(code), next=name(missing[0]))
     return t("summary.ready", lang, language=name(code))

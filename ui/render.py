@@ -17,21 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rag import lang as languages
 from rag.types import Answer, ArticleInfo, Citation, Summary, SummaryPoint, SummaryResult
 
-from .i18n import DIRECTIONS, STRINGS, t
+from .i18n import DEFAULT_LANG, DIRECTIONS, STRINGS, language_name, names_language, t
 
 REASONS = ("not_in_article", "unsafe", "cannot_read_source")  # refusal reasons with their own words (`reason.*`)
-LANGUAGE_NAMES = {"ur": "اردو · Urdu", "en": "English"}
 # a warning badge drawn by CSS (khabar.css .kh-icon): no emoji font is needed, so it never shows as an empty box
 WARN = '<span class="kh-icon" aria-hidden="true">!</span>'
-# Questions offered under an answer, tried in order: the first whose question word the last
-# question does not use. Written generically (no article's words): each asks for another kind of fact.
-FOLLOW_UPS: dict[str, tuple[tuple[str, str], ...]] = {
-    "en": (("where", "Where did this happen?"), ("when", "When did this happen?"),
-           ("who", "Who is named in this?"), ("next", "What happened next?")),
-    "ur": (("کہاں", "یہ کہاں ہوا؟"), ("کب", "یہ کب ہوا؟"), ("کون", "اس میں کون شامل تھا؟"), ("بعد", "اس کے بعد کیا ہوا؟")),
-}
 # Example questions on an empty chat, in both languages; generic, so they fit any news article.
 EXAMPLES: tuple[str, ...] = (
     "یہ خبر کہاں کی ہے؟",
@@ -46,6 +39,22 @@ def _by_id(article: str, language: str) -> str:
     return article
 
 
+def language_title(code: str) -> str:
+    """A summary's heading: the language's own name, and its English one when
+    they differ («اردو · Urdu», "English"); the code when no pack has it."""
+    pack = languages.find(code)
+    if pack is None:
+        return code
+    native = pack.native_name or pack.name
+    return native if native == pack.name else f"{native} · {pack.name}"
+
+
+def text_direction(code: str) -> str:
+    """'rtl' or 'ltr': how text in language `code` runs ('ltr' when no pack has it)."""
+    pack = languages.find(code)
+    return pack.direction if pack is not None else "ltr"
+
+
 @dataclass(frozen=True)
 class Page:
     """What the chat's HTML is made for: the interface language of the page (the
@@ -53,7 +62,7 @@ class Page:
     headline (`headline(article id, edition language)`, see `ui.articles.title_of`).
     The answer and the article's sentences keep their own language."""
 
-    lang: str = "en"
+    lang: str = DEFAULT_LANG
     headline: Callable[[str, str], str] = field(default=_by_id)
 
     def t(self, key: str, **values: Any) -> str:
@@ -61,7 +70,7 @@ class Page:
 
     def language(self, code: str) -> str:
         """A language's name in the interface language ("Urdu", "اردو")."""
-        return t(f"lang.{code}", self.lang) if code in ("ur", "en") else code
+        return language_name(code, self.lang)
 
     @property
     def dir(self) -> str:
@@ -180,7 +189,7 @@ def refusal_text(answer: Answer, page: Page = ENGLISH) -> str:
         return page.t("chat.may_not_say")
     if answer.reason == "cannot_read_source":
         source = next((c.language for c in answer.citations), "")
-        name = page.language(source) if source in ("ur", "en") else page.t("chat.other_language")
+        name = page.language(source) if names_language(source) else page.t("chat.other_language")
         return page.t("chat.only_in", source=name, language=page.language(answer.language))
     if answer.answer.strip():
         return answer.answer
@@ -200,8 +209,11 @@ def plain_answer(answer: Answer, page: Page = ENGLISH) -> str:
 
 
 def follow_up(question: str, language: str) -> str:
-    """A generic next question of another kind than `question` (see FOLLOW_UPS)."""
-    options = FOLLOW_UPS.get(language, FOLLOW_UPS["en"])
+    """A generic next question of another kind than `question`, from the pack of
+    `language` (`follow_up_suggestions`; the default language's when it has none)."""
+    pack = languages.find(language)
+    options = pack.follow_up_suggestions if pack is not None else ()
+    options = options or languages.default().follow_up_suggestions
     words = set(re.findall(r"\w+", question.lower()))
     return next((text for word, text in options if word not in words), options[-1][1])
 
@@ -254,7 +266,7 @@ def answer_html(answer: Answer, turn: int, suggest: bool = True, page: Page = EN
             f'<button type="button" class="kh-suggest" dir="auto" lang="{answer.language}">{esc(q)}</button></span>'
         )
     body += f'<div class="kh-tools">{tools}</div><pre class="kh-plain" hidden>{esc(plain_answer(answer, page))}</pre>'
-    side = direction(lead, "rtl" if answer.language == "ur" else "ltr")
+    side = direction(lead, text_direction(answer.language))
     return f'<div class="kh-msg" dir="{side}" lang="{answer.language}">{body}</div>'
 
 
@@ -399,7 +411,7 @@ def evidence_html(
     return f'<div class="kh-evidence">{pending}{"".join(blocks)}</div>'
 
 
-def summary_cite_link(language: str, n: int, ui_lang: str = "en") -> str:
+def summary_cite_link(language: str, n: int, ui_lang: str = DEFAULT_LANG) -> str:
     """A clickable `[n]` that opens the summary's Sources and scrolls to sentence n."""
     return f'<a class="kh-cite" href="#kh-sum-{language}-{n}" title="{esc(t("summary.show_sentence", ui_lang))}">[{n}]</a>'
 
@@ -408,7 +420,7 @@ def summary_html(
     summary: Summary | None,
     language: str,
     pending: str = "",
-    ui_lang: str = "en",
+    ui_lang: str = DEFAULT_LANG,
     headline: Callable[[str, str], str] = _by_id,
 ) -> str:
     """One language's summary: the headline sentence, the points with their own
@@ -416,8 +428,8 @@ def summary_html(
     the same numbers as the JSON and the Markdown, its article named by
     `headline`); or the refusal reason. `pending` is shown below while more
     points are being written; the page's own words are in `ui_lang`."""
-    title = LANGUAGE_NAMES.get(language, language)
-    side = "rtl" if language == "ur" else "ltr"
+    title = language_title(language)
+    side = text_direction(language)
     if summary is None:
         note = f'<p class="kh-muted kh-pending" dir="auto">{esc(pending)}</p>' if pending else (
             f'<p class="kh-muted" dir="auto">{esc(t("summary.none", ui_lang))}</p>'
@@ -456,7 +468,7 @@ def summary_html(
     )
 
 
-def consistency_html(consistency: dict[str, Any], ui_lang: str = "en") -> str:
+def consistency_html(consistency: dict[str, Any], ui_lang: str = DEFAULT_LANG) -> str:
     """Warnings when the Urdu and English summaries disagree; a quiet line when they agree."""
     if not consistency:
         return ""
@@ -478,11 +490,11 @@ def _describe(item: Any) -> str:
 def summary_markdown(result: SummaryResult) -> str:
     """The summaries as a Markdown document (the download)."""
     lines = [f"# Summary of {result.article}", ""]
-    for language in ("ur", "en"):
+    for language in languages.codes():
         summary = result.summaries.get(language)
         if summary is None:
             continue
-        lines += [f"## {LANGUAGE_NAMES.get(language, language)}", ""]
+        lines += [f"## {language_title(language)}", ""]
         if summary.refused:
             lines += [f"_{reason_text(summary.reason, language)}_", ""]
             continue

@@ -31,11 +31,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from rag import lang as languages
 from rag.corpus import SUFFIXES, parse_edition, read_capped
 from rag.errors import ArticleError, KhabarError, UsageError
 from rag.types import ArticleInfo, Edition
 
-from .i18n import t
+from .i18n import DEFAULT_LANG, language_name, t
 
 MAX_UPLOAD_BYTES = 1_000_000
 ALLOWED_SUFFIXES = (".txt", ".md")
@@ -43,7 +44,7 @@ _UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
 MAX_NUMBERED = 1000  # numbered names tried before giving up (story-1 ... story-999)
 
 
-def sanitise_filename(name: str, lang: str = "en") -> str:
+def sanitise_filename(name: str, lang: str = DEFAULT_LANG) -> str:
     """A safe file name from an uploaded one: no folders, no leading dots, allowed suffix.
     A refusal's message is in `lang`, the interface language (so are all below).
 
@@ -59,7 +60,7 @@ def sanitise_filename(name: str, lang: str = "en") -> str:
     return f"{stem}.{suffix.lower()}"
 
 
-def read_upload(path: Path, name: str, lang: str = "en") -> str:
+def read_upload(path: Path, name: str, lang: str = DEFAULT_LANG) -> str:
     """The text of an uploaded file, or UsageError saying why it is refused.
 
     The size is checked before reading, and the read is capped anyway."""
@@ -107,7 +108,7 @@ def _numbered(safe: str, n: int) -> str:
         return safe
     # keep a language tag such as `.en` last, so `story.en.txt` becomes `story-1.en.txt`
     head, dot, tag = stem.rpartition(".")
-    if not (dot and tag in ("en", "ur")):
+    if not (dot and languages.find(tag)):
         head, tag = stem, ""
     return f"{head}-{n}.{tag}.{suffix}" if tag else f"{head}-{n}.{suffix}"
 
@@ -135,14 +136,14 @@ def _edition(data: bytes, target: Path, name: str, lang: str) -> Edition:
 def _refuse_takeover(ed: Edition, name: str, indexed: dict[str, ArticleInfo], lang: str) -> None:
     info = indexed[ed.article]
     where = ", ".join(
-        t("upload.from_file", lang, language=t(f"lang.{g}", lang) if g in ("ur", "en") else g, file=Path(str(e.get("path", "?"))).name)
+        t("upload.from_file", lang, language=language_name(g, lang), file=Path(str(e.get("path", "?"))).name)
         for g, e in sorted(info.editions.items())
     )
     raise UsageError(t("upload.takeover", lang, name=name, article=ed.article, where=where))
 
 
 def save_upload(
-    path: Path, name: str, folder: Path, indexed: Sequence[ArticleInfo] = (), lang: str = "en"
+    path: Path, name: str, folder: Path, indexed: Sequence[ArticleInfo] = (), lang: str = DEFAULT_LANG
 ) -> SavedUpload:
     """Validate an upload and save it into `folder` (the uploads folder) under a
     sanitised name; `indexed` are the articles in the index. UsageError, with

@@ -27,7 +27,7 @@ from ..inputs import clean_text
 from ..prompts import REFUSALS
 from ..retrieval import retrieve, score
 from ..safety import screen
-from ..text import STOPWORDS_EN, detect_language
+from ..text import STOPWORDS, detect_language
 from ..types import Answer, Citation, Hit
 from . import extractive as ex
 from . import generative as gv
@@ -161,7 +161,7 @@ def ask(
     languages = store.languages(target)
     llm = deps.llm
 
-    absent = [n for n in latin_names(q_clean, STOPWORDS_EN) if not deps.names(target).has(n)]
+    absent = [n for n in latin_names(q_clean, STOPWORDS) if not deps.names(target).has(n)]
     if absent:
         own = [h for h in hits if h.passage.article == target]
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why="not in the article: " + ", ".join(absent))
@@ -201,7 +201,7 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
     )
     if result.cited is not None:
         text, cites = gv.finish(deps.aligned, result, hits)
-        out = Answer(q, lang, text, False, None, cites, strategy="generative")  # type: ignore[arg-type]
+        out = Answer(q, lang, text, False, None, cites, strategy="generative")
         out.decision = {"answered": True, "why": "model answer supported by its cited sentences"}
         out.decision |= _refusal_share(result)
         return a.finish(out, streamed=result.streamed)

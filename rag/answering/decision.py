@@ -89,7 +89,7 @@ class Decider:
         self.meta = meta or {}
 
     @classmethod
-    def load(cls, lang: str = "ur") -> Decider:
+    def load(cls, lang: str) -> Decider:
         """The committed weights for `lang` (ValueError when none exist)."""
         return _load(lang)
 

@@ -110,5 +110,5 @@ def answer(
         best, start, end = usable[j.index], j.start, j.end
     fact = best.passage.text[start:end].strip()
     cite = cite_passage(aligned, 1, best.passage, best.score, (start, end))
-    out = Answer(question, language, f"{fact} [1]", False, None, [cite], strategy="extractive")  # type: ignore[arg-type]
+    out = Answer(question, language, f"{fact} [1]", False, None, [cite], strategy="extractive")
     return out, Verdict(True, "decision: answered", j.probability, j.threshold)

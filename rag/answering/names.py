@@ -15,7 +15,7 @@ a skeleton, so it is used only to decide that something is *present*.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from ..text import normalize, tokenize
 
@@ -114,7 +114,7 @@ class NameIndex:
 _CAPITALISED = re.compile(r"\b([A-Z][a-zA-Z'-]{2,})\b")
 
 
-def latin_names(question: str, stop: set[str]) -> list[str]:
+def latin_names(question: str, stop: Collection[str]) -> list[str]:
     """Capitalised Latin words of a question that are not its first word and
     not stop/question words: the names it asks about. Acronyms (two capitals
     or more: FIRs, NCCIA) are left out: Urdu spells them by letter names

@@ -22,7 +22,7 @@ from __future__ import annotations
 import importlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -88,6 +88,11 @@ class LanguagePack:
     script: re.Pattern[str]  # matches one letter of the language's script
     direction: str = "ltr"
     native_name: str = ""  # the language's name in itself («اردو»), for headings
+    # The evaluation rule for "an answer in this language" (rag.metrics.language_ok,
+    # shared/eval/README.md): at least `min_script_share` of its letters are in
+    # this pack's script, and at most `max_other_share` in the other packs' scripts.
+    min_script_share: float = 0.5
+    max_other_share: float = 1.0
     stop_words: frozenset[str] = frozenset()
     # Phrases that ask for a kind of answer, per kind (see _ANSWER_KINDS);
     # a phrase is a word sequence matched on word boundaries.
@@ -128,6 +133,10 @@ class LanguagePack:
     stem: Callable[[str], str] = lambda token: token
     refusals: Mapping[str, str] = field(default_factory=dict)
     extractive_prefix: str = ""
+    # Questions the app offers under an answer in this language, as (question
+    # word, question): the first whose word the last question does not use.
+    # Generic (no article's words): each asks for another kind of fact.
+    follow_up_suggestions: tuple[tuple[str, str], ...] = ()
     # page furniture that opens a sentence of a pasted web page ("Also read",
     # «یہ بھی پڑھیے» before links to other stories): never a summary point
     boilerplate: tuple[str, ...] = ()
@@ -165,6 +174,9 @@ class LanguagePack:
             raise ValueError(f"language code must be 2-3 lower-case letters, got {self.code!r}")
         if self.direction not in ("ltr", "rtl"):
             raise ValueError(f"direction must be 'ltr' or 'rtl', got {self.direction!r}")
+        for share in ("min_script_share", "max_other_share"):
+            if not 0.0 <= getattr(self, share) <= 1.0:
+                raise ValueError(f"{share} must be between 0 and 1, got {getattr(self, share)!r}")
         unknown = set(self.question_words) - set(_ANSWER_KINDS)
         if unknown:
             raise ValueError(f"unknown answer kinds {sorted(unknown)}; known: {', '.join(_ANSWER_KINDS)}")
@@ -295,20 +307,61 @@ def find(code: str) -> LanguagePack | None:
     return _load().get(code)
 
 
+def primary() -> LanguagePack:
+    """The language Khabar is built for, first in the registry: Urdu, the
+    original language of the news it reads. Summaries are planned on its
+    edition when there is one (`preferred`); an evaluation item that names no
+    `lang` is in it."""
+    return get(_BUILTIN[0])
+
+
 def default() -> LanguagePack:
     """The language assumed for text without letters ("123?")."""
     return get("en")
 
 
+def listing(items: Sequence[str], conjunction: str = "and") -> str:
+    """ "a", "a and b", "a, b and c": items for a message."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
+
+
 def names() -> str:
     """ "Urdu and English", for messages."""
-    all_names = [p.name for p in packs()]
-    return all_names[0] if len(all_names) == 1 else ", ".join(all_names[:-1]) + " and " + all_names[-1]
+    return listing([p.name for p in packs()])
+
+
+def preferred(available: Iterable[str]) -> str | None:
+    """The first of `available` in registry order, or None when none has a
+    pack. The order is one of preference: Urdu first, since Khabar reads Urdu
+    news and an English edition is most often its translation (a summary is
+    planned on the preferred edition)."""
+    have = set(available)
+    return next((code for code in codes() if code in have), None)
+
+
+def aligned_pair() -> tuple[str, str]:
+    """The two editions a sentence alignment links, in the order the index
+    manifest stores its links (`[[first idx], [second idx]]`, rag/store.py)."""
+    return _BUILTIN[0], _BUILTIN[1]
 
 
 def polar_words() -> frozenset[str]:
     """Every pack's words for yes and no."""
     return frozenset().union(*(p.polar_words for p in packs()))
+
+
+def script_shares(text: str, code: str) -> tuple[float, float]:
+    """Of the letters of `text`: the share in the script of pack `code`, and
+    the share in the scripts of the other packs ((0.0, 0.0) without letters)."""
+    pack = get(code)
+    others = [p.script for p in packs() if p.code != code]
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 0.0, 0.0
+    own = sum(1 for c in letters if pack.script.match(c))
+    other = sum(1 for c in letters if not pack.script.match(c) and any(s.match(c) for s in others))
+    return own / len(letters), other / len(letters)
 
 
 def for_token(token: str) -> LanguagePack | None:

@@ -317,6 +317,8 @@ PACK = LanguagePack(
     native_name="English",
     script=re.compile(r"[A-Za-z\u00c0-\u024f]"),
     direction="ltr",
+    min_script_share=0.0,  # an English answer may quote names in any script,
+    max_other_share=0.2,  # but at most a fifth of its letters are Urdu (or another pack's)
     stop_words=STOP_WORDS,
     question_words=QUESTION_WORDS,
     wh_words=frozenset("what which who whom whose where when how why".split()),
@@ -350,6 +352,12 @@ PACK = LanguagePack(
     stem=stem,
     refusals=REFUSALS,
     extractive_prefix="According to the article: ",
+    follow_up_suggestions=(
+        ("where", "Where did this happen?"),
+        ("when", "When did this happen?"),
+        ("who", "Who is named in this?"),
+        ("next", "What happened next?"),
+    ),
     boilerplate=("also read", "read more", "see also", "related stories", "related topics"),
     addresses_assistant=ASSISTANT_ADDRESS,
     conversation_cues=CONVERSATION_CUES,

@@ -329,6 +329,7 @@ PACK = LanguagePack(
     native_name="اردو",
     script=re.compile("[\u0600-\u06ff\u0750-\u077f\ufb50-\ufdff\ufe70-\ufeff]"),
     direction="rtl",
+    min_script_share=0.5,  # an Urdu answer: at least half its letters Urdu (Latin names allowed)
     stop_words=STOP_WORDS,
     question_words=QUESTION_WORDS,
     wh_words=frozenset("کس کن کون کونسا کونسی کونسے کتنے کتنی کتنا کیا کب کہاں کیوں کیسے".split()),
@@ -357,6 +358,12 @@ PACK = LanguagePack(
     stem=suffix_stemmer(SUFFIXES, min_stem=2),
     refusals=REFUSALS,
     extractive_prefix="مضمون کے مطابق: ",
+    follow_up_suggestions=(
+        ("کہاں", "یہ کہاں ہوا؟"),
+        ("کب", "یہ کب ہوا؟"),
+        ("کون", "اس میں کون شامل تھا؟"),
+        ("بعد", "اس کے بعد کیا ہوا؟"),
+    ),
     boilerplate=("یہ بھی پڑھیے", "یہ بھی پڑھیں", "مزید پڑھیے", "مزید پڑھیں"),
     addresses_assistant=ASSISTANT_ADDRESS,
     conversation_cues=CONVERSATION_CUES,

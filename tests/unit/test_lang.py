@@ -8,17 +8,22 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from rag import lang
+from rag import lang, metrics
+from rag.config import Settings
 from rag.corpus import read_edition
 from rag.errors import ArticleError, UnsupportedLanguageError, UsageError
 from rag.grounding import answer_type
 from rag.lang import LanguagePack, SafetyRules, suffix_stemmer
 from rag.pipeline import Pipeline
 from rag.prompts import EXTRACTIVE_PREFIX, LANGUAGE_NAMES, REFUSALS, refusal
+from rag.retrieval import retrieve
 from rag.safety import screen
+from rag.store import Manifest, Store
 from rag.text import detect_language, is_follow_up, numbers, stem
+from rag.types import Passage
 
 # --- registry -------------------------------------------------------------------------
 
@@ -304,6 +309,93 @@ def test_a_third_language_is_one_registered_pack() -> None:
     assert lang.codes() == ("ur", "en")
     with pytest.raises(UnsupportedLanguageError):
         lang.detect(question)
+
+
+# A Greek article, for the modules that once listed "ur" and "en" themselves.
+GREEK_SENTENCES = [
+    "Η αστυνομία έσωσε έξι παιδιά στην πόλη την Τρίτη.",
+    "Δύο άνδρες συνελήφθησαν μετά από την έρευνα.",
+    "Το δικαστήριο έστειλε τους άνδρες στη φυλακή για δεκατέσσερις ημέρες.",
+]
+
+
+def test_an_edition_of_a_third_language_is_read_by_its_code(tmp_path: Path) -> None:
+    named = tmp_path / "story.el.txt"
+    named.write_text("\n".join(GREEK_SENTENCES) + "\n", encoding="utf-8")
+    fronted = tmp_path / "other.txt"
+    fronted.write_text("---\nlanguage: el\n---\n" + GREEK_SENTENCES[0] + "\n", encoding="utf-8")
+    with lang.registered(_greek()):
+        edition = read_edition(named)
+        assert (edition.article, edition.language) == ("story", "el")
+        assert read_edition(fronted).language == "el"
+    with pytest.raises(ArticleError, match=r"'el' is not supported \(use ur or en\)"):
+        read_edition(fronted)
+    with pytest.raises(ArticleError, match="Greek"):
+        read_edition(named)
+
+
+def test_the_store_numbers_and_filters_a_third_language() -> None:
+    texts = ["پولیس نے چھ بچوں کو بازیاب کرایا۔", "Police rescued six children.", GREEK_SENTENCES[0]]
+    codes = ["ur", "en", "el"]
+    passages = [Passage(i, "a", code, 0, 0, len(t), t) for i, (code, t) in enumerate(zip(codes, texts, strict=True))]
+    vectors = np.eye(3, 4, dtype=np.float32)
+    with lang.registered(_greek()):
+        store = Store(Manifest(embedder="test", dim=4), passages, vectors)
+        # the built-in languages keep their numbers (0 and 1), the new one comes after
+        assert store.language_codes.tolist() == [0, 1, 2]
+        hits = retrieve(store, "παιδιά", vectors[0], k=3, language="el")
+        assert [h.passage.language for h in hits] == ["el"]
+        assert [h.passage.language for h in retrieve(store, "children", vectors[0], k=3, language="en")] == ["en"]
+
+
+def test_the_answer_language_rule_of_a_third_language() -> None:
+    with pytest.raises(ValueError, match="'el'"):
+        metrics.language_ok("Έξι παιδιά σώθηκαν.", "el")
+    with lang.registered(_greek()):
+        assert metrics.language_ok("Έξι παιδιά σώθηκαν [1].", "el")
+        assert metrics.language_ok("Η NCCIA έσωσε έξι παιδιά.", "el")  # a Latin name inside is fine
+        assert not metrics.language_ok("Six children were rescued.", "el")
+        assert not metrics.language_ok("چھ بچے بازیاب ہوئے۔", "el")
+        # English allows a fifth of its letters in another pack's script: Greek is one now
+        assert metrics.language_ok("The Greek word παιδί means children", "en")
+        assert not metrics.language_ok("Έξι παιδιά σώθηκαν today", "en")
+
+
+def test_a_third_language_is_summarised_from_its_own_edition(
+    make_pipeline: Callable[..., Pipeline], settings: Settings, tmp_path: Path
+) -> None:
+    folder = tmp_path / "greek"
+    folder.mkdir()
+    (folder / "story.el.txt").write_text("\n".join(GREEK_SENTENCES) + "\n", encoding="utf-8")
+    s = settings.model_copy(update={"articles_dir": folder, "data_dir": tmp_path / "data_el", "summary_points": 2})
+    with lang.registered(_greek()):
+        p = make_pipeline(settings_=s)  # the model reads and writes English only
+        p.index()
+        result = p.summarize("story", "el")
+        summary = result.summaries["el"]
+        assert not summary.refused and summary.method == "extractive"
+        cited = [c for point in summary.points for c in point.citations]
+        assert cited and {c.language for c in cited} == {"el"}
+        assert all(c.text in GREEK_SENTENCES for c in cited)
+        everything = p.summarize("story", "both").summaries
+        assert set(everything) == {"ur", "en", "el"}
+        assert everything["ur"].refused and everything["en"].refused
+    with pytest.raises(UsageError, match="--lang must be ur, en or both"):
+        p.summarize("story", "el")
+
+
+def test_a_cached_summary_without_a_new_language_is_made_again(
+    make_pipeline: Callable[..., Pipeline], settings: Settings
+) -> None:
+    p = make_pipeline()
+    p.index()
+    assert set(p.summarize(None, "both").summaries) == {"ur", "en"}  # cached for ur and en
+    with lang.registered(_greek()):
+        steps = list(p.summarize_stream(None, "both"))
+        assert steps[-1].stage != "cached"
+        assert set(steps[-1].result.summaries) == {"ur", "en", "el"}
+        assert steps[-1].result.summaries["el"].refused  # the article has no Greek edition
+    assert [s.stage for s in p.summarize_stream(None, "both")] == ["cached"]
 
 
 def test_rule_patterns_ignore_case_and_span_lines() -> None:

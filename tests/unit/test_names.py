@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.names import NameIndex, latin_names, skeleton
-from rag.text import STOPWORDS_EN
+from rag.text import STOPWORDS
 
 URDU = "مظفر گڑھ سے جرمن شہری رینز کا نیٹ ورک چلایا جا رہا تھا۔ وزیر مملکت طلال چوہدری نے منگل کو بتایا۔ انٹرپول اور شہباز"
 ENGLISH = "The network in Karachi was run by Rinz, said Chaudhry."
@@ -35,9 +35,9 @@ def test_english_edition_words_count_too() -> None:
 
 
 def test_latin_names_skip_the_first_word_and_stop_words() -> None:
-    assert latin_names("Who is Reinz and what did Talal Chaudhry say?", STOPWORDS_EN) == ["reinz", "talal", "chaudhry"]
-    assert latin_names("What happened in the raid?", STOPWORDS_EN) == []
-    assert latin_names("", STOPWORDS_EN) == []
+    assert latin_names("Who is Reinz and what did Talal Chaudhry say?", STOPWORDS) == ["reinz", "talal", "chaudhry"]
+    assert latin_names("What happened in the raid?", STOPWORDS) == []
+    assert latin_names("", STOPWORDS) == []
 
 
 def test_empty_and_odd_input() -> None:

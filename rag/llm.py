@@ -370,26 +370,3 @@ def _first_int(text: str) -> int:
     m = re.search(r"\d+", text)
     return int(m.group(0)) if m else -1
 
-
-class ScriptedGenerator:
-    """A fake for tests: returns scripted replies in order and records the
-    prompts it was given."""
-
-    def __init__(self, replies: Sequence[str], reads: Sequence[str] = ("en",), writes: Sequence[str] = ("en",)) -> None:
-        self.id = "scripted"
-        self.reads = frozenset(reads)
-        self.writes = frozenset(writes)
-        self.n_ctx = 4096
-        self.replies = list(replies)
-        self.prompts: list[list[Message]] = []
-
-    def count_tokens(self, text: str) -> int:
-        return max(1, len(text) // 3)
-
-    def chat(self, messages, *, max_tokens, on_token=None, stop=(), refusal=None):  # type: ignore[no-untyped-def]
-        self.prompts.append(list(messages))
-        reply = self.replies.pop(0) if self.replies else ""
-        if on_token is not None:
-            for word in reply.split(" "):
-                on_token(word + " ")
-        return reply

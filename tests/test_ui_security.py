@@ -14,11 +14,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # for fake_pipeline
 
+from fake_models import ScriptedGenerator  # noqa: E402
 from fake_pipeline import FakePipeline  # noqa: E402
 
 from rag.config import Settings  # noqa: E402
 from rag.embedding import HashEmbedder  # noqa: E402
-from rag.llm import ScriptedGenerator  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 from ui.app import LoginGuard, launch  # noqa: E402
 from ui.handlers import Handlers  # noqa: E402

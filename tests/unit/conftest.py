@@ -10,10 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_models import ScriptedGenerator
 
 from rag.config import Settings
 from rag.embedding import HashEmbedder
-from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 
 ARTICLE = "raid"

@@ -28,15 +28,16 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # the shared fakes (fake_models)
 
 import numpy as np  # noqa: E402
+from fake_models import ScriptedGenerator  # noqa: E402
 
 import rag.indexer  # noqa: E402
 import rag.store  # noqa: E402
 from rag.cli import cli  # noqa: E402
 from rag.config import Settings  # noqa: E402
 from rag.embedding import HashEmbedder  # noqa: E402
-from rag.llm import ScriptedGenerator  # noqa: E402
 from rag.pipeline import Pipeline  # noqa: E402
 
 PAUSE_AT = os.environ.get("FAKE_PAUSE_AT", "")

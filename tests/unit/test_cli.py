@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from conftest import EN_SENTENCES
+from fake_models import ScriptedGenerator
 
 from rag.cli import cli
 from rag.config import PROJECT_ROOT, Settings
 from rag.embedding import HashEmbedder
-from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 
 EN_QUESTION = "How many children were rescued during the raid?"

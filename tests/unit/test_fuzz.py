@@ -11,6 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from fake_models import ScriptedGenerator
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -20,7 +21,7 @@ from rag.embedding import HashEmbedder
 from rag.errors import KhabarError, UnsupportedLanguageError
 from rag.injection import addresses_assistant
 from rag.inputs import ZWJ, ZWNJ, clean_text
-from rag.llm import ScriptedGenerator, neutralise
+from rag.llm import neutralise
 from rag.pipeline import Pipeline
 from rag.text import detect_language, normalize, split_sentences, tokenize
 from rag.types import Edition

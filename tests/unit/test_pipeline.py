@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES, CountingEmbedder
+from fake_models import ScriptedGenerator
 
 from rag import indexer
 from rag.config import Settings
 from rag.embedding import HashEmbedder
 from rag.errors import IndexMismatchError, IndexMissingError, UnknownArticleError, UsageError
-from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 from rag.prompts import REFUSALS
 from rag.store import Store

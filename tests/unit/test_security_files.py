@@ -18,6 +18,7 @@ import gradio as gr
 import pytest
 from click.testing import CliRunner, Result
 from conftest import ARTICLE, EN_FRONT, EN_SENTENCES
+from fake_models import ScriptedGenerator
 
 import rag.corpus
 from rag.cli import cli
@@ -25,7 +26,6 @@ from rag.config import Settings
 from rag.corpus import MAX_BYTES, read_edition, read_editions
 from rag.embedding import HashEmbedder
 from rag.errors import ArticleError, UnsafePathError
-from rag.llm import ScriptedGenerator
 from rag.paths import id_file_stem, inside
 from rag.pipeline import Pipeline
 from rag.store import Store

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 from conftest import EN_SENTENCES
+from fake_models import ScriptedGenerator
 
 from rag import grounding
 from rag.answering.ask import validate_question
@@ -26,7 +27,7 @@ from rag.embedding import HashEmbedder
 from rag.errors import KhabarError, UsageError
 from rag.injection import addresses_assistant
 from rag.inputs import clean_text
-from rag.llm import LlamaCppGenerator, ScriptedGenerator, marker_pattern, neutralise, special_token_texts
+from rag.llm import LlamaCppGenerator, marker_pattern, neutralise, special_token_texts
 from rag.pipeline import Pipeline
 
 FORGED = (

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import ARTICLE, EN_SENTENCES, UR_SENTENCES
+from fake_models import ScriptedGenerator
 
 from rag import summarize as summarize_module
 from rag.config import Settings
 from rag.errors import UsageError
-from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 from rag.summarize import (
     CHAT_TEMPLATE_TOKENS,

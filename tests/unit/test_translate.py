@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import ARTICLE, UR_SENTENCES
+from fake_models import ScriptedGenerator
 
 from rag.cli import cli
 from rag.config import Settings
 from rag.corpus import read_edition
 from rag.embedding import HashEmbedder
 from rag.errors import ModelAbilityError
-from rag.llm import ScriptedGenerator
 from rag.pipeline import Pipeline
 from rag.translate import translate_article
 

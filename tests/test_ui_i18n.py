@@ -55,6 +55,19 @@ def test_summary_words_follow_the_interface_language() -> None:
     assert "متفق" in render.consistency_html({"checked": 2, "mismatches": []}, "ur")
 
 
+def test_a_summary_mismatch_is_told_in_words_with_points_counted_from_one() -> None:
+    """rag/summarize.py reports a mismatch as codes and 0-based indexes; the
+    reader gets the languages' names and the numbers the summary shows."""
+    mismatch = {"ur_point": 1, "en_point": 0, "only_ur": ["6"], "only_en": ["10"]}
+    en = render.consistency_html({"checked": 2, "mismatches": [mismatch]}, "en")
+    assert "Urdu point 2 and English point 1 give different figures; only Urdu: 6; only English: 10" in en
+    assert "ur_point" not in en and "only_en" not in en
+    ur = render.consistency_html({"checked": 2, "mismatches": [mismatch]}, "ur")
+    assert "اردو کا نکتہ 2 اور انگریزی کا نکتہ 1" in ur and "صرف انگریزی: 10" in ur and "؛" in ur
+    markdown_line = render._describe(mismatch)
+    assert markdown_line.startswith("Urdu point 2")
+
+
 # --- reading style -----------------------------------------------------------------------------
 
 

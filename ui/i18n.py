@@ -43,6 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "lang.ur": ("Urdu", "اردو"),
     "lang.en": ("English", "انگریزی"),
     "list.comma": (", ", "، "),  # between the items of a list
+    "list.semicolon": ("; ", "؛ "),  # between the parts of one statement
     # chat tab (labels; the chat's own messages are in ui/render.py and ui/handlers.py)
     "chat.article": ("Article", "مضمون"),
     "chat.all_articles": ("All articles", "تمام مضامین"),
@@ -140,6 +141,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "summary.sources": ("Sources ({n})", "ماخذ ({n})"),
     "summary.agree": ("✓ The two summaries agree ({n} facts checked).", "✓ دونوں خلاصے متفق ہیں ({n} حقائق جانچے گئے)۔"),
     "summary.disagree": ("The two summaries disagree on {n} point(s):", "دونوں خلاصے {n} نکات پر مختلف ہیں:"),
+    "summary.mismatch": (
+        "{a} point {i} and {b} point {j} give different figures",
+        "{a} کا نکتہ {i} اور {b} کا نکتہ {j} مختلف اعداد بتاتے ہیں",
+    ),
+    "summary.mismatch_only": ("only {language}: {figures}", "صرف {language}: {figures}"),
     "summary.method.extractive": ("extractive: the article's own sentences", "اقتباسی: مضمون کے اپنے جملے"),
     "summary.method.abstractive": ("abstractive: points written by the model", "تلخیصی: ماڈل کے لکھے ہوئے نکات"),
     "summary.ready": ("{language} summary ready.", "{language} خلاصہ تیار ہے۔"),

@@ -476,15 +476,31 @@ def consistency_html(consistency: dict[str, Any], ui_lang: str = DEFAULT_LANG) -
     checked = consistency.get("checked")
     if not mismatches:
         return f'<p class="kh-ok" dir="auto">{esc(t("summary.agree", ui_lang, n=checked))}</p>' if checked else ""
-    items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m))}</li>' for m in mismatches)
+    items = "".join(f'<li dir="auto">{esc(m if isinstance(m, str) else _describe(m, ui_lang))}</li>' for m in mismatches)
     head = esc(t("summary.disagree", ui_lang, n=len(mismatches)))
     return f'<div class="kh-warning" dir="auto"><p>{WARN}{head}</p><ul>{items}</ul></div>'
 
 
-def _describe(item: Any) -> str:
-    if isinstance(item, dict):
+def _describe(item: Any, ui_lang: str = DEFAULT_LANG) -> str:
+    """A consistency mismatch for a reader: `{"ur_point": 1, "en_point": 0,
+    "only_ur": ["6"], "only_en": ["10"]}` (rag/summarize.py, points counted
+    from 0) -> "Urdu point 2 and English point 1 give different figures; only
+    Urdu: 6; only English: 10"."""
+    if not isinstance(item, dict):
+        return str(item)
+    codes = [k[: -len("_point")] for k in item if k.endswith("_point")]
+    if len(codes) != 2 or not all(isinstance(item[f"{c}_point"], int) for c in codes):
         return "; ".join(f"{k}: {v}" for k, v in item.items())
-    return str(item)
+    a, b = codes
+    parts = [
+        t("summary.mismatch", ui_lang, a=language_name(a, ui_lang), i=item[f"{a}_point"] + 1, b=language_name(b, ui_lang), j=item[f"{b}_point"] + 1)
+    ]
+    for c in codes:
+        figures = item.get(f"only_{c}") or []
+        if figures:
+            listed = t("list.comma", ui_lang).join(map(str, figures))
+            parts.append(t("summary.mismatch_only", ui_lang, language=language_name(c, ui_lang), figures=listed))
+    return t("list.semicolon", ui_lang).join(parts)
 
 
 def summary_markdown(result: SummaryResult) -> str:

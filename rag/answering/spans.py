@@ -352,15 +352,28 @@ def _best_window(s: ScoredSentence, p_gold: np.ndarray, gold_idx: np.ndarray, la
 def _with_noun(view: SentenceView, j: int) -> int:
     """The last token of a cut that ends on a number, moved onto the noun
     after it ("71" -> "71 countries"): a number alone does not say what was
-    counted. Unchanged when the next token is not a content word."""
+    counted. A sign of a unit after the number comes along first ("12 ٪",
+    "12 ٪ بھاری"). Unchanged when the next token is not a content word."""
     kind, toks = view.kind, view.toks
     last = kind[j]
     if not (last["digit"] or last["numword"]) or j + 1 >= len(toks):
         return j
+    if toks[j + 1].norm in _unit_signs():
+        j += 1
+        if j + 1 >= len(toks):
+            return j
     nxt = kind[j + 1]
     if nxt["word"] and not (nxt["stop"] or nxt["post"] or nxt["aux"] or nxt["digit"] or nxt["numword"]):
         return j + 1
     return j
+
+
+@lru_cache(maxsize=1)
+def _unit_signs() -> frozenset[str]:
+    """Signs written after a figure for its unit, from every language pack: %, ٪ ($ and £ are written before it)."""
+    from .. import lang
+
+    return frozenset(w for p in lang.packs() for w in p.percent_words if not w[-1].isalnum())
 
 
 def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, policy: str) -> Choice | None:

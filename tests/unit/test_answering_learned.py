@@ -294,6 +294,16 @@ def test_a_window_that_ends_on_a_number_takes_the_noun_after_it() -> None:
     assert c2 is not None and c2.span.text.endswith("1887")
 
 
+def test_a_window_that_ends_on_a_number_takes_its_percent_sign_and_the_noun_after_it() -> None:
+    """"12" alone says neither what nor how much; «12 ٪ بھاری» (12% heavier) does."""
+    model = load_span_model("ur")
+    q = question_info("آکسیجن 18 کتنی بھاری ہے؟", "ur")
+    sentence = "سمندر کے پانی میں 12 ٪ بھاری آکسیجن ملتی ہے۔"
+    choice = choose(q, [sentence], model.with_(lam=1000.0, policy="window"))
+    assert choice is not None and "12" in choice.raw.text
+    assert "12 ٪" in choice.span.text and not choice.span.text.endswith("12")
+
+
 def test_a_day_question_gets_a_span_with_the_day_where_a_place_scores_higher() -> None:
     # Without the type mask the scorer's best span here is the place (لاہور).
     sentence = "وزیر اعلیٰ عثمان بزدار نے لاہور میں جمعرات کے روز صوبائی کابینہ کے اجلاس کی صدارت کی۔"

@@ -459,8 +459,10 @@ def cmd_measure(args: argparse.Namespace) -> None:
     # -- answers with the models warm --
     if args.answers:
         # on a stand-in index the questions are embedded by the stand-in (the real query encoding
-        # time is the `query_embedding_ms` of a run on a real index); the answering code is real
-        pipe = Pipeline(settings, embedder=qemb) if args.embedder == "hash" else Pipeline(settings)
+        # time is the `query_embedding_ms` of a run on a real index); the answering code is real.
+        # The pipeline gets the encoder already loaded: a second copy would count in the peak
+        # memory, which a process of Khabar never holds.
+        pipe = Pipeline(settings, embedder=qemb)
         _, warm_ms = _timed(pipe.warm)
         pipe.generator()
         asked: list[dict[str, Any]] = []

@@ -10,7 +10,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lang
@@ -21,17 +21,26 @@ _MONTHS = [m for p in lang.packs() for m in p.months]
 _WEEKDAYS = [d for p in lang.packs() for d in p.weekdays]
 _RELATIVE_DAYS = [d for p in lang.packs() for d in p.relative_days]
 _MONTH_SET = frozenset(_MONTHS)
+_WEEKDAY_SET = frozenset(_WEEKDAYS)
+_RELATIVE_DAY_SET = frozenset(_RELATIVE_DAYS)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    """A regex alternation of `words`, longest first; a phrase's words may be
+    apart by any white space."""
+    return "|".join(sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len, reverse=True))
+
+
+def _words_pattern(words: Iterable[str], flags: int = 0) -> re.Pattern[str]:
+    """Any of `words` (phrases and signs too) as a whole word of a normalised
+    text ("کب" does not match inside "کبھی"); never matches when `words` is empty."""
+    alts = _alternation(words)
+    return re.compile(r"(?<!\w)(?:" + alts + r")(?!\w)", flags) if alts else re.compile(r"(?!x)x")
 
 
 def _phrases(kind: str) -> re.Pattern[str]:
-    """One pattern for the question phrases of `kind` in every pack, on word
-    boundaries ("کب" does not match inside "کبھی")."""
-    alts = sorted(
-        (r"\s+".join(map(re.escape, ph.split())) for p in lang.packs() for ph in p.question_words.get(kind, ())),
-        key=len,
-        reverse=True,
-    )
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)", re.I) if alts else re.compile(r"(?!x)x")
+    """One pattern for the question phrases of `kind` in every pack."""
+    return _words_pattern((ph for p in lang.packs() for ph in p.question_words.get(kind, ())), re.I)
 
 
 # Checked in this order: "how much money" before "how much", "what
@@ -59,13 +68,13 @@ def has_type(text: str, kind: str) -> bool:
     if kind == "year":
         return years
     if kind == "day":
-        return bool(words & set(_WEEKDAYS)) or _has_date(norm, words)
+        return bool(words & _WEEKDAY_SET) or _has_date(norm, words)
     if kind == "date":
         return (
             years
             or _has_date(norm, words)
-            or bool(words & set(_WEEKDAYS))
-            or bool(words & set(_RELATIVE_DAYS))
+            or bool(words & _WEEKDAY_SET)
+            or bool(words & _RELATIVE_DAY_SET)
             or bool(_PERIODS.search(norm))
         )
     if kind == "time":
@@ -84,17 +93,10 @@ def has_type(text: str, kind: str) -> bool:
 
 _QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}
 _CURRENCY_WORDS = {w for p in lang.packs() for w in p.currency_words if w.isalpha()}
-def _words_pattern(words: set[str]) -> re.Pattern[str]:
-    """Any of `words` (phrases and signs too) as a whole word of a normalised text."""
-    alts = sorted((r"\s+".join(map(re.escape, w.split())) for w in words), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)") if alts else re.compile(r"(?!x)x")
-
-
 _TIME_WORDS = _words_pattern({w for p in lang.packs() for w in p.time_words})
-_CLOCK_SUFFIXES = sorted((w for p in lang.packs() for w in p.clock_suffixes), key=len, reverse=True)
+_CLOCK_SUFFIXES = _alternation(w for p in lang.packs() for w in p.clock_suffixes)
 _CLOCK = re.compile(
-    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])"
-    + (r"|(?<!\d)\d{1,2}\s*(?:" + "|".join(map(re.escape, _CLOCK_SUFFIXES)) + r")(?!\w)" if _CLOCK_SUFFIXES else "")
+    r"(?<![\d:])\d{1,2}:\d{2}(?![\d:])" + (r"|(?<!\d)\d{1,2}\s*(?:" + _CLOCK_SUFFIXES + r")(?!\w)" if _CLOCK_SUFFIXES else "")
 )
 _PERCENT_WORDS = re.compile(
     "|".join(
@@ -104,9 +106,7 @@ _PERCENT_WORDS = re.compile(
 )
 # A year: four figures from 1000 to 2099 ("1054", «2019ء»), or a figure with an era ("43 AD", «27 قبل مسیح»).
 _YEAR = re.compile(r"(?<![\d,.])(?:1\d{3}|20\d\d)(?!\d|[,.]\d)")
-_ERA = re.compile(
-    r"\d\s*(?:" + "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted({w for p in lang.packs() for w in p.era_words}, key=len, reverse=True)) + r")(?!\w)"
-)
+_ERA = re.compile(r"\d\s*(?:" + _alternation({w for p in lang.packs() for w in p.era_words}) + r")(?!\w)")
 _PERIODS = _words_pattern({w for p in lang.packs() for w in p.period_words})
 _FRACTIONS = _words_pattern({w for p in lang.packs() for w in p.fraction_words})
 _CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() for w in p.currency_words if not w.isalpha())) or r"(?!x)x")

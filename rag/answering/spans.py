@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import lang
 from .features import (
     QuestionInfo,
     SentenceView,
@@ -349,6 +350,10 @@ def _best_window(s: ScoredSentence, p_gold: np.ndarray, gold_idx: np.ndarray, la
     return float(util[k]), int(wins[k, 0]), int(wins[k, 1]), float(inside[k] @ p_gold)
 
 
+# Signs written after a figure for its unit, from every language pack: %, ٪ ($ and £ are written before it).
+_UNIT_SIGNS = frozenset(w for p in lang.packs() for w in p.percent_words if not w[-1].isalnum())
+
+
 def _with_noun(view: SentenceView, j: int) -> int:
     """The last token of a cut that ends on a number, moved onto the noun
     after it ("71" -> "71 countries"): a number alone does not say what was
@@ -358,7 +363,7 @@ def _with_noun(view: SentenceView, j: int) -> int:
     last = kind[j]
     if not (last["digit"] or last["numword"]) or j + 1 >= len(toks):
         return j
-    if toks[j + 1].norm in _unit_signs():
+    if toks[j + 1].norm in _UNIT_SIGNS:
         j += 1
         if j + 1 >= len(toks):
             return j
@@ -366,14 +371,6 @@ def _with_noun(view: SentenceView, j: int) -> int:
     if nxt["word"] and not (nxt["stop"] or nxt["post"] or nxt["aux"] or nxt["digit"] or nxt["numword"]):
         return j + 1
     return j
-
-
-@lru_cache(maxsize=1)
-def _unit_signs() -> frozenset[str]:
-    """Signs written after a figure for its unit, from every language pack: %, ٪ ($ and £ are written before it)."""
-    from .. import lang
-
-    return frozenset(w for p in lang.packs() for w in p.percent_words if not w[-1].isalnum())
 
 
 def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, policy: str) -> Choice | None:

@@ -1,6 +1,6 @@
 """Score the committed answer decision and span scorer without the pipeline.
 
-    python -m bench.eval_answerer [--sets dev,holdout] [--max-rows N] [--policy P] [--show 5]
+    python -m bench.eval_answerer [--sets dev,holdout] [--max-rows N] [--policy P] [--show 5] [--reader]
 
 For each item: split the context into sentences (rag.text.split_sentences),
 rank them with BM25 (rag.store keyword_tokens), give the top 3 with their
@@ -13,12 +13,20 @@ rag/evaluation.py `_score_uqa`: contains_gold, token_f1 (answerable items;
 a refusal scores 0), false_refusal (answerable items refused), refusal_rate
 (unanswerable items refused), in percent. The held-out slice is the train
 file's titles that bench/train_answerer.py never fits on.
+
+With --reader, the answer of each answered item is recut by the committed
+span reader (rag/answering/reader.py), as the pipeline does when the
+embedder gives token states: the embedder reads the question with the chosen
+sentence (states cached on disk, see bench/train_reader.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,27 +34,89 @@ import numpy as np
 from bench.answerer_data import DEV_FILE, TRAIN_FILE, aggregate, read_rows, score_uqa, split_by_title
 from bench.train_answerer import candidates_for
 from rag import grounding
-from rag.answering.decision import Decider
+from rag.answering.decision import Decider, Verdict
 from rag.answering.fit import auc
-from rag.answering.spans import POLICIES
+from rag.answering.reader import Reader, TokenStates, load_reader
+from rag.answering.spans import POLICIES, Choice, recut
 
 
-def evaluate(decider: Decider, rows: list[dict[str, Any]], policies: list[str]) -> dict[str, Any]:
-    """Per-policy figures, the AUC of the decision, and a few examples."""
-    per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
-    probs, labels, examples, times = [], [], [], []
+@dataclass
+class Decided:
+    """One row through the pipeline's kind check and the committed decision."""
+
+    row: dict[str, Any]
+    verdict: Verdict
+    probability: float  # 0 when no candidate has the kind of fact asked for
+    ms: float
+
+    @property
+    def refused(self) -> bool:
+        return not self.verdict.answerable or self.verdict.choice is None
+
+
+def decided(rows: Sequence[dict[str, Any]], decider: Decider | None = None) -> list[Decided]:
+    decider = decider or Decider.load("ur")
+    out = []
     for r in rows:
         kind = grounding.answer_type(r["question"])
         cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
         t0 = time.perf_counter()
         verdict = decider.decide(r["question"], cands)
-        times.append(time.perf_counter() - t0)
+        out.append(Decided(r, verdict, verdict.probability if cands else 0.0, 1000 * (time.perf_counter() - t0)))
+    return out
+
+
+def recut_all(items: Sequence[Decided], reader: Reader, beta: float, states: TokenStates) -> list[Choice | None]:
+    """Each answered item's choice recut by the reader with weight `beta`
+    (None for a refused item)."""
+    from bench.train_reader import read_views
+
+    spans = Decider.load("ur").spans
+    todo = [d for d in items if not d.refused]
+    views = read_views(states, [(d.row["question"], d.verdict.choice.view.text) for d in todo]) if beta else []  # type: ignore[union-attr]
+    got = dict(zip((id(d) for d in todo), views, strict=False))
+    out: list[Choice | None] = []
+    for d in items:
+        choice = d.verdict.choice
+        if d.refused or choice is None:
+            out.append(None)
+        elif not beta:
+            out.append(choice)
+        else:
+            extra = beta * reader.span_scores(got[id(d)], [(sp.start, sp.end) for sp in choice.alternatives])
+            out.append(recut(choice, extra, spans))
+    return out
+
+
+def recut_scores(
+    items: Sequence[Decided], reader: Reader, beta: float, states: TokenStates, policy: str = "window"
+) -> list[dict[str, Any]]:
+    """The items' figures with the answers recut by the reader."""
+    return [
+        score_uqa("" if c is None else c.grown(policy).text, c is None, d.row.get("answers") or [])
+        for d, c in zip(items, recut_all(items, reader, beta, states), strict=True)
+    ]
+
+
+def evaluate(
+    decider: Decider,
+    rows: list[dict[str, Any]],
+    policies: list[str],
+    reader: tuple[Reader, TokenStates] | None = None,
+) -> dict[str, Any]:
+    """Per-policy figures, the AUC of the decision, and a few examples."""
+    per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
+    probs, labels, examples, times = [], [], [], []
+    items = decided(rows, decider)
+    choices = recut_all(items, reader[0], reader[0].beta, reader[1]) if reader else [d.verdict.choice for d in items]
+    for d, choice in zip(items, choices, strict=True):
+        r, verdict, refused = d.row, d.verdict, d.refused
+        times.append(d.ms / 1000)
         golds = r.get("answers") or []
-        refused = not verdict.answerable or verdict.choice is None
-        probs.append(verdict.probability if cands else 0.0)
+        probs.append(d.probability)
         labels.append(1 if golds else 0)
         for p in policies:
-            text = "" if refused or verdict.choice is None else verdict.choice.grown(p).text
+            text = "" if refused or choice is None else choice.grown(p).text
             per[p].append(score_uqa(text, refused, golds))
         examples.append((r["question"], golds, refused, verdict))
     return {
@@ -63,8 +133,23 @@ def main() -> None:
     ap.add_argument("--max-rows", type=int, default=0, help="score only the first N rows of each set (0: all)")
     ap.add_argument("--policy", default="", help="one length policy (default: all, the committed one marked)")
     ap.add_argument("--show", type=int, default=0, help="print the first N items of each set")
+    ap.add_argument("--reader", action="store_true", help="recut the answers with the committed span reader")
+    ap.add_argument("--backend", default="onnx-fp32", help="embedder back-end read by --reader")
+    ap.add_argument(
+        "--cache", type=Path, default=Path("/tmp/khabar-reader-states.pkl"), help="token states cache of --reader"
+    )
     args = ap.parse_args()
     decider = Decider.load("ur")
+    reading: tuple[Reader, TokenStates] | None = None
+    if args.reader:
+        from bench.train_reader import CachedStates
+        from rag.config import Settings
+        from rag.pipeline import Pipeline
+
+        reader = load_reader("ur")
+        if reader is None:
+            raise SystemExit("no reader weights: run python -m bench.train_reader")
+        reading = (reader, CachedStates(Pipeline(Settings(embedder_backend=args.backend)).embedder(), args.cache))  # type: ignore[arg-type]
     policies = [args.policy] if args.policy else list(POLICIES)
     print(f"threshold {decider.threshold:.4f}; committed length policy {decider.spans.policy}")
     for name in args.sets.split(","):
@@ -72,7 +157,9 @@ def main() -> None:
         rows = read_rows(DEV_FILE) if name == "dev" else split_by_title(read_rows(TRAIN_FILE))[name]
         if args.max_rows:
             rows = rows[: args.max_rows]
-        out = evaluate(decider, rows, policies)
+        out = evaluate(decider, rows, policies, reading)
+        if reading:
+            reading[1].save()  # type: ignore[attr-defined]
         n_ans = sum(1 for r in rows if r.get("answers"))
         print(
             f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} [{time.time() - t0:.0f}s]; "

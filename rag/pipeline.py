@@ -276,9 +276,12 @@ class Pipeline:
         detect_language(validate_question(question, self.settings.max_question_chars))
         if article is not None:
             self.check_article(article)
+        from functools import partial
+
         from .answering.learned import learned_decision
 
-        decide: DecideFn = self._decide or learned_decision
+        # the learned decision reads the embedder's token states (the span reader) when it has them
+        decide: DecideFn = self._decide or partial(learned_decision, states=self.embedder)
         return ask(self.answer_deps(), question, decide=decide, k=k, article=article, history=history, on_token=on_token)
 
     def summarize(self, article: str | None = None, lang: str = "both", *, refresh: bool = False) -> SummaryResult:

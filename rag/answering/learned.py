@@ -2,6 +2,11 @@
 on Urdu SQuAD 2.0 by bench/train_answerer.py) behind the small
 `extractive.DecideFn` interface.
 
+When the embedder gives token states and a span reader was fitted for the
+language (`reader.py`), the answer of an answered question is recut inside
+the chosen sentence with the reader's evidence; the decision itself does
+not change.
+
 Only Urdu has fitted weights. For another language the decision falls back
 to a rule a reader can follow (`rule_decision`): a question with a checkable
 answer type (a number, a year, a day, a date) is answered from the best
@@ -11,10 +16,11 @@ language (English with the default model)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .. import grounding
 from .extractive import Candidate, Decision
+from .spans import Choice, SpanModel
 
 # Share of the question's content words a candidate must hold for the rule
 # (not learned: the value the previous extractive rule used for the same
@@ -22,7 +28,11 @@ from .extractive import Candidate, Decision
 RULE_COVERAGE = 0.5
 
 
-def learned_decision(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+def learned_decision(
+    question: str, language: str, candidates: Sequence[Candidate], states: Callable[[], object] | None = None
+) -> Decision:
+    """`states` gives the embedder (called only for an answered question):
+    the span reader reads its token states when it has the right ones."""
     from .decision import Candidate as Cand
     from .decision import Decider, has_weights
 
@@ -33,8 +43,28 @@ def learned_decision(question: str, language: str, candidates: Sequence[Candidat
     v = decider.decide(question, cands)
     if v.choice is None:
         return Decision(v.probability, decider.threshold)
-    span = v.choice.span
-    return Decision(v.probability, decider.threshold, v.choice.sentence_index, span.start, span.end)
+    choice = v.choice
+    if v.answerable and states is not None:
+        choice = read_again(question, language, choice, decider.spans, states)
+    span = choice.span
+    return Decision(v.probability, decider.threshold, choice.sentence_index, span.start, span.end)
+
+
+def read_again(question: str, language: str, choice: Choice, spans: SpanModel, states: Callable[[], object]) -> Choice:
+    """The choice recut with the span reader's evidence, when a reader was
+    fitted for `language` on the token states this embedder gives (else unchanged)."""
+    from .reader import load_reader
+    from .spans import recut
+
+    reader = load_reader(language)
+    if reader is None or not reader.beta:
+        return choice
+    embedder = states()
+    if not reader.reads(embedder):
+        return choice
+    view = reader.read(embedder, question, choice.view.text)
+    extra = reader.beta * reader.span_scores(view, [(sp.start, sp.end) for sp in choice.alternatives])
+    return recut(choice, extra, spans)
 
 
 def rule_decision(question: str, candidates: Sequence[Candidate]) -> Decision:

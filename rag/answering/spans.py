@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -141,8 +141,6 @@ class SpanModel:
 
     def with_(self, **changes: Any) -> SpanModel:
         """A copy with some fields changed."""
-        from dataclasses import replace
-
         return replace(self, **changes)
 
 
@@ -413,3 +411,31 @@ def choose(q: QuestionInfo, sentences: Sequence[str], model: SpanModel, policy: 
     """Score the spans of each sentence (ranked best first by retrieval) and
     pick the answer (see `pick`)."""
     return pick(q, score_sentences(q, sentences, model), model, policy or model.policy)
+
+
+def recut(choice: Choice, extra: np.ndarray, model: SpanModel, policy: str | None = None) -> Choice:
+    """The answer of the chosen sentence cut again, with `extra` added to the
+    scores of its candidate spans (one value per span of
+    `choice.alternatives`, in that order): the reader's evidence on where the
+    answer starts and ends (rag/answering/reader.py). The sentence, and so
+    the decision's view of the candidates, is kept; the window of highest
+    expected utility within that sentence is taken again."""
+    spans = choice.alternatives
+    if len(extra) != len(spans):
+        raise ValueError(f"{len(extra)} extra scores for {len(spans)} spans")
+    if not spans:
+        return choice
+    view = choice.view
+    bounds = [(sp.first_token, sp.last_token) for sp in spans]
+    scores = np.array([sp.score for sp in spans]) + np.asarray(extra, dtype=np.float64)
+    ranked = tuple(_spans_of(view, bounds, scores))
+    scored = ScoredSentence(choice.sentence_index, view, ranked, choice.overlap, np.asarray(bounds), scores)
+    t = model.temperature
+    p = np.exp(scores / t - _lse(scores / t))
+    idx = np.argsort(-p)[:MBR_GOLDS]
+    _, i, j, mass = _best_window(scored, p[idx], idx, model.lam, model.max_window)
+    inside = [sp for sp in ranked if i <= sp.first_token and sp.last_token <= j]
+    raw = inside[0] if inside else ranked[0]
+    window = _cut(raw, view, i, _with_noun(view, j))
+    out = replace(choice, span=raw, raw=raw, alternatives=ranked, window=window, mass=mass)
+    return replace(out, span=out.grown(policy or model.policy))

@@ -28,10 +28,10 @@ TEXTS = [
     "بڑھ گیا ہے۔ کمپنی نے صارفین سے درخواست کی ہے کہ وہ دوپہر کے اوقات میں غیر ضروری آلات بند رکھیں۔",
     "The provincial government announced on Tuesday that free lunches will be served in all public schools from "
     "next month. The plan will cost 250 million rupees, and the education minister said that children in rural "
-    "districts would be served first.",
+    "districts would be served first, while the cities join in the second phase.",
     "Experts say the severe heat wave has pushed electricity demand to a record high, and power cuts have grown "
     "longer in several cities. The utility asked customers to switch off appliances they do not need during the "
-    "afternoon hours.",
+    "afternoon hours, when the load on the grid is at its peak.",
 ]
 
 

@@ -47,9 +47,12 @@ if TYPE_CHECKING:
 ONNX_FILES = {"fp32": "model.onnx", "int8": "model_int8.onnx"}
 MANIFEST = "export.json"
 MIN_COSINE = 0.99
-# Lowest per-token cosine of the token states to torch's: int8 weights move the
-# residual stream more than the pooled, normalised sentence vector.
-MIN_STATE_COSINE = {"fp32": MIN_COSINE, "int8": 0.9}
+# Lowest per-token cosine of the token states to torch's, per precision. fp32
+# measured 1.0000 on the check sentences' 77 real tokens; dynamic int8 measured
+# min 0.949, 5th percentile 0.977, median 0.995 (30 Nov 2026, onnxruntime 1.32),
+# so its floor sits a little below that minimum. (The int8 sentence vectors,
+# 0.968-0.978, already fail MIN_COSINE: an int8 install is refused either way.)
+MIN_STATE_COSINE = {"fp32": MIN_COSINE, "int8": 0.93}
 RECIPE = 2  # bump when the export or quantisation changes: older exports are then remade
 # 2: the graph also outputs `token_states` (hidden state of layer STATE_LAYER)
 # Checked at export: Urdu (with ZWNJ, Arabic-Indic digits, ۔ and ؟), English, mixed.

@@ -17,6 +17,10 @@ import numpy as np
 if TYPE_CHECKING:
     from .tokenizer import Tokenizer
 
+# The transformer layer whose output (`hidden_states[STATE_LAYER]`, index 0 being
+# the embedding output: the residual stream, no final norm) `TokenStates` gives.
+STATE_LAYER = 18
+
 
 class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors."""
@@ -29,9 +33,46 @@ class Embedder(Protocol):
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
+class TokenStates(Protocol):
+    """Per-token hidden states of transformer layer `state_layer` (see
+    `STATE_LAYER`), for a reader that works on token vectors.
+
+    `token_states` gives, per text, `(offsets, states)`: offsets an int64 array
+    (n, 2) of each token's character (start, end) in the text, states float32
+    (n, hidden). Only the text's real tokens: no BOS/EOS, no padding, no token
+    with an empty span. No prompt is added; texts are cut at the embedder's
+    max_length. `state_layer` is -1 when the embedder has no states (an ONNX
+    graph exported before they were added); `token_states` then raises
+    `NoTokenStatesError`."""
+
+    @property
+    def state_layer(self) -> int: ...
+
+    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]: ...
+
+
+def real_tokens(
+    mask: Sequence[int], special: Sequence[int], offsets: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Row indices and (n, 2) offsets of a text's real tokens: attended, not
+    special, with a non-empty character span."""
+    spans = np.asarray(offsets, dtype=np.int64).reshape(-1, 2)
+    keep = (np.asarray(mask) == 1) & (np.asarray(special) == 0) & (spans[:, 1] > spans[:, 0])
+    rows = np.flatnonzero(keep)
+    return rows, spans[rows]
+
+
+def _longest_first(texts: Sequence[str], batch_size: int) -> list[list[int]]:
+    """Batches of text indices, longest first, so each batch pads little."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    return [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
+
+
 class SentenceTransformerEmbedder:
     """EmbeddingGemma (or any sentence-transformers folder), loaded lazily,
     fp32 on CPU. Uses the model's own query/document prompts."""
+
+    state_layer = STATE_LAYER
 
     def __init__(self, model_id: str, path: Path, dim: int = 768, batch_size: int = 16) -> None:
         self.id = model_id
@@ -72,6 +113,42 @@ class SentenceTransformerEmbedder:
         encode = getattr(model, "encode_query", model.encode)
         vecs = encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(vecs, dtype=np.float32)
+
+    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """See `TokenStates`: the transformer's `hidden_states[STATE_LAYER]`."""
+        import torch  # loaded with the model already
+
+        model = self._load()
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros((0, 2), np.int64), np.zeros((0, 0), np.float32))] * len(
+            texts
+        )
+        for idx in _longest_first(texts, self.batch_size):
+            enc = model.tokenizer(
+                [texts[i] for i in idx],
+                padding=True,
+                truncation=True,
+                max_length=model.max_seq_length,
+                return_offsets_mapping=True,
+                return_special_tokens_mask=True,
+                return_tensors="pt",
+            )
+            with torch.no_grad():
+                hidden = (
+                    model[0]
+                    .auto_model(
+                        input_ids=enc["input_ids"], attention_mask=enc["attention_mask"], output_hidden_states=True
+                    )
+                    .hidden_states[STATE_LAYER]
+                )
+            states = hidden.float().numpy()
+            for row, i in enumerate(idx):
+                keep, spans = real_tokens(
+                    enc["attention_mask"][row].tolist(),
+                    enc["special_tokens_mask"][row].tolist(),
+                    [tuple(x) for x in enc["offset_mapping"][row].tolist()],
+                )
+                out[i] = (spans, np.ascontiguousarray(states[row, keep], dtype=np.float32))
+        return out
 
 
 class HashEmbedder:
@@ -160,15 +237,12 @@ class OnnxEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         prompt = self._prompts.get(prompt_name, "")
-        # Longest first, as sentence-transformers does, so each batch pads little.
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out: np.ndarray = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        for idx in _longest_first(texts, self.batch_size):  # as sentence-transformers does
             rows, masks = tok.encode_batch([prompt + texts[i] for i in idx])
             ids = np.array(rows, dtype=np.int64)
             mask = np.array(masks, dtype=np.int64)
-            (vecs,) = session.run(None, {"input_ids": ids, "attention_mask": mask})  # type: ignore[attr-defined]
+            (vecs,) = session.run(["sentence_embedding"], {"input_ids": ids, "attention_mask": mask})  # type: ignore[attr-defined]
             out[idx] = vecs
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.where(norms == 0, 1.0, norms)
@@ -178,3 +252,30 @@ class OnnxEmbedder:
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, "query")
+
+    @property
+    def state_layer(self) -> int:
+        """`STATE_LAYER` if the graph has a `token_states` output (exports of
+        `rag.onnx_export` RECIPE >= 2), else -1. Loads the session."""
+        session, _ = self._load()
+        names = {o.name for o in session.get_outputs()}  # type: ignore[attr-defined]
+        return STATE_LAYER if "token_states" in names else -1
+
+    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """See `TokenStates`: the graph's `token_states` output."""
+        session, tok = self._load()
+        if self.state_layer < 0:
+            from .errors import NoTokenStatesError
+
+            raise NoTokenStatesError(f"The ONNX graph {self.onnx_file}")
+        out: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros((0, 2), np.int64), np.zeros((0, 0), np.float32))] * len(
+            texts
+        )
+        for idx in _longest_first(texts, self.batch_size):
+            ids, masks, specials, offsets = tok.encode_offsets([texts[i] for i in idx])
+            feed = {"input_ids": np.array(ids, dtype=np.int64), "attention_mask": np.array(masks, dtype=np.int64)}
+            (states,) = session.run(["token_states"], feed)  # type: ignore[attr-defined]
+            for row, i in enumerate(idx):
+                keep, spans = real_tokens(masks[row], specials[row], offsets[row])
+                out[i] = (spans, np.ascontiguousarray(states[row, keep], dtype=np.float32))
+        return out

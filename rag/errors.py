@@ -52,6 +52,17 @@ class ModelMissingError(KhabarError):
         )
 
 
+class NoTokenStatesError(KhabarError):
+    """The embedder cannot give per-token hidden states (an ONNX export made
+    before the graph had a `token_states` output, or a back-end without them)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(
+            f"{what} gives no per-token hidden states: run `khabar models --install` to re-export the ONNX "
+            "embedder (or set KHABAR_EMBEDDER_BACKEND=torch)."
+        )
+
+
 class ChecksumError(KhabarError):
     def __init__(self, path: str, expected: str, actual: str) -> None:
         super().__init__(

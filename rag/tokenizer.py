@@ -18,6 +18,12 @@ special tokens written in the text are matched first (longest first), each
 encoded sequence is cut to `max_length` minus the template's added tokens,
 the template's prefix/suffix ids are added, and a batch is padded on the right.
 
+Character offsets of tokens (`encode_offsets`) always come from `tokenizers`
+(`Encoding.offsets`, in characters of the original text, as the transformers
+fast tokenizer's `return_offsets_mapping` gives them); the SentencePiece path
+loads that reference on its first call for offsets, so cold starts that only
+embed do not pay for it.
+
 Shortcut: the check covers fixed texts, not every text; it is a guard against
 a model folder whose two files disagree, not a proof of equality. Without the
 `sentencepiece` package, or without `tokenizer.model`, `tokenizers` is used.
@@ -51,9 +57,18 @@ CHECK_TEXTS = (
 )
 
 
+# (ids, attention masks, special-token masks, character (start, end) per token), padded on the right
+Offsets = tuple[list[list[int]], list[list[int]], list[list[int]], list[list[tuple[int, int]]]]
+
+
 class Tokenizer(Protocol):
     def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
         """(ids, attention masks), padded on the right to the longest text."""
+        ...
+
+    def encode_offsets(self, texts: Sequence[str]) -> Offsets:
+        """As `encode_batch`, with each token's special-token flag and its
+        character span in its text ((0, 0) for special tokens and padding)."""
         ...
 
 
@@ -72,6 +87,15 @@ class HFTokenizer:
     def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
         encodings = self._tok.encode_batch(list(texts))
         return [e.ids for e in encodings], [e.attention_mask for e in encodings]
+
+    def encode_offsets(self, texts: Sequence[str]) -> Offsets:
+        encodings = self._tok.encode_batch(list(texts))
+        return (
+            [e.ids for e in encodings],
+            [e.attention_mask for e in encodings],
+            [e.special_tokens_mask for e in encodings],
+            [list(e.offsets) for e in encodings],
+        )
 
     def layout(self) -> dict[str, Any]:
         """What the SentencePiece path needs to reproduce this tokenizer:
@@ -101,6 +125,8 @@ class SentencePieceTokenizer:
     def __init__(self, model_dir: Path, max_length: int, layout: dict[str, Any]) -> None:
         import sentencepiece as spm
 
+        self._model_dir, self._max_length = model_dir, max_length
+        self._reference: HFTokenizer | None = None
         self._sp = spm.SentencePieceProcessor(model_file=str(model_dir / "tokenizer.model"))
         self._specials: dict[str, int] = dict(layout["specials"])
         self._prefix: list[int] = list(layout["prefix"])
@@ -128,6 +154,12 @@ class SentencePieceTokenizer:
         ids = [r + [self._pad] * (width - len(r)) for r in rows]
         mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
         return ids, mask
+
+    def encode_offsets(self, texts: Sequence[str]) -> Offsets:
+        """From `tokenizers` (see the module docstring), loaded on first use."""
+        if self._reference is None:
+            self._reference = HFTokenizer(self._model_dir, self._max_length)
+        return self._reference.encode_offsets(texts)
 
 
 def _key(model_dir: Path) -> str:

@@ -68,3 +68,44 @@ def test_default_embedder_tokenizer_takes_the_fast_path_with_the_same_ids() -> N
     for prompt in ("", "task: search result | query: ", "title: none | text: "):
         batch = [prompt + t for t in texts]
         assert fast.encode_batch(batch) == reference.encode_batch(batch)
+
+
+STATE_TEXTS = [
+    "شہر میں ۳ نئے اسپتال‌ کھولے جائیں گے، وزیرِ صحت نے کہا۔",
+    "The central bank kept its interest rate unchanged on Thursday.",
+]
+
+
+def test_onnx_token_states_match_torch_hidden_states() -> None:
+    """The fp32 graph's `token_states` against torch's `hidden_states[18]` for
+    the same texts, token by token (cosine >= 0.99), with the offsets the
+    transformers fast tokenizer gives (the reader was trained on those), each
+    slicing its text to the token's own text."""
+    from transformers import AutoTokenizer
+
+    from rag.embedding import STATE_LAYER
+
+    settings = Settings()
+    spec = REGISTRY[settings.embedder]
+    folder = settings.models_dir / spec.filename
+    onnx_file = verify_onnx(onnx_dir(settings, spec.filename, "fp32"), spec.sha256, "fp32")
+    onnx = OnnxEmbedder(spec.id, folder, onnx_file)
+    torch_backend = SentenceTransformerEmbedder(spec.id, folder)
+    assert onnx.state_layer == torch_backend.state_layer == STATE_LAYER == 18
+    got, ref = onnx.token_states(STATE_TEXTS), torch_backend.token_states(STATE_TEXTS)
+    tok = AutoTokenizer.from_pretrained(str(folder))
+    for text, (offsets, states), (ref_offsets, ref_states) in zip(STATE_TEXTS, got, ref, strict=True):
+        enc = tok(text, return_offsets_mapping=True)
+        pieces = [
+            (piece, span)
+            for piece, span in zip(tok.convert_ids_to_tokens(enc["input_ids"]), enc["offset_mapping"], strict=True)
+            if span[1] > span[0]
+        ]
+        assert offsets.tolist() == ref_offsets.tolist() == [list(span) for _, span in pieces]
+        assert len(pieces) >= 8 and states.shape == ref_states.shape == (len(pieces), 768)
+        for piece, (start, end) in pieces:
+            assert text[start:end] == piece.replace("\u2581", " "), (piece, text[start:end])
+        cosines = np.sum(states * ref_states, axis=1) / (
+            np.linalg.norm(states, axis=1) * np.linalg.norm(ref_states, axis=1)
+        )
+        assert cosines.min() >= 0.99, cosines.round(4).tolist()

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from rag.config import Settings
-from rag.embedding import OnnxEmbedder
-from rag.errors import ChecksumError, ModelMissingError
+from rag.embedding import STATE_LAYER, HashEmbedder, OnnxEmbedder, SentenceTransformerEmbedder, TokenStates
+from rag.errors import ChecksumError, ModelMissingError, NoTokenStatesError
 from rag.models import REGISTRY, resolve_embedder, sha256_file
 from rag.onnx_export import MANIFEST, ONNX_FILES, RECIPE, verify_onnx
 from rag.pipeline import Pipeline
@@ -37,8 +37,9 @@ def _tokenizer(folder: Path) -> None:
     (folder / "config_sentence_transformers.json").write_text(json.dumps(prompts), encoding="utf-8")
 
 
-def _graph(path: Path) -> np.ndarray:
-    """input_ids, attention_mask -> masked sum of a random embedding table (un-normalised)."""
+def _graph(path: Path, states: bool = False) -> np.ndarray:
+    """input_ids, attention_mask -> masked sum of a random embedding table (un-normalised);
+    with `states`, also `token_states`: each token's row of the table (an export of RECIPE >= 2)."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -50,6 +51,10 @@ def _graph(path: Path) -> np.ndarray:
         helper.make_node("Mul", ["emb", "mask3"], ["masked"]),
         helper.make_node("ReduceSum", ["masked", "axis1"], ["sentence_embedding"], keepdims=0),
     ]
+    outputs = [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["b", DIM])]
+    if states:
+        nodes.append(helper.make_node("Identity", ["emb"], ["token_states"]))
+        outputs.append(helper.make_tensor_value_info("token_states", TensorProto.FLOAT, ["b", "t", DIM]))
     graph = helper.make_graph(
         nodes,
         "tiny",
@@ -57,7 +62,7 @@ def _graph(path: Path) -> np.ndarray:
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["b", "t"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["b", "t"]),
         ],
-        [helper.make_tensor_value_info("sentence_embedding", TensorProto.FLOAT, ["b", DIM])],
+        outputs,
         [
             numpy_helper.from_array(table, "table"),
             numpy_helper.from_array(np.array([2], dtype=np.int64), "axis2"),
@@ -183,3 +188,60 @@ def test_pipeline_without_onnx_export_asks_for_install(tmp_path: Path, monkeypat
     monkeypatch.setattr("rag.pipeline.verify", lambda spec, models_dir: models_dir / spec.filename)
     with pytest.raises(ModelMissingError, match="ONNX int8 embedder.*khabar models --install"):
         Pipeline(settings).embedder()
+
+
+# --- per-token hidden states ------------------------------------------------------
+
+
+def test_real_tokens_drop_padding_special_and_empty_spans() -> None:
+    from rag.embedding import real_tokens
+
+    rows, spans = real_tokens(
+        mask=[1, 1, 1, 1, 1, 0],
+        special=[1, 0, 0, 0, 1, 0],
+        offsets=[(0, 0), (0, 5), (5, 5), (6, 9), (0, 0), (0, 0)],
+    )
+    assert rows.tolist() == [1, 3]
+    assert spans.tolist() == [[0, 5], [6, 9]]
+    assert spans.dtype == np.int64
+    rows, spans = real_tokens([], [], [])
+    assert rows.tolist() == [] and spans.shape == (0, 2)
+
+
+def test_token_states_are_the_graphs_rows_of_real_tokens_with_offsets(tmp_path: Path) -> None:
+    folder = tmp_path / "model"
+    folder.mkdir()
+    _tokenizer(folder)
+    table = _graph(folder / "states.onnx", states=True)
+    texts = ["a", "پولیس نے  گرفتار کیا ?", "", "police arrested xyz"]  # no prompt: "text:" is not added
+    one = OnnxEmbedder("tiny", folder, folder / "states.onnx", dim=DIM, batch_size=1)
+    three = OnnxEmbedder("tiny", folder, folder / "states.onnx", dim=DIM, batch_size=3)
+    assert one.state_layer == STATE_LAYER == 18
+    got, again = one.token_states(texts), three.token_states(texts)
+    assert len(got) == len(texts)
+    for text, (offsets, states), (offsets3, states3) in zip(texts, got, again, strict=True):
+        words = text.split()
+        assert [text[s:e] for s, e in offsets.tolist()] == words  # no <bos>/<eos>, no padding
+        ids = [WORDS.index(w) if w in WORDS else WORDS.index("<unk>") for w in words]
+        assert states.dtype == np.float32 and states.shape == (len(words), DIM)
+        np.testing.assert_allclose(states, table[ids], rtol=1e-6)
+        np.testing.assert_array_equal(offsets, offsets3)  # batching and padding change nothing
+        np.testing.assert_allclose(states, states3, rtol=1e-6)
+
+
+def test_old_graph_without_token_states_says_so(tiny: tuple[Path, Path, np.ndarray]) -> None:
+    folder, graph, _ = tiny
+    emb = OnnxEmbedder("tiny", folder, graph, dim=DIM)
+    assert emb.state_layer == -1
+    with pytest.raises(NoTokenStatesError, match="khabar models --install"):
+        emb.token_states(["پولیس نے"])
+    assert emb.embed_documents(["پولیس نے"]).shape == (1, DIM)  # sentence vectors still work
+
+
+def test_back_ends_with_token_states_match_the_protocol(tiny: tuple[Path, Path, np.ndarray]) -> None:
+    folder, graph, _ = tiny
+    onnx: TokenStates = OnnxEmbedder("tiny", folder, graph, dim=DIM)  # mypy checks the structure
+    torch_backend: TokenStates = SentenceTransformerEmbedder("st", folder)
+    assert torch_backend.state_layer == STATE_LAYER
+    assert callable(onnx.token_states)
+    assert not hasattr(HashEmbedder(), "token_states")

@@ -66,12 +66,13 @@ def decided(rows: Sequence[dict[str, Any]], decider: Decider | None = None) -> l
     return out
 
 
-def recut_all(items: Sequence[Decided], reader: Reader, beta: float, states: TokenStates) -> list[Choice | None]:
-    """Each answered item's choice recut by the reader with weight `beta`
-    (None for a refused item)."""
+def recut_all(items: Sequence[Decided], reader: Reader, states: TokenStates) -> list[Choice | None]:
+    """Each answered item's choice recut by the reader (with its beta and
+    lam; beta 0: the choice as it is), None for a refused item."""
     from bench.train_reader import read_views
 
-    spans = Decider.load("ur").spans
+    spans = Decider.load("ur").spans.with_(lam=reader.lam)
+    beta = reader.beta
     todo = [d for d in items if not d.refused]
     views = read_views(states, [(d.row["question"], d.verdict.choice.view.text) for d in todo]) if beta else []  # type: ignore[union-attr]
     got = dict(zip((id(d) for d in todo), views, strict=False))
@@ -89,12 +90,12 @@ def recut_all(items: Sequence[Decided], reader: Reader, beta: float, states: Tok
 
 
 def recut_scores(
-    items: Sequence[Decided], reader: Reader, beta: float, states: TokenStates, policy: str = "window"
+    items: Sequence[Decided], reader: Reader, states: TokenStates, policy: str = "window"
 ) -> list[dict[str, Any]]:
     """The items' figures with the answers recut by the reader."""
     return [
         score_uqa("" if c is None else c.grown(policy).text, c is None, d.row.get("answers") or [])
-        for d, c in zip(items, recut_all(items, reader, beta, states), strict=True)
+        for d, c in zip(items, recut_all(items, reader, states), strict=True)
     ]
 
 
@@ -108,7 +109,7 @@ def evaluate(
     per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     probs, labels, examples, times = [], [], [], []
     items = decided(rows, decider)
-    choices = recut_all(items, reader[0], reader[0].beta, reader[1]) if reader else [d.verdict.choice for d in items]
+    choices = recut_all(items, reader[0], reader[1]) if reader else [d.verdict.choice for d in items]
     for d, choice in zip(items, choices, strict=True):
         r, verdict, refused = d.row, d.verdict, d.refused
         times.append(d.ms / 1000)

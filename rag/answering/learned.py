@@ -64,7 +64,7 @@ def read_again(question: str, language: str, choice: Choice, spans: SpanModel, s
         return choice
     view = reader.read(embedder, question, choice.view.text)
     extra = reader.beta * reader.span_scores(view, [(sp.start, sp.end) for sp in choice.alternatives])
-    return recut(choice, extra, spans)
+    return recut(choice, extra, spans.with_(lam=reader.lam))
 
 
 def rule_decision(question: str, candidates: Sequence[Candidate]) -> Decision:

@@ -16,8 +16,10 @@ The reader does not decide and does not choose the sentence: the decision
 (`decision.py`) and the span scorer's sentence choice (`spans.py`) run as
 before. It recuts the answer window inside the chosen sentence: each
 candidate span of the span scorer gets `beta * (log p(start) + log p(end))`
-added to its score (`beta` chosen on the calibration titles), and the window
-of highest expected utility is taken again (`spans.recut`). One extra pass
+added to its score, and the window of highest expected utility is taken
+again (`spans.recut`) with the reader's own weight `lam` of token F1 against
+holding the answer: the sharper distribution needs another balance (`beta`
+and `lam` chosen together on the calibration titles). One extra pass
 of the embedder per answered question.
 """
 
@@ -32,18 +34,19 @@ from typing import Any, Protocol, TypeGuard
 
 import numpy as np
 
+from ..embedding import TokenStates as EmbedderStates
+
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 PAIR_PREFIX = "task: question answering | query: {question} | text: "
 NO_TOKEN = -30.0  # log-probability given to a span edge no token covers
 
 
-class TokenStates(Protocol):
-    """What the reader needs from the embedder (rag.embedding.TokenStates)."""
+class TokenStates(EmbedderStates, Protocol):
+    """The embedder's token states (rag.embedding.TokenStates), with its id:
+    the reader's weights name the embedder they were fitted on."""
 
-    id: str
-    state_layer: int
-
-    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]: ...
+    @property
+    def id(self) -> str: ...
 
 
 def pair_text(question: str, sentence: str) -> tuple[str, int]:
@@ -94,6 +97,9 @@ class Reader:
     weights: np.ndarray  # (2 * dim, 2): start, end
     bias: np.ndarray  # (2,)
     beta: float  # weight of the reader's log-probabilities beside the span scores
+    lam: float = (
+        1.0  # the window's weight of token F1 against holding the answer, with the reader (spans.SpanModel.lam)
+    )
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -102,8 +108,8 @@ class Reader:
             raise ValueError(
                 f"reader weights do not fit together: {self.mean.shape}, {self.scale.shape}, {self.weights.shape}"
             )
-        if self.beta < 0:
-            raise ValueError(f"beta must be >= 0, got {self.beta}")
+        if self.beta < 0 or self.lam < 0:
+            raise ValueError(f"beta and lam must be >= 0, got {self.beta}, {self.lam}")
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reader:
@@ -116,6 +122,7 @@ class Reader:
             weights=np.asarray(data["weights"], dtype=np.float32),
             bias=np.asarray(data["bias"], dtype=np.float32),
             beta=float(data["beta"]),
+            lam=float(data["lam"]),
             meta=dict(data.get("meta", {})),
         )
 
@@ -132,6 +139,7 @@ class Reader:
             "weights": r(self.weights),
             "bias": r(self.bias),
             "beta": self.beta,
+            "lam": self.lam,
             "meta": self.meta,
         }
 

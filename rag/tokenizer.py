@@ -18,11 +18,12 @@ special tokens written in the text are matched first (longest first), each
 encoded sequence is cut to `max_length` minus the template's added tokens,
 the template's prefix/suffix ids are added, and a batch is padded on the right.
 
-Character offsets of tokens (`encode_offsets`) always come from `tokenizers`
-(`Encoding.offsets`, in characters of the original text, as the transformers
-fast tokenizer's `return_offsets_mapping` gives them); the SentencePiece path
-loads that reference on its first call for offsets, so cold starts that only
-embed do not pay for it.
+Character offsets of tokens (`encode_offsets`, for the span reader) are
+`tokenizers`' `Encoding.offsets` (in characters of the original text, as the
+transformers fast tokenizer's `return_offsets_mapping` gives them); the
+SentencePiece path gives the same from its pieces' spans, and the check
+above compares those too (ids, masks, special-token flags and spans), so a
+cold Urdu answer, which reads token states, still never loads `tokenizers`.
 
 Shortcut: the check covers fixed texts, not every text; it is a guard against
 a model folder whose two files disagree, not a proof of equality. Without the
@@ -38,7 +39,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-RECIPE = 1  # bump when the fast path or the check changes: stamps are then re-made
+RECIPE = 2  # bump when the fast path or the check changes: stamps are then re-made
 STAMP = ".tokenizer.sentencepiece.json"
 CHECK_TEXTS = (
     "پولیس نے بتایا کہ ۱۲ افراد کو گرفتار کیا گیا ہے۔",
@@ -155,11 +156,46 @@ class SentencePieceTokenizer:
         mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
         return ids, mask
 
+    def _pieces(self, text: str) -> list[tuple[int, int, int]]:
+        """(id, start, end) of the text's tokens, before truncation and the
+        template: special tokens written in the text keep their span."""
+        out: list[tuple[int, int, int]] = []
+        parts = self._split.split(text) if self._split is not None else [text]
+        pos = 0
+        for i, part in enumerate(parts):
+            if i % 2:
+                out.append((self._specials[part], pos, pos + len(part)))
+            elif part:
+                # sentencepiece gives each piece's span in characters of the text it encoded; the
+                # first bytes of a character spelled in byte pieces (a no-break space: <0xC2> <0xA0>)
+                # come back empty and are given that character's span, as `tokenizers` gives them
+                pieces = self._sp.encode(part, out_type="immutable_proto").pieces
+                spans = [(p.begin, p.end) for p in pieces]
+                for k, p in enumerate(pieces):
+                    start, end = spans[k]
+                    if end == start:
+                        end = next((e if b == start else b for b, e in spans[k + 1 :] if e > start), len(part))
+                    out.append((p.id, pos + start, pos + end))
+            pos += len(part)
+        return out
+
     def encode_offsets(self, texts: Sequence[str]) -> Offsets:
-        """From `tokenizers` (see the module docstring), loaded on first use."""
-        if self._reference is None:
-            self._reference = HFTokenizer(self._model_dir, self._max_length)
-        return self._reference.encode_offsets(texts)
+        rows = []
+        for t in texts:
+            body = self._pieces(t)[: self._room]
+            ids = self._prefix + [i for i, _, _ in body] + self._suffix
+            special = [1] * len(self._prefix) + [0] * len(body) + [1] * len(self._suffix)
+            spans = [(0, 0)] * len(self._prefix) + [(a, b) for _, a, b in body] + [(0, 0)] * len(self._suffix)
+            rows.append((ids, special, spans))
+        width = max((len(r[0]) for r in rows), default=0)
+        out: Offsets = ([], [], [], [])
+        for ids, special, spans in rows:
+            pad = width - len(ids)
+            out[0].append(ids + [self._pad] * pad)
+            out[1].append([1] * len(ids) + [0] * pad)
+            out[2].append(special + [1] * pad)
+            out[3].append(spans + [(0, 0)] * pad)
+        return out
 
 
 def _key(model_dir: Path) -> str:
@@ -194,7 +230,8 @@ def load_tokenizer(model_dir: Path, max_length: int) -> Tokenizer:
         layout = reference.layout()
         fast = SentencePieceTokenizer(model_dir, max_length, layout)
         texts = [*CHECK_TEXTS, *layout["specials"], " ".join(CHECK_TEXTS) * (max_length // 16 + 1)]
-        verdict.update(layout=layout, equal=fast.encode_batch(texts) == reference.encode_batch(texts))
+        same_ids = fast.encode_batch(texts) == reference.encode_batch(texts)
+        verdict.update(layout=layout, equal=same_ids and fast.encode_offsets(texts) == reference.encode_offsets(texts))
     except (ValueError, RuntimeError, OSError):
         pass  # a model folder the fast path cannot reproduce: the reference it is
     tmp = stamp.with_name(f"{stamp.name}.{os.getpid()}.tmp")

@@ -73,6 +73,7 @@ def test_default_embedder_tokenizer_takes_the_fast_path_with_the_same_ids() -> N
 STATE_TEXTS = [
     "شہر میں ۳ نئے اسپتال‌ کھولے جائیں گے، وزیرِ صحت نے کہا۔",
     "The central bank kept its interest rate unchanged on Thursday.",
+    "Prices rose 5\xa0% 😀 in two weeks, said the ministry.",  # a no-break space and an emoji: byte pieces
 ]
 
 
@@ -104,7 +105,8 @@ def test_onnx_token_states_match_torch_hidden_states() -> None:
         assert offsets.tolist() == ref_offsets.tolist() == [list(span) for _, span in pieces]
         assert len(pieces) >= 8 and states.shape == ref_states.shape == (len(pieces), 768)
         for piece, (start, end) in pieces:
-            assert text[start:end] == piece.replace("\u2581", " "), (piece, text[start:end])
+            if not piece.startswith("<0x"):  # a byte piece spans the whole character it is a byte of
+                assert text[start:end] == piece.replace("\u2581", " "), (piece, text[start:end])
         cosines = np.sum(states * ref_states, axis=1) / (
             np.linalg.norm(states, axis=1) * np.linalg.norm(ref_states, axis=1)
         )

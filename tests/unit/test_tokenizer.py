@@ -110,3 +110,23 @@ def test_without_tokenizer_model_tokenizers_is_used_and_no_stamp_written(folder:
     (folder / "tokenizer.model").unlink()
     assert isinstance(tk.load_tokenizer(folder, 32), tk.HFTokenizer)
     assert not (folder / tk.STAMP).exists()
+
+
+def test_sentencepiece_offsets_slice_each_piece_and_keep_the_layout(folder: Path) -> None:
+    """The fast path gives token spans itself (the span reader needs them on a
+    cold start): template tokens (0, 0) and flagged special, a special token
+    written in the text keeps its span, each piece's span is its surface."""
+    _trust(folder)
+    tok = tk.load_tokenizer(folder, 64)
+    texts = ["کیا<unk>police نے", "police"]
+    ids, mask, special, spans = tok.encode_offsets(texts)
+    assert (ids, mask) == tok.encode_batch(texts)
+    first = texts[0]
+    assert spans[0][0] == spans[0][-1] == (0, 0) and special[0][0] == special[0][-1] == 1 and special[0][-2] == 0
+    unk = ids[0].index(3)
+    assert first[slice(*spans[0][unk])] == "<unk>" and special[0][unk] == 0
+    surfaces = [p.surface for p in _sp(folder).encode("police نے", out_type="immutable_proto").pieces]
+    body = [first[a:b] for a, b in spans[0][unk + 1 : len(ids[0]) - 1]]
+    assert body == surfaces and "".join(body) == "police نے"
+    assert spans[1][sum(mask[1]) :] == [(0, 0)] * (len(ids[1]) - sum(mask[1]))  # padding
+    assert special[1][sum(mask[1]) - 1 :] == [1] * (len(ids[1]) - sum(mask[1]) + 1)  # the suffix and the padding

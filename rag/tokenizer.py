@@ -41,6 +41,7 @@ from typing import Any, Protocol
 
 RECIPE = 2  # bump when the fast path or the check changes: stamps are then re-made
 STAMP = ".tokenizer.sentencepiece.json"
+_BYTE = re.compile(r"<0x[0-9A-F]{2}>")
 CHECK_TEXTS = (
     "پولیس نے بتایا کہ ۱۲ افراد کو گرفتار کیا گیا ہے۔",
     "کیا آج بارش ہوگی؟",
@@ -158,31 +159,54 @@ class SentencePieceTokenizer:
 
     def _pieces(self, text: str) -> list[tuple[int, int, int]]:
         """(id, start, end) of the text's tokens, before truncation and the
-        template: special tokens written in the text keep their span."""
+        template: special tokens written in the text keep their span. Spans
+        are found by walking the text with each piece's own characters (a
+        space is written "▁"); the byte pieces of a character spelled in
+        bytes (a no-break space: <0xC2> <0xA0>) each get that character's
+        span, as `tokenizers` gives them. A piece that does not match the
+        text raises ValueError (the caller falls back to `tokenizers`)."""
         out: list[tuple[int, int, int]] = []
         parts = self._split.split(text) if self._split is not None else [text]
         pos = 0
         for i, part in enumerate(parts):
             if i % 2:
                 out.append((self._specials[part], pos, pos + len(part)))
-            elif part:
-                # sentencepiece gives each piece's span in characters of the text it encoded; the
-                # first bytes of a character spelled in byte pieces (a no-break space: <0xC2> <0xA0>)
-                # come back empty and are given that character's span, as `tokenizers` gives them
-                pieces = self._sp.encode(part, out_type="immutable_proto").pieces
-                spans = [(p.begin, p.end) for p in pieces]
-                for k, p in enumerate(pieces):
-                    start, end = spans[k]
-                    if end == start:
-                        end = next((e if b == start else b for b, e in spans[k + 1 :] if e > start), len(part))
-                    out.append((p.id, pos + start, pos + end))
-            pos += len(part)
+                pos += len(part)
+                continue
+            pending: list[int] = []  # ids of byte pieces not yet making a whole character
+            raw = b""
+            for tid in self._sp.encode(part) if part else []:
+                piece = self._sp.id_to_piece(tid)
+                if _BYTE.fullmatch(piece):
+                    pending.append(tid)
+                    raw += bytes([int(piece[3:5], 16)])
+                    try:
+                        char = raw.decode("utf-8")
+                    except UnicodeDecodeError:
+                        continue
+                    if text[pos : pos + len(char)] != char:
+                        raise ValueError(f"byte pieces {raw!r} do not match the text at {pos}")
+                    out.extend((b, pos, pos + len(char)) for b in pending)
+                    pos, pending, raw = pos + len(char), [], b""
+                    continue
+                surface = piece.replace("▁", " ")
+                if pending or text[pos : pos + len(surface)] != surface:
+                    raise ValueError(f"piece {piece!r} does not match the text at {pos}")
+                out.append((tid, pos, pos + len(surface)))
+                pos += len(surface)
+            if pending:
+                raise ValueError("byte pieces that make no character")
         return out
 
     def encode_offsets(self, texts: Sequence[str]) -> Offsets:
         rows = []
         for t in texts:
-            body = self._pieces(t)[: self._room]
+            try:
+                body = self._pieces(t)[: self._room]
+            except ValueError:  # a text the walk cannot follow: the reference, for this batch
+                if self._reference is None:
+                    self._reference = HFTokenizer(self._model_dir, self._max_length)
+                return self._reference.encode_offsets(texts)
             ids = self._prefix + [i for i, _, _ in body] + self._suffix
             special = [1] * len(self._prefix) + [0] * len(body) + [1] * len(self._suffix)
             spans = [(0, 0)] * len(self._prefix) + [(a, b) for _, a, b in body] + [(0, 0)] * len(self._suffix)

@@ -130,3 +130,15 @@ def test_sentencepiece_offsets_slice_each_piece_and_keep_the_layout(folder: Path
     assert body == surfaces and "".join(body) == "police نے"
     assert spans[1][sum(mask[1]) :] == [(0, 0)] * (len(ids[1]) - sum(mask[1]))  # padding
     assert special[1][sum(mask[1]) - 1 :] == [1] * (len(ids[1]) - sum(mask[1]) + 1)  # the suffix and the padding
+
+
+def test_a_text_the_pieces_cannot_follow_takes_the_offsets_of_tokenizers(folder: Path) -> None:
+    """The tiny model has no byte pieces: an unknown character comes back as
+    <unk>, whose piece is not in the text, so the batch's offsets come from
+    the reference instead of a wrong span."""
+    _trust(folder)
+    tok = tk.load_tokenizer(folder, 64)
+    texts = ["police ß", "police"]
+    assert isinstance(tok, tk.SentencePieceTokenizer) and tok._reference is None
+    assert tok.encode_offsets(texts) == tk.HFTokenizer(folder, 64).encode_offsets(texts)
+    assert tok._reference is not None  # the walk gave up on the unknown character

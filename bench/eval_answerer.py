@@ -37,7 +37,7 @@ from rag import grounding
 from rag.answering.decision import Decider, Verdict
 from rag.answering.fit import auc
 from rag.answering.reader import Reader, TokenStates, load_reader
-from rag.answering.spans import POLICIES, Choice, recut
+from rag.answering.spans import POLICIES, Choice
 
 
 @dataclass
@@ -71,7 +71,7 @@ def recut_all(items: Sequence[Decided], reader: Reader, states: TokenStates) -> 
     lam; beta 0: the choice as it is), None for a refused item."""
     from bench.train_reader import read_views
 
-    spans = Decider.load("ur").spans.with_(lam=reader.lam)
+    spans = Decider.load("ur").spans
     beta = reader.beta
     todo = [d for d in items if not d.refused]
     views = read_views(states, [(d.row["question"], d.verdict.choice.view.text) for d in todo]) if beta else []  # type: ignore[union-attr]
@@ -84,8 +84,7 @@ def recut_all(items: Sequence[Decided], reader: Reader, states: TokenStates) -> 
         elif not beta:
             out.append(choice)
         else:
-            extra = beta * reader.span_scores(got[id(d)], [(sp.start, sp.end) for sp in choice.alternatives])
-            out.append(recut(choice, extra, spans))
+            out.append(reader.recut(choice, got[id(d)], spans))
     return out
 
 

@@ -21,7 +21,7 @@ the template's prefix/suffix ids are added, and a batch is padded on the right.
 Character offsets of tokens (`encode_offsets`, for the span reader) are
 `tokenizers`' `Encoding.offsets` (in characters of the original text, as the
 transformers fast tokenizer's `return_offsets_mapping` gives them); the
-SentencePiece path gives the same from its pieces' spans, and the check
+SentencePiece path gives the same by walking the text with its pieces, and the check
 above compares those too (ids, masks, special-token flags and spans), so a
 cold Urdu answer, which reads token states, still never loads `tokenizers`.
 

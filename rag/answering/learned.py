@@ -54,7 +54,6 @@ def read_again(question: str, language: str, choice: Choice, spans: SpanModel, s
     """The choice recut with the span reader's evidence, when a reader was
     fitted for `language` on the token states this embedder gives (else unchanged)."""
     from .reader import load_reader
-    from .spans import recut
 
     reader = load_reader(language)
     if reader is None or not reader.beta:
@@ -62,9 +61,7 @@ def read_again(question: str, language: str, choice: Choice, spans: SpanModel, s
     embedder = states()
     if not reader.reads(embedder):
         return choice
-    view = reader.read(embedder, question, choice.view.text)
-    extra = reader.beta * reader.span_scores(view, [(sp.start, sp.end) for sp in choice.alternatives])
-    return recut(choice, extra, spans.with_(lam=reader.lam))
+    return reader.recut(choice, reader.read(embedder, question, choice.view.text), spans)
 
 
 def rule_decision(question: str, candidates: Sequence[Candidate]) -> Decision:

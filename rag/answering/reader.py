@@ -35,6 +35,7 @@ from typing import Any, Protocol, TypeGuard
 import numpy as np
 
 from ..embedding import TokenStates as EmbedderStates
+from .spans import Choice, SpanModel, recut
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 PAIR_PREFIX = "task: question answering | query: {question} | text: "
@@ -97,9 +98,8 @@ class Reader:
     weights: np.ndarray  # (2 * dim, 2): start, end
     bias: np.ndarray  # (2,)
     beta: float  # weight of the reader's log-probabilities beside the span scores
-    lam: float = (
-        1.0  # the window's weight of token F1 against holding the answer, with the reader (spans.SpanModel.lam)
-    )
+    # the window's weight of token F1 against holding the answer, with the reader (spans.SpanModel.lam)
+    lam: float = 1.0
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -177,6 +177,12 @@ class Reader:
             b = np.nonzero(starts < c1)[0]
             out[k] = (ls[a[0]] if len(a) else NO_TOKEN) + (le[b[-1]] if len(b) else NO_TOKEN)
         return out
+
+    def recut(self, choice: Choice, view: TokenView, spans: SpanModel) -> Choice:
+        """The chosen sentence's answer cut again with this reader's evidence
+        (`view`: that sentence read with the question), with its beta and lam."""
+        extra = self.beta * self.span_scores(view, [(sp.start, sp.end) for sp in choice.alternatives])
+        return recut(choice, extra, spans.with_(lam=self.lam))
 
     def read(self, states: TokenStates, question: str, sentence: str) -> TokenView:
         """The sentence's token view, read with the question."""

@@ -78,6 +78,29 @@ def test_stream_answer_yields_growing_whole_words_then_the_answer() -> None:
     assert final.tokens == len(range(0, len(UR_ANSWER), 3))
 
 
+def test_stream_answer_yields_nothing_more_once_stopped() -> None:
+    """Tokens the model wrote before Stop, still queued, are not shown after it: a late
+    update would put the stopped answer back on screen as streaming (Ask hidden for good)."""
+    import threading
+
+    class Queued(FakePipeline):
+        def ask(self, question, **kwargs):  # type: ignore[no-untyped-def, override]
+            on_token = kwargs["on_token"]
+            for word in ("one ", "two ", "three ", "four "):
+                on_token(word)
+            released.wait(5)  # all four tokens are queued before the consumer sees the first
+            return super().ask(question, **{**kwargs, "on_token": None})
+
+    released = threading.Event()
+    stop = threading.Event()
+    steps = stream_answer(Queued(token_delay=0), "q", stop=stop)
+    first = next(steps)
+    assert first.answer is None and first.text == "one "
+    stop.set()
+    released.set()
+    assert list(steps) == []
+
+
 def test_stream_answer_reraises_pipeline_errors() -> None:
     class Broken(FakePipeline):
         def ask(self, question, **kwargs):  # type: ignore[no-untyped-def, override]

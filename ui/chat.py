@@ -98,8 +98,8 @@ def stream_answer(
         item = events.get()
         if item is _DONE:
             break
-        if isinstance(item, Stopped):
-            return
+        if isinstance(item, Stopped) or stop.is_set():
+            return  # tokens still queued are not shown: the Stop button has marked the answer stopped
         if isinstance(item, BaseException):
             raise item
         if isinstance(item, Answer):

@@ -73,7 +73,8 @@ def stream_answer(
 
     Errors raised by the pipeline are re-raised here, in the caller's thread. When
     `stop` is set (the Stop button) the next token raises `Stopped` inside the
-    pipeline, which ends the model's generation and frees it for the next question.
+    pipeline, which ends the model's generation and frees it for the next question;
+    nothing more is yielded after that, not even tokens already written.
     """
     events: queue.Queue[object] = queue.Queue()
     stop = stop or threading.Event()
@@ -96,10 +97,12 @@ def stream_answer(
     answer: Answer | None = None
     while True:
         item = events.get()
+        if isinstance(item, Stopped) or stop.is_set():
+            # nothing more after Stop, not the tokens still queued nor the answer: a late
+            # update would show the answer the Stop button marked stopped as streaming again
+            return
         if item is _DONE:
             break
-        if isinstance(item, Stopped) or stop.is_set():
-            return  # tokens still queued are not shown: the Stop button has marked the answer stopped
         if isinstance(item, BaseException):
             raise item
         if isinstance(item, Answer):

@@ -231,8 +231,6 @@ class Handlers:
             yield list(messages), "", list(turns), render.evidence_html(turns, self.article_text, pending=found, page=page)
         try:
             for step in stream_answer(self.pipeline, question, article=scope, history=history, stop=stop):
-                if stop is not None and stop.is_set():
-                    return  # an update after Stop would show the stopped answer as streaming again
                 if step.answer is None:
                     messages[-1] = {"role": "assistant", "content": render.partial_html(step.text)}
                     yield list(messages), "", list(turns), gr.skip()

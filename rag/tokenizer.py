@@ -152,10 +152,7 @@ class SentencePieceTokenizer:
 
     def encode_batch(self, texts: Sequence[str]) -> tuple[list[list[int]], list[list[int]]]:
         rows = [self._one(t) for t in texts]
-        width = max((len(r) for r in rows), default=0)
-        ids = [r + [self._pad] * (width - len(r)) for r in rows]
-        mask = [[1] * len(r) + [0] * (width - len(r)) for r in rows]
-        return ids, mask
+        return _padded(rows, self._pad), _padded([[1] * len(r) for r in rows], 0)
 
     def _pieces(self, text: str) -> list[tuple[int, int, int]]:
         """(id, start, end) of the text's tokens, before truncation and the
@@ -199,7 +196,7 @@ class SentencePieceTokenizer:
         return out
 
     def encode_offsets(self, texts: Sequence[str]) -> Offsets:
-        rows = []
+        ids, special, spans = [], [], []
         for t in texts:
             try:
                 body = self._pieces(t)[: self._room]
@@ -207,19 +204,17 @@ class SentencePieceTokenizer:
                 if self._reference is None:
                     self._reference = HFTokenizer(self._model_dir, self._max_length)
                 return self._reference.encode_offsets(texts)
-            ids = self._prefix + [i for i, _, _ in body] + self._suffix
-            special = [1] * len(self._prefix) + [0] * len(body) + [1] * len(self._suffix)
-            spans = [(0, 0)] * len(self._prefix) + [(a, b) for _, a, b in body] + [(0, 0)] * len(self._suffix)
-            rows.append((ids, special, spans))
-        width = max((len(r[0]) for r in rows), default=0)
-        out: Offsets = ([], [], [], [])
-        for ids, special, spans in rows:
-            pad = width - len(ids)
-            out[0].append(ids + [self._pad] * pad)
-            out[1].append([1] * len(ids) + [0] * pad)
-            out[2].append(special + [1] * pad)
-            out[3].append(spans + [(0, 0)] * pad)
-        return out
+            ids.append(self._prefix + [i for i, _, _ in body] + self._suffix)
+            special.append([1] * len(self._prefix) + [0] * len(body) + [1] * len(self._suffix))
+            spans.append([(0, 0)] * len(self._prefix) + [(a, b) for _, a, b in body] + [(0, 0)] * len(self._suffix))
+        mask = _padded([[1] * len(r) for r in ids], 0)
+        return _padded(ids, self._pad), mask, _padded(special, 1), _padded(spans, (0, 0))
+
+
+def _padded(rows: list[list[Any]], fill: Any) -> list[list[Any]]:
+    """The rows padded on the right with `fill` to the longest one."""
+    width = max((len(r) for r in rows), default=0)
+    return [r + [fill] * (width - len(r)) for r in rows]
 
 
 def _key(model_dir: Path) -> str:

@@ -1,0 +1,170 @@
+"""How retrieval's fusion of the dense and the keyword (BM25) rankings finds
+the sentence that holds the answer, on Urdu SQuAD 2.0 titles read as articles.
+
+    python -m bench.retrieval_fusion [--titles 30] [--questions 30] [--cache FILE]
+
+The pipeline fuses the two rankings by reciprocal rank fusion
+(rag/retrieval.py: 1/(60 + dense rank) + 1/(60 + keyword rank)). A UQA title
+(the paragraphs of one Wikipedia article, 30 to 200 sentences here, the seed
+article has 35) is one "article"; each answerable question is ranked against
+every sentence of its title, and the rank of its gold sentence (the one that
+holds the answer's start) is read under:
+- dense alone, BM25 alone, and the fusion with the keyword ranking weighted
+  0 to 1.5 (1 is the pipeline's);
+- the fused top 3 with the dense ranking's best added (4 sentences at most),
+  against the fused top 4 (the answer step reads settings.k = 4).
+
+Titles come from the calib and held-out slices of bench/answerer_data.py's
+split (fixed seed), never the train slice. Embedding them takes about
+10 minutes on 2 cores (about 12 sentences/s); `--cache` keeps the vectors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.answerer_data import SEED, TRAIN_FILE, gold_sentence, read_rows, sentences, split_by_title
+from rag.keyword import KeywordIndex
+from rag.retrieval import RRF_K
+from rag.store import keyword_tokens
+
+WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+MIN_SENTENCES, MAX_SENTENCES = 30, 200
+
+
+def fused_order(dense_order: Sequence[int], keyword_order: Sequence[int], weight: float) -> list[int]:
+    """Passages by 1/(RRF_K + dense rank) + weight/(RRF_K + keyword rank),
+    ties by id (as rag.retrieval.retrieve); `keyword_order` holds only the
+    passages with a keyword score."""
+    score: dict[int, float] = {}
+    for rank, doc in enumerate(dense_order, start=1):
+        score[doc] = 1.0 / (RRF_K + rank)
+    for rank, doc in enumerate(keyword_order, start=1):
+        score[doc] = score.get(doc, 0.0) + weight / (RRF_K + rank)
+    return sorted(score, key=lambda doc: (-score[doc], doc))
+
+
+def topped_up(first: Sequence[int], second: Sequence[int], n_first: int, n_second: int) -> list[int]:
+    """The first `n_first` of `first`, then the best `n_second` of `second` not already in."""
+    out = list(first[:n_first])
+    for doc in second:
+        if len(out) >= n_first + n_second:
+            break
+        if doc not in out:
+            out.append(doc)
+    return out
+
+
+def titles_of(
+    part: Sequence[dict[str, Any]], n_titles: int, n_questions: int, rng: np.random.Generator
+) -> tuple[list[str], np.ndarray, list[tuple[str, str, int]]]:
+    """(sentences, title of each sentence, [(question, title, gold sentence row)])
+    for `n_titles` titles of MIN..MAX_SENTENCES sentences, up to `n_questions`
+    answerable questions each."""
+    by: dict[str, list[dict[str, Any]]] = {}
+    for r in part:
+        by.setdefault(r["title"], []).append(r)
+    fitting = [
+        t
+        for t, rs in sorted(by.items())
+        if MIN_SENTENCES <= sum(len(sentences(c)) for c in dict.fromkeys(r["context"] for r in rs)) <= MAX_SENTENCES
+    ]
+    chosen = [fitting[i] for i in sorted(rng.permutation(len(fitting))[:n_titles])]
+    texts: list[str] = []
+    title_of: list[str] = []
+    questions: list[tuple[str, str, int]] = []
+    for t in chosen:
+        first_row = {}
+        for c in dict.fromkeys(r["context"] for r in by[t]):
+            first_row[c] = len(texts)
+            for s in sentences(c):
+                texts.append(s[2])
+                title_of.append(t)
+        answerable = [r for r in by[t] if r.get("answers")]
+        for i in sorted(rng.permutation(len(answerable))[:n_questions]):
+            r = answerable[i]
+            k = gold_sentence(r, sentences(r["context"]))
+            if k is not None:
+                questions.append((r["question"], t, first_row[r["context"]] + k))
+    return texts, np.array(title_of), questions
+
+
+def rank_of(doc: int, order: Sequence[int]) -> int:
+    """1-based rank of `doc` in `order`, 999 when absent."""
+    return order.index(doc) + 1 if doc in order else 999
+
+
+def recalls(
+    texts: Sequence[str],
+    title_of: np.ndarray,
+    questions: Sequence[tuple[str, str, int]],
+    doc_vecs: np.ndarray,
+    q_vecs: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """Rank of the gold sentence per question (999: not ranked) under each
+    ranking; "fused3+dense1" and "fused4" as 1 (in) or 999 (out)."""
+    kw = KeywordIndex.from_tokens([keyword_tokens(s) for s in texts])
+    out: dict[str, list[int]] = {"dense": [], "bm25": [], "fused3+dense1": [], "fused4": []}
+    out.update({f"fused w={w}": [] for w in WEIGHTS})
+    for (q, t, gold), v in zip(questions, q_vecs, strict=True):
+        rows = np.flatnonzero(title_of == t)
+        dense = doc_vecs[rows] @ v
+        keyword = kw.scores(keyword_tokens(q))[rows]
+        dense_order = rows[np.argsort(-dense, kind="stable")].tolist()
+        has = rows[keyword > 0]
+        keyword_order = has[np.argsort(-keyword[keyword > 0], kind="stable")].tolist()
+
+        out["dense"].append(rank_of(gold, dense_order))
+        out["bm25"].append(rank_of(gold, keyword_order))
+        for w in WEIGHTS:
+            out[f"fused w={w}"].append(rank_of(gold, fused_order(dense_order, keyword_order, w)))
+        pipeline = fused_order(dense_order, keyword_order, 1.0)
+        out["fused3+dense1"].append(1 if gold in topped_up(pipeline, dense_order, 3, 1) else 999)
+        out["fused4"].append(1 if gold in pipeline[:4] else 999)
+    return {k: np.asarray(v) for k, v in out.items()}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--titles", type=int, default=30, help="titles per slice")
+    ap.add_argument("--questions", type=int, default=30, help="answerable questions per title, at most")
+    ap.add_argument("--cache", type=Path, help="pickle of the selected sentences and their vectors (written once)")
+    args = ap.parse_args()
+    if args.cache and args.cache.exists():
+        data = pickle.loads(args.cache.read_bytes())
+    else:
+        from rag.config import Settings
+        from rag.pipeline import Pipeline
+
+        embedder = Pipeline(Settings()).embedder()
+        parts = split_by_title(read_rows(TRAIN_FILE))
+        rng = np.random.default_rng(SEED)
+        data = {}
+        for name in ("calib", "holdout"):
+            texts, title_of, questions = titles_of(parts[name], args.titles, args.questions, rng)
+            docs = np.asarray(embedder.embed_documents(texts))
+            qs = np.asarray(embedder.embed_queries([q for q, _, _ in questions]))
+            data[name] = (texts, title_of, questions, docs, qs)
+        if args.cache:
+            args.cache.write_bytes(pickle.dumps(data))
+    for name, (texts, title_of, questions, docs, qs) in data.items():
+        print(
+            f"{name}: {len(set(title_of.tolist()))} titles, {len(texts)} sentences, {len(questions)} answerable questions"
+        )
+        for key, ranks in recalls(texts, title_of, questions, docs, qs).items():
+            cells = "  ".join(f"r@{k} {100 * float(np.mean(ranks <= k)):5.1f}" for k in (1, 3, 4, 8))
+            print(
+                f"  {key:14s} {cells}"
+                if not key.startswith(("fused3", "fused4"))
+                else f"  {key:14s} found {100 * float(np.mean(ranks == 1)):5.1f}"
+            )
+
+
+if __name__ == "__main__":
+    main()

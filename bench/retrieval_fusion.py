@@ -2,6 +2,7 @@
 the sentence that holds the answer, on Urdu SQuAD 2.0 titles read as articles.
 
     python -m bench.retrieval_fusion [--titles 30] [--questions 30] [--cache FILE]
+    KHABAR_DATA_DIR=D python -m bench.retrieval_fusion --seed-set tests/e2e/seed_own.jsonl
 
 The pipeline fuses the two rankings by reciprocal rank fusion
 (rag/retrieval.py: 1/(60 + dense rank) + 1/(60 + keyword rank)). A UQA title
@@ -13,6 +14,12 @@ holds the answer's start) is read under:
   0 to 1.5 (1 is the pipeline's);
 - the fused top 3 with the dense ranking's best added (4 sentences at most),
   against the fused top 4 (the answer step reads settings.k = 4).
+
+`--seed-set` ranks instead the sentences of the seed article indexed in
+KHABAR_DATA_DIR with the pipeline's own retrieval (aligned editions spread
+included) at each keyword weight, for the single-turn answerable items of a
+seed set in each language; an item's gold sentences are those of its
+edition that match every one of its `must` patterns.
 
 Titles come from the calib and held-out slices of bench/answerer_data.py's
 split (fixed seed), never the train slice. Embedding them takes about
@@ -130,12 +137,67 @@ def recalls(
     return {k: np.asarray(v) for k, v in out.items()}
 
 
+def seed_ranks(path: Path) -> None:
+    """Print r@1/3/4 of the seed set's gold sentences per language and keyword weight."""
+    import json
+    import re
+
+    from rag.config import Settings
+    from rag.pipeline import Pipeline
+    from rag.retrieval import retrieve, score
+
+    pipeline = Pipeline(Settings())
+    store, groups = pipeline.store(), pipeline.groups()
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for article in store.articles():
+        rows = store.article_rows(article)
+        for lang in sorted(store.languages(article)):
+            edition = [int(r) for r in rows if store.passages[r].language == lang]
+            asked: list[tuple[str, set[int]]] = []
+            for it in items:
+                if it.get("lang") != lang or it.get("kind") != "answerable" or not it.get("must") or it.get("history"):
+                    continue
+                patterns = [re.compile(group[0], re.IGNORECASE) for group in it["must"]]
+                gold = {r for r in edition if all(p.search(store.passages[r].text) for p in patterns)}
+                if gold:
+                    asked.append((it.get("q") or it["question"], gold))
+            if not asked:
+                continue
+            vecs = pipeline.embedder().embed_queries([q for q, _ in asked])
+            print(f"{path.name} {article} {lang}: {len(asked)} answerable single-turn items")
+            for w in WEIGHTS:
+                ranks = []
+                for (q, gold), v in zip(asked, vecs, strict=True):
+                    hits = retrieve(
+                        store,
+                        q,
+                        v,
+                        k=8,
+                        article=article,
+                        language=lang,
+                        groups=groups,
+                        scores=score(store, q, v),
+                        keyword_weight=w,
+                    )
+                    ids = [h.passage.id for h in hits]
+                    ranks.append(next((i for i, pid in enumerate(ids, start=1) if pid in gold), 999))
+                got = np.asarray(ranks)
+                cells = "  ".join(f"r@{k} {100 * float(np.mean(got <= k)):5.1f}" for k in (1, 3, 4))
+                print(f"  fused w={w:<5} {cells}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--titles", type=int, default=30, help="titles per slice")
     ap.add_argument("--questions", type=int, default=30, help="answerable questions per title, at most")
     ap.add_argument("--cache", type=Path, help="pickle of the selected sentences and their vectors (written once)")
+    ap.add_argument(
+        "--seed-set", type=Path, help="rank a seed set's gold sentences in the indexed seed article instead"
+    )
     args = ap.parse_args()
+    if args.seed_set:
+        seed_ranks(args.seed_set)
+        return
     if args.cache and args.cache.exists():
         data = pickle.loads(args.cache.read_bytes())
     else:

@@ -86,11 +86,14 @@ def retrieve(
     language: str | None = None,
     groups: dict[int, set[int]] | None = None,
     scores: QueryScores | None = None,
+    keyword_weight: float = 1.0,
 ) -> list[Hit]:
     """Top-k passages for a query, optionally limited to one article and one
     language. With `language` set, hits on aligned sentences of another
     edition count for their counterpart in `language`. Pass `scores` (from
-    `score`) to rank again without scoring again."""
+    `score`) to rank again without scoring again. `keyword_weight` scales the
+    keyword ranking's share of the fusion (1: plain reciprocal rank fusion;
+    other values only for bench/retrieval_fusion.py's comparison)."""
     n = len(store.passages)
     if n == 0:
         return []
@@ -110,7 +113,7 @@ def retrieve(
     fused[dense_rank] += 1.0 / (RRF_K + np.arange(1, len(dense_rank) + 1))
     kw_pos = candidates[keyword[candidates] > 0]
     kw_rank = kw_pos[np.argsort(-keyword[kw_pos], kind="stable")]
-    fused[kw_rank] += 1.0 / (RRF_K + np.arange(1, len(kw_rank) + 1))
+    fused[kw_rank] += keyword_weight / (RRF_K + np.arange(1, len(kw_rank) + 1))
     if groups:
         src, dst = groups.pairs() if isinstance(groups, Groups) else _pairs(groups)
         allowed = np.zeros(n, dtype=bool)

@@ -208,3 +208,16 @@ def test_flagged_passage_is_never_a_hit_even_through_its_alignment() -> None:
     hits = _ask(store, emb, q, k=10, groups=aligned_groups(store))
     assert 5 not in {h.passage.id for h in hits}
     assert 1 in {h.passage.id for h in hits}
+
+
+def test_keyword_weight_zero_ranks_by_meaning_alone() -> None:
+    store, emb = _random_store(3)
+    for q in ("police children rescued", "بچوں بازیاب عدالت"):
+        qvec = emb.embed_queries([q])[0]
+        scores = score(store, q, qvec)
+        dense_only = retrieve(store, q, qvec, 6, scores=scores, keyword_weight=0.0)
+        order = np.argsort(-scores.dense[store.searchable], kind="stable")
+        assert [h.passage.id for h in dense_only] == np.flatnonzero(store.searchable)[order][:6].tolist()
+        assert retrieve(store, q, qvec, 6, scores=scores, keyword_weight=1.0) == retrieve(
+            store, q, qvec, 6, scores=scores
+        )

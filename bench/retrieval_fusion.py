@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import pickle
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,11 +69,21 @@ def topped_up(first: Sequence[int], second: Sequence[int], n_first: int, n_secon
     return out
 
 
-def titles_of(
-    part: Sequence[dict[str, Any]], n_titles: int, n_questions: int, rng: np.random.Generator
-) -> tuple[list[str], np.ndarray, list[tuple[str, str, int]]]:
-    """(sentences, title of each sentence, [(question, title, gold sentence row)])
-    for `n_titles` titles of MIN..MAX_SENTENCES sentences, up to `n_questions`
+@dataclass
+class Slice:
+    """Titles of one slice read as articles: their sentences (`texts`, the
+    title of each), the questions asked [(question, title, gold sentence
+    row)], and for each question its UQA row and the row of its paragraph's
+    first sentence."""
+
+    texts: list[str]
+    title_of: np.ndarray
+    questions: list[tuple[str, str, int]]
+    rows: list[tuple[dict[str, Any], int]]
+
+
+def titles_of(part: Sequence[dict[str, Any]], n_titles: int, n_questions: int, rng: np.random.Generator) -> Slice:
+    """`n_titles` titles of MIN..MAX_SENTENCES sentences, up to `n_questions`
     answerable questions each."""
     by: dict[str, list[dict[str, Any]]] = {}
     for r in part:
@@ -83,23 +94,52 @@ def titles_of(
         if MIN_SENTENCES <= sum(len(sentences(c)) for c in dict.fromkeys(r["context"] for r in rs)) <= MAX_SENTENCES
     ]
     chosen = [fitting[i] for i in sorted(rng.permutation(len(fitting))[:n_titles])]
-    texts: list[str] = []
+    out = Slice([], np.array([]), [], [])
     title_of: list[str] = []
-    questions: list[tuple[str, str, int]] = []
     for t in chosen:
         first_row = {}
         for c in dict.fromkeys(r["context"] for r in by[t]):
-            first_row[c] = len(texts)
+            first_row[c] = len(out.texts)
             for s in sentences(c):
-                texts.append(s[2])
+                out.texts.append(s[2])
                 title_of.append(t)
         answerable = [r for r in by[t] if r.get("answers")]
         for i in sorted(rng.permutation(len(answerable))[:n_questions]):
             r = answerable[i]
             k = gold_sentence(r, sentences(r["context"]))
             if k is not None:
-                questions.append((r["question"], t, first_row[r["context"]] + k))
-    return texts, np.array(title_of), questions
+                out.questions.append((r["question"], t, first_row[r["context"]] + k))
+                out.rows.append((r, first_row[r["context"]]))
+    out.title_of = np.array(title_of)
+    return out
+
+
+def load_slices(n_titles: int, n_questions: int, cache: Path | None) -> dict[str, tuple[Slice, np.ndarray, np.ndarray]]:
+    """The calib and held-out slices with their sentence and question vectors
+    (embedded once, kept in `cache`)."""
+    parts = split_by_title(read_rows(TRAIN_FILE))
+    rng = np.random.default_rng(SEED)
+    slices = {name: titles_of(parts[name], n_titles, n_questions, rng) for name in ("calib", "holdout")}
+    if cache is not None and cache.exists():
+        stored = pickle.loads(cache.read_bytes())
+        for name, sl in slices.items():
+            if stored[name][0] != sl.texts:
+                raise SystemExit(f"{cache} holds other sentences than --titles/--questions select: remove it")
+        return {name: (sl, stored[name][3], stored[name][4]) for name, sl in slices.items()}
+    from rag.config import Settings
+    from rag.pipeline import Pipeline
+
+    embedder = Pipeline(Settings()).embedder()
+    out = {}
+    for name, sl in slices.items():
+        docs = np.asarray(embedder.embed_documents(sl.texts))
+        qs = np.asarray(embedder.embed_queries([q for q, _, _ in sl.questions]))
+        out[name] = (sl, docs, qs)
+    if cache is not None:
+        cache.write_bytes(
+            pickle.dumps({n: (sl.texts, sl.title_of, sl.questions, d, q) for n, (sl, d, q) in out.items()})
+        )
+    return out
 
 
 def rank_of(doc: int, order: Sequence[int]) -> int:
@@ -198,28 +238,11 @@ def main() -> None:
     if args.seed_set:
         seed_ranks(args.seed_set)
         return
-    if args.cache and args.cache.exists():
-        data = pickle.loads(args.cache.read_bytes())
-    else:
-        from rag.config import Settings
-        from rag.pipeline import Pipeline
-
-        embedder = Pipeline(Settings()).embedder()
-        parts = split_by_title(read_rows(TRAIN_FILE))
-        rng = np.random.default_rng(SEED)
-        data = {}
-        for name in ("calib", "holdout"):
-            texts, title_of, questions = titles_of(parts[name], args.titles, args.questions, rng)
-            docs = np.asarray(embedder.embed_documents(texts))
-            qs = np.asarray(embedder.embed_queries([q for q, _, _ in questions]))
-            data[name] = (texts, title_of, questions, docs, qs)
-        if args.cache:
-            args.cache.write_bytes(pickle.dumps(data))
-    for name, (texts, title_of, questions, docs, qs) in data.items():
-        print(
-            f"{name}: {len(set(title_of.tolist()))} titles, {len(texts)} sentences, {len(questions)} answerable questions"
-        )
-        for key, ranks in recalls(texts, title_of, questions, docs, qs).items():
+    data = load_slices(args.titles, args.questions, args.cache)
+    for name, (sl, docs, qs) in data.items():
+        n_titles = len(set(sl.title_of.tolist()))
+        print(f"{name}: {n_titles} titles, {len(sl.texts)} sentences, {len(sl.questions)} answerable questions")
+        for key, ranks in recalls(sl.texts, sl.title_of, sl.questions, docs, qs).items():
             cells = "  ".join(f"r@{k} {100 * float(np.mean(ranks <= k)):5.1f}" for k in (1, 3, 4, 8))
             print(
                 f"  {key:14s} {cells}"

@@ -19,7 +19,9 @@ Steps (fixed seed, titles split three ways: train / calib / holdout):
 5. length policy: the window or a grown best span, chosen end to end on
    calib; precision/recall curves of answering on holdout and uqa dev
    (printed, PNG).
-Holdout and dev rows are never fitted on.
+Holdout and dev rows are never fitted on. It writes dense_weight 0: run
+bench/sentence_dense.py --write after it (the sentence choice's weight of
+the embedder's cosine, which needs the embedder).
 """
 
 from __future__ import annotations

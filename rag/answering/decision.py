@@ -8,7 +8,9 @@ Inputs are what the pipeline already has: the question, its language, the
 top-k candidate sentences (best first) and their neighbouring sentences.
 Retrieval scores are carried but not used as features: the model was fitted
 with BM25 ranks inside one paragraph, and the pipeline's fused scores live on
-another scale.
+another scale. Once the decision has answered, the embedder's cosine of the
+question with each candidate (`Candidate.dense`) weighs in the choice of the
+sentence (`SpanModel.dense_weight`, fitted by bench/sentence_dense.py).
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ from typing import Any
 import numpy as np
 
 from .features import DECISION_FEATURES, DecisionInput, QuestionInfo, decision_features, question_info
-from .spans import Choice, SpanModel, choose, load_span_model
+from .spans import Choice, SpanModel, load_span_model, pick, score_sentences
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 
 
 @dataclass(frozen=True)
 class Candidate:
-    """A retrieved sentence: its text, retrieval scores and rank (0 = best),
-    and the sentences next to it in the article."""
+    """A retrieved sentence: its text, retrieval scores (`dense`: the
+    embedder's cosine with the question) and rank (0 = best), and the
+    sentences next to it in the article."""
 
     text: str
     score: float = 0.0
@@ -123,9 +126,16 @@ class Decider:
         ordered = sorted(candidates, key=lambda c: c.rank)
         if not ordered:
             return Verdict(0.0, False, None)
-        choice = choose(q, [c.text for c in ordered], self.spans)
+        scored = score_sentences(q, [c.text for c in ordered], self.spans)
+        choice = pick(q, scored, self.spans, self.spans.policy)
         p = self.probability(decision_features(decision_input(q, ordered, choice)))
-        return Verdict(p, p >= self.threshold, choice)
+        answerable = p >= self.threshold
+        if answerable and self.spans.dense_weight:
+            # the decision stands; which sentence answers also weighs the
+            # embedder's cosine of each with the question
+            bonus = self.spans.dense_weight * np.array([c.dense for c in ordered], dtype=np.float64)
+            choice = pick(q, scored, self.spans, self.spans.policy, bonus) or choice
+        return Verdict(p, answerable, choice)
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> float:
         """Probability that the candidates answer the question."""

@@ -97,6 +97,9 @@ class SpanModel:
     lam: float = 1.0
     max_window: int = 12
     temperature: float = 1.0  # span scores are divided by it in the expected utility (calibration)
+    # Added, times the question-sentence cosine of the embedder, to log
+    # p(sentence) once the decision has answered (bench/sentence_dense.py)
+    dense_weight: float = 0.0
 
     def __post_init__(self) -> None:
         if len(self.sentence_weights) != len(SENTENCE_FEATURES):
@@ -123,6 +126,7 @@ class SpanModel:
             lam=float(data.get("lam", 1.0)),
             max_window=int(data.get("max_window", 12)),
             temperature=float(data.get("temperature", 1.0)),
+            dense_weight=float(data.get("dense_weight", 0.0)),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -136,6 +140,7 @@ class SpanModel:
             "lam": self.lam,
             "max_window": self.max_window,
             "temperature": self.temperature,
+            "dense_weight": self.dense_weight,
             "meta": self.meta,
         }
 
@@ -371,12 +376,21 @@ def _with_noun(view: SentenceView, j: int) -> int:
     return j
 
 
-def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, policy: str) -> Choice | None:
+def pick(
+    q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, policy: str, bonus: np.ndarray | None = None
+) -> Choice | None:
     """The answer: the window (or the best span grown by `policy`) with the
-    highest expected utility under p(sentence) * p(span | sentence)."""
+    highest expected utility under p(sentence) * p(span | sentence).
+    `bonus`, one value per candidate sentence given (by rank), is added to
+    log p(sentence): other evidence on which sentence holds the answer (the
+    embedder's cosine, times `SpanModel.dense_weight`)."""
     if not scored:
         return None
     ps = sentence_probs(q, scored, model)
+    if bonus is not None:
+        z = np.log(np.maximum(ps, 1e-300)) + np.asarray([bonus[s.rank] for s in scored], dtype=np.float64)
+        ps = np.exp(z - z.max())
+        ps = ps / ps.sum()
     t = model.temperature
     joint = [ps[r] * np.exp(s.scores / t - _lse(s.scores / t)) for r, s in enumerate(scored)]
     flat = np.concatenate(joint)
@@ -407,10 +421,16 @@ def pick(q: QuestionInfo, scored: Sequence[ScoredSentence], model: SpanModel, po
     return Choice(span, raw, s.rank, total, margin, s.overlap, s.view, s.spans, window, mass, float(ps[r]))
 
 
-def choose(q: QuestionInfo, sentences: Sequence[str], model: SpanModel, policy: str | None = None) -> Choice | None:
+def choose(
+    q: QuestionInfo,
+    sentences: Sequence[str],
+    model: SpanModel,
+    policy: str | None = None,
+    bonus: np.ndarray | None = None,
+) -> Choice | None:
     """Score the spans of each sentence (ranked best first by retrieval) and
     pick the answer (see `pick`)."""
-    return pick(q, score_sentences(q, sentences, model), model, policy or model.policy)
+    return pick(q, score_sentences(q, sentences, model), model, policy or model.policy, bonus)
 
 
 def recut(choice: Choice, extra: np.ndarray, model: SpanModel, policy: str | None = None) -> Choice:

@@ -323,3 +323,29 @@ def test_only_number_and_date_questions_restrict_the_spans() -> None:
     assert all("300" in sentence[view.toks[i].start : view.toks[j].end] for (i, j), ok in zip(bounds, mask, strict=True) if ok)
     who = question_info("امتحان کے نتائج کس نے بتائے؟", "ur")
     assert typed_spans(who, sentence_view(who, sentence), candidate_bounds(sentence_view(who, sentence))).all()
+
+
+def test_the_embedders_cosine_moves_the_sentence_choice_not_the_decision() -> None:
+    loaded = Decider.load("ur")
+    q = "اسکول میں کتنے طلبہ پڑھتے ہیں؟"
+    first = "اسکول میں 600 طلبہ پڑھتے ہیں اور عمارت پرانی ہے۔"
+    second = "اسکول کے ساتھ والے کالج میں 450 طلبہ پڑھتے ہیں۔"
+
+    def decide(weight: float, dense: tuple[float, float]):  # type: ignore[no-untyped-def]
+        spans = loaded.spans.with_(dense_weight=weight)
+        decider = Decider("ur", loaded.weights, 0.0, spans, loaded.meta)  # threshold 0: always answered
+        return decider.decide(q, [Candidate(first, dense=dense[0], rank=0), Candidate(second, dense=dense[1], rank=1)])
+
+    plain = decide(0.0, (0.9, 0.1))
+    assert plain.choice is not None and plain.choice.sentence_index == 0
+    assert decide(0.0, (0.1, 0.9)).choice.sentence_index == 0  # no weight: the cosine is not read
+    moved = decide(100.0, (0.1, 0.9))
+    assert moved.choice is not None and moved.choice.sentence_index == 1 and "450" in moved.choice.span.text
+    assert moved.probability == plain.probability  # the decision does not read the cosine
+
+
+def test_the_committed_dense_weight_carries_its_rule_and_survives_json() -> None:
+    spans = load_span_model("ur")
+    assert spans.dense_weight > 0
+    assert "calib" in spans.meta["dense_weight_rule"]
+    assert SpanModel.from_json(spans.to_json()).dense_weight == spans.dense_weight

@@ -1,0 +1,134 @@
+"""Fit `SpanModel.dense_weight`: how much the embedder's cosine of the
+question with each candidate sentence adds to the span scorer's p(sentence)
+when an answered Urdu question picks the sentence it answers from.
+
+    python -m bench.sentence_dense [--cache FILE] [--write]
+
+Data: the calib and held-out Urdu SQuAD titles of bench/retrieval_fusion.py
+(same selection, same `--cache` of vectors; never the train slice). For each
+answerable question, the candidates are the BM25 top 4 of its paragraph, as
+bench/train_answerer.py fits the sentence choice; the rows whose gold
+sentence is among them count.
+
+p(sentence) ∝ p_span(sentence) * exp(weight * cosine). The weight with the
+lowest mean negative log-likelihood of the gold sentence on calib is chosen
+(grid 0..12); sentence-choice accuracy and NLL are printed for both slices
+per weight, then the answers (contains_gold, token F1) on held-out when the
+committed decision answers (rag/answering/decision.py, without the span
+reader's recut) at weight 0 and at the chosen weight. `--write` stores the
+weight in rag/answering/weights/spans_ur.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bench.answerer_data import ROOT, aggregate, candidates_and_window, gold_sentence, score_uqa, sentences
+from bench.retrieval_fusion import Slice, load_slices
+from rag.answering.decision import Candidate, Decider
+from rag.answering.features import question_info
+from rag.answering.spans import score_sentences, sentence_probs
+
+LANG = "ur"
+GRID = tuple(float(w) for w in range(13))
+SPANS_FILE = ROOT / "rag" / "answering" / "weights" / f"spans_{LANG}.json"
+
+
+def choice_rows(
+    sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider
+) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """(p_span(sentence), cosine, index of the gold sentence) per question
+    whose gold sentence is among its BM25 top 4 (and has spans)."""
+    out = []
+    for (row, first), v in zip(sl.rows, qs, strict=True):
+        texts = [s[2] for s in sentences(row["context"])]
+        top, _ = candidates_and_window(row["question"], texts)
+        q = question_info(row["question"], LANG)
+        scored = score_sentences(q, [texts[i] for i in top], decider.spans)
+        k = gold_sentence(row, sentences(row["context"]))
+        gold = [r for r, s in enumerate(scored) if k is not None and s.view.text == texts[k]]
+        if len(gold) != 1:
+            continue
+        cos = np.array([float(docs[first + top[s.rank]] @ v) for s in scored])
+        out.append((sentence_probs(q, scored, decider.spans), cos, gold[0]))
+    return out
+
+
+def nll_and_accuracy(rows: Sequence[tuple[np.ndarray, np.ndarray, int]], weight: float) -> tuple[float, float]:
+    """Mean -log p(gold sentence) and the share of questions whose most
+    probable sentence is the gold one, at `weight`."""
+    nll, right = 0.0, 0
+    for ps, cos, gold in rows:
+        z = np.log(np.maximum(ps, 1e-300)) + weight * cos
+        z = z - z.max()
+        logp = z - np.log(np.exp(z).sum())
+        nll -= float(logp[gold])
+        right += int(np.argmax(z) == gold)
+    return nll / max(1, len(rows)), 100 * right / max(1, len(rows))
+
+
+def answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float | None]:
+    """contains_gold / token F1 / false refusals of the committed decision
+    over the slice's answerable questions, with `decider`'s dense weight."""
+    scored = []
+    for (row, first), v in zip(sl.rows, qs, strict=True):
+        texts = [s[2] for s in sentences(row["context"])]
+        top, _ = candidates_and_window(row["question"], texts)
+        cands = [
+            Candidate(
+                texts[i],
+                dense=float(docs[first + i] @ v),
+                rank=rank,
+                neighbours=tuple(texts[j] for j in (i - 1, i + 1) if 0 <= j < len(texts)),
+            )
+            for rank, i in enumerate(top)
+        ]
+        verdict = decider.decide(row["question"], cands)
+        answered = verdict.answerable and verdict.choice is not None
+        text = verdict.choice.span.text if answered and verdict.choice else ""
+        scored.append(score_uqa(text, not answered, row["answers"]))
+    return aggregate(scored)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--titles", type=int, default=30)
+    ap.add_argument("--questions", type=int, default=30)
+    ap.add_argument("--cache", type=Path, help="bench/retrieval_fusion.py's cache of vectors")
+    ap.add_argument("--write", action="store_true", help=f"store the chosen weight in {SPANS_FILE.name}")
+    args = ap.parse_args()
+    data = load_slices(args.titles, args.questions, args.cache)
+    base = Decider.load(LANG)
+    base = Decider(LANG, base.weights, base.threshold, base.spans.with_(dense_weight=0.0), base.meta)
+    rows = {name: choice_rows(sl, docs, qs, base) for name, (sl, docs, qs) in data.items()}
+    print("weight   " + "   ".join(f"{n}: NLL  accuracy ({len(r)} questions)" for n, r in rows.items()))
+    curve = {w: {n: nll_and_accuracy(r, w) for n, r in rows.items()} for w in GRID}
+    for w, per in curve.items():
+        print(f"{w:6.1f}   " + "   ".join(f"{n}: {nll:.3f} {acc:5.1f}" for n, (nll, acc) in per.items()))
+    best = min(GRID, key=lambda w: curve[w]["calib"][0])
+    print(f"chosen weight {best} (lowest calib NLL)")
+    for name, (sl, docs, qs) in data.items():
+        for w in (0.0, best):
+            d = Decider(LANG, base.weights, base.threshold, base.spans.with_(dense_weight=w), base.meta)
+            agg = answers(sl, docs, qs, d)
+            print(
+                f"  {name:8s} weight {w:4.1f}: contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}"
+                f"  false_refusal {agg['false_refusal']}  (n {agg['n']:.0f})"
+            )
+    if args.write:
+        rule = (
+            f"lowest mean -log p(gold sentence) on {len(rows['calib'])} answerable calib questions "
+            "(BM25 top 4 of the paragraph), grid 0..12: bench/sentence_dense.py"
+        )
+        spans = base.spans.with_(dense_weight=best, meta={**base.spans.meta, "dense_weight_rule": rule})
+        SPANS_FILE.write_text(json.dumps(spans.to_json(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote dense_weight {best} to {SPANS_FILE}")
+
+
+if __name__ == "__main__":
+    main()

@@ -13,9 +13,11 @@ sentence is among them count.
 p(sentence) ∝ p_span(sentence) * exp(weight * cosine). The weight with the
 lowest mean negative log-likelihood of the gold sentence on calib is chosen
 (grid 0..12); sentence-choice accuracy and NLL are printed for both slices
-per weight, then the answers (contains_gold, token F1) on held-out when the
-committed decision answers (rag/answering/decision.py, without the span
-reader's recut) at weight 0 and at the chosen weight. `--write` stores the
+per weight, then the answers (contains_gold, token F1) of the committed
+decision (rag/answering/decision.py, without the span reader's recut) at
+weight 0 and at the chosen weight, on both slices: from the paragraph's BM25
+top 4 ("paragraph"), and from the fused top 4 of the whole title as the
+pipeline retrieves from an article ("title"). `--write` stores the
 weight in rag/answering/weights/spans_ur.json.
 """
 
@@ -29,10 +31,12 @@ from pathlib import Path
 import numpy as np
 
 from bench.answerer_data import ROOT, aggregate, candidates_and_window, gold_sentence, score_uqa, sentences
-from bench.retrieval_fusion import Slice, load_slices
+from bench.retrieval_fusion import Slice, fused_order, load_slices
 from rag.answering.decision import Candidate, Decider
 from rag.answering.features import question_info
 from rag.answering.spans import score_sentences, sentence_probs
+from rag.keyword import KeywordIndex
+from rag.store import keyword_tokens
 
 LANG = "ur"
 GRID = tuple(float(w) for w in range(13))
@@ -95,6 +99,40 @@ def answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> di
     return aggregate(scored)
 
 
+def title_answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float | None]:
+    """As `answers`, with the pipeline's candidates instead: the fused top 4
+    of the whole title (bench/retrieval_fusion.fused_order at weight 1), each
+    with its neighbours in the title."""
+    kw = KeywordIndex.from_tokens([keyword_tokens(s) for s in sl.texts])
+    scored = []
+    for (q, title, _), (row, _), v in zip(sl.questions, sl.rows, qs, strict=True):
+        rows = np.flatnonzero(sl.title_of == title)
+        dense = docs[rows] @ v
+        keyword = kw.scores(keyword_tokens(q))[rows]
+        has = rows[keyword > 0]
+        order = fused_order(
+            rows[np.argsort(-dense, kind="stable")].tolist(),
+            has[np.argsort(-keyword[keyword > 0], kind="stable")].tolist(),
+            1.0,
+        )
+        cands = [
+            Candidate(
+                sl.texts[i],
+                dense=float(docs[i] @ v),
+                rank=rank,
+                neighbours=tuple(
+                    sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == title
+                ),
+            )
+            for rank, i in enumerate(order[:4])
+        ]
+        verdict = decider.decide(q, cands)
+        answered = verdict.answerable and verdict.choice is not None
+        text = verdict.choice.span.text if answered and verdict.choice else ""
+        scored.append(score_uqa(text, not answered, row["answers"]))
+    return aggregate(scored)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--titles", type=int, default=30)
@@ -115,11 +153,11 @@ def main() -> None:
     for name, (sl, docs, qs) in data.items():
         for w in (0.0, best):
             d = Decider(LANG, base.weights, base.threshold, base.spans.with_(dense_weight=w), base.meta)
-            agg = answers(sl, docs, qs, d)
-            print(
-                f"  {name:8s} weight {w:4.1f}: contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}"
-                f"  false_refusal {agg['false_refusal']}  (n {agg['n']:.0f})"
-            )
+            for where, agg in (("paragraph", answers(sl, docs, qs, d)), ("title", title_answers(sl, docs, qs, d))):
+                print(
+                    f"  {name:8s} {where:9s} weight {w:4.1f}: contains_gold {agg['contains_gold']}"
+                    f"  token_f1 {agg['token_f1']}  false_refusal {agg['false_refusal']}  (n {agg['n']:.0f})"
+                )
     if args.write:
         rule = (
             f"lowest mean -log p(gold sentence) on {len(rows['calib'])} answerable calib questions "

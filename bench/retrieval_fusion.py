@@ -142,6 +142,20 @@ def load_slices(n_titles: int, n_questions: int, cache: Path | None) -> dict[str
     return out
 
 
+def title_orders(
+    title_of: np.ndarray, kw: KeywordIndex, doc_vecs: np.ndarray, title: str, question: str, q_vec: np.ndarray
+) -> tuple[list[int], list[int]]:
+    """The title's sentence rows by cosine with the question, and those with
+    a keyword score by BM25 (both best first, ties in row order)."""
+    rows = np.flatnonzero(title_of == title)
+    dense = doc_vecs[rows] @ q_vec
+    keyword = kw.scores(keyword_tokens(question))[rows]
+    has = rows[keyword > 0]
+    return rows[np.argsort(-dense, kind="stable")].tolist(), has[
+        np.argsort(-keyword[keyword > 0], kind="stable")
+    ].tolist()
+
+
 def rank_of(doc: int, order: Sequence[int]) -> int:
     """1-based rank of `doc` in `order`, 999 when absent."""
     return order.index(doc) + 1 if doc in order else 999
@@ -160,18 +174,13 @@ def recalls(
     out: dict[str, list[int]] = {"dense": [], "bm25": [], "fused3+dense1": [], "fused4": []}
     out.update({f"fused w={w}": [] for w in WEIGHTS})
     for (q, t, gold), v in zip(questions, q_vecs, strict=True):
-        rows = np.flatnonzero(title_of == t)
-        dense = doc_vecs[rows] @ v
-        keyword = kw.scores(keyword_tokens(q))[rows]
-        dense_order = rows[np.argsort(-dense, kind="stable")].tolist()
-        has = rows[keyword > 0]
-        keyword_order = has[np.argsort(-keyword[keyword > 0], kind="stable")].tolist()
-
+        dense_order, keyword_order = title_orders(title_of, kw, doc_vecs, t, q, v)
         out["dense"].append(rank_of(gold, dense_order))
         out["bm25"].append(rank_of(gold, keyword_order))
-        for w in WEIGHTS:
-            out[f"fused w={w}"].append(rank_of(gold, fused_order(dense_order, keyword_order, w)))
-        pipeline = fused_order(dense_order, keyword_order, 1.0)
+        fused = {w: fused_order(dense_order, keyword_order, w) for w in WEIGHTS}
+        for w, order in fused.items():
+            out[f"fused w={w}"].append(rank_of(gold, order))
+        pipeline = fused[1.0]
         out["fused3+dense1"].append(1 if gold in topped_up(pipeline, dense_order, 3, 1) else 999)
         out["fused4"].append(1 if gold in pipeline[:4] else 999)
     return {k: np.asarray(v) for k, v in out.items()}
@@ -205,19 +214,12 @@ def seed_ranks(path: Path) -> None:
                 continue
             vecs = pipeline.embedder().embed_queries([q for q, _ in asked])
             print(f"{path.name} {article} {lang}: {len(asked)} answerable single-turn items")
+            scores = [score(store, q, v) for (q, _), v in zip(asked, vecs, strict=True)]
             for w in WEIGHTS:
                 ranks = []
-                for (q, gold), v in zip(asked, vecs, strict=True):
+                for (q, gold), v, sc in zip(asked, vecs, scores, strict=True):
                     hits = retrieve(
-                        store,
-                        q,
-                        v,
-                        k=8,
-                        article=article,
-                        language=lang,
-                        groups=groups,
-                        scores=score(store, q, v),
-                        keyword_weight=w,
+                        store, q, v, k=8, article=article, language=lang, groups=groups, scores=sc, keyword_weight=w
                     )
                     ids = [h.passage.id for h in hits]
                     ranks.append(next((i for i, pid in enumerate(ids, start=1) if pid in gold), 999))

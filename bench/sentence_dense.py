@@ -27,11 +27,12 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from bench.answerer_data import ROOT, aggregate, candidates_and_window, gold_sentence, score_uqa, sentences
-from bench.retrieval_fusion import Slice, fused_order, load_slices
+from bench.retrieval_fusion import Slice, fused_order, load_slices, title_orders
 from rag.answering.decision import Candidate, Decider
 from rag.answering.features import question_info
 from rag.answering.spans import score_sentences, sentence_probs
@@ -50,11 +51,12 @@ def choice_rows(
     whose gold sentence is among its BM25 top 4 (and has spans)."""
     out = []
     for (row, first), v in zip(sl.rows, qs, strict=True):
-        texts = [s[2] for s in sentences(row["context"])]
+        sents = sentences(row["context"])
+        texts = [s[2] for s in sents]
         top, _ = candidates_and_window(row["question"], texts)
         q = question_info(row["question"], LANG)
         scored = score_sentences(q, [texts[i] for i in top], decider.spans)
-        k = gold_sentence(row, sentences(row["context"]))
+        k = gold_sentence(row, sents)
         gold = [r for r, s in enumerate(scored) if k is not None and s.view.text == texts[k]]
         if len(gold) != 1:
             continue
@@ -76,6 +78,14 @@ def nll_and_accuracy(rows: Sequence[tuple[np.ndarray, np.ndarray, int]], weight:
     return nll / max(1, len(rows)), 100 * right / max(1, len(rows))
 
 
+def _answered(decider: Decider, row: dict[str, Any], question: str, cands: Sequence[Candidate]) -> dict[str, Any]:
+    """The UQA figures of the decider's answer to one question."""
+    verdict = decider.decide(question, cands)
+    answered = verdict.answerable and verdict.choice is not None
+    text = verdict.choice.span.text if answered and verdict.choice else ""
+    return score_uqa(text, not answered, row["answers"])
+
+
 def answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float | None]:
     """contains_gold / token F1 / false refusals of the committed decision
     over the slice's answerable questions, with `decider`'s dense weight."""
@@ -92,10 +102,7 @@ def answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> di
             )
             for rank, i in enumerate(top)
         ]
-        verdict = decider.decide(row["question"], cands)
-        answered = verdict.answerable and verdict.choice is not None
-        text = verdict.choice.span.text if answered and verdict.choice else ""
-        scored.append(score_uqa(text, not answered, row["answers"]))
+        scored.append(_answered(decider, row, row["question"], cands))
     return aggregate(scored)
 
 
@@ -106,15 +113,7 @@ def title_answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider)
     kw = KeywordIndex.from_tokens([keyword_tokens(s) for s in sl.texts])
     scored = []
     for (q, title, _), (row, _), v in zip(sl.questions, sl.rows, qs, strict=True):
-        rows = np.flatnonzero(sl.title_of == title)
-        dense = docs[rows] @ v
-        keyword = kw.scores(keyword_tokens(q))[rows]
-        has = rows[keyword > 0]
-        order = fused_order(
-            rows[np.argsort(-dense, kind="stable")].tolist(),
-            has[np.argsort(-keyword[keyword > 0], kind="stable")].tolist(),
-            1.0,
-        )
+        order = fused_order(*title_orders(sl.title_of, kw, docs, title, q, v), 1.0)
         cands = [
             Candidate(
                 sl.texts[i],
@@ -126,10 +125,7 @@ def title_answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider)
             )
             for rank, i in enumerate(order[:4])
         ]
-        verdict = decider.decide(q, cands)
-        answered = verdict.answerable and verdict.choice is not None
-        text = verdict.choice.span.text if answered and verdict.choice else ""
-        scored.append(score_uqa(text, not answered, row["answers"]))
+        scored.append(_answered(decider, row, q, cands))
     return aggregate(scored)
 
 

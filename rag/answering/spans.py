@@ -421,16 +421,10 @@ def pick(
     return Choice(span, raw, s.rank, total, margin, s.overlap, s.view, s.spans, window, mass, float(ps[r]))
 
 
-def choose(
-    q: QuestionInfo,
-    sentences: Sequence[str],
-    model: SpanModel,
-    policy: str | None = None,
-    bonus: np.ndarray | None = None,
-) -> Choice | None:
+def choose(q: QuestionInfo, sentences: Sequence[str], model: SpanModel, policy: str | None = None) -> Choice | None:
     """Score the spans of each sentence (ranked best first by retrieval) and
     pick the answer (see `pick`)."""
-    return pick(q, score_sentences(q, sentences, model), model, policy or model.policy, bonus)
+    return pick(q, score_sentences(q, sentences, model), model, policy or model.policy)
 
 
 def recut(choice: Choice, extra: np.ndarray, model: SpanModel, policy: str | None = None) -> Choice:

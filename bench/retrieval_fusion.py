@@ -114,30 +114,40 @@ def titles_of(part: Sequence[dict[str, Any]], n_titles: int, n_questions: int, r
     return out
 
 
-def load_slices(n_titles: int, n_questions: int, cache: Path | None) -> dict[str, tuple[Slice, np.ndarray, np.ndarray]]:
+def load_slices(
+    n_titles: int, n_questions: int, cache: Path | None, train_titles: int = 0
+) -> dict[str, tuple[Slice, np.ndarray, np.ndarray]]:
     """The calib and held-out slices with their sentence and question vectors
-    (embedded once, kept in `cache`)."""
+    (embedded once, kept in `cache`), and with `train_titles` > 0 a slice of
+    that many train titles as well (chosen after the other two, so that they
+    do not change)."""
     parts = split_by_title(read_rows(TRAIN_FILE))
     rng = np.random.default_rng(SEED)
     slices = {name: titles_of(parts[name], n_titles, n_questions, rng) for name in ("calib", "holdout")}
-    if cache is not None and cache.exists():
-        stored = pickle.loads(cache.read_bytes())
-        for name, sl in slices.items():
+    if train_titles:
+        slices["train"] = titles_of(parts["train"], train_titles, n_questions, rng)
+    stored = pickle.loads(cache.read_bytes()) if cache is not None and cache.exists() else {}
+    out = {}
+    for name, sl in slices.items():
+        if name in stored:
             if stored[name][0] != sl.texts:
                 raise SystemExit(f"{cache} holds other sentences than --titles/--questions select: remove it")
-        return {name: (sl, stored[name][3], stored[name][4]) for name, sl in slices.items()}
+            out[name] = (sl, stored[name][3], stored[name][4])
+    missing = [name for name in slices if name not in out]
+    if not missing:
+        return out
     from rag.config import Settings
     from rag.pipeline import Pipeline
 
     embedder = Pipeline(Settings()).embedder()
-    out = {}
-    for name, sl in slices.items():
+    for name in missing:
+        sl = slices[name]
         docs = np.asarray(embedder.embed_documents(sl.texts))
         qs = np.asarray(embedder.embed_queries([q for q, _, _ in sl.questions]))
         out[name] = (sl, docs, qs)
     if cache is not None:
         cache.write_bytes(
-            pickle.dumps({n: (sl.texts, sl.title_of, sl.questions, d, q) for n, (sl, d, q) in out.items()})
+            pickle.dumps(stored | {n: (sl.texts, sl.title_of, sl.questions, d, q) for n, (sl, d, q) in out.items()})
         )
     return out
 

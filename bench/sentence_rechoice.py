@@ -19,9 +19,12 @@ Newton's method with an L2 penalty; the penalty with the lowest calib NLL is
 chosen from a small grid. Printed per slice: mean -log p(gold sentence) and
 the share of questions whose most probable sentence is the gold one, for
 the gold sentence at rank 0 (retrieval alone), the committed choice at
-dense weight 0 and at its committed weight, and the re-choice; then the
-answers of the committed decision (contains_gold, token F1, false refusals)
-with the committed choice and with the re-choice once answered.
+dense weight 0 and at its committed weight, the re-choice, and the
+decision's own score with each candidate taken as the chosen sentence; then
+where the committed answers go wrong (gold sentence not retrieved, another
+sentence chosen, the cut misses), and the answers of the committed decision
+(contains_gold, token F1, false refusals) with the committed choice and with
+the re-choice once answered.
 """
 
 from __future__ import annotations
@@ -63,6 +66,7 @@ class Row:
     features: np.ndarray
     cosine: np.ndarray
     gold: int
+    decision: np.ndarray | None = None  # the decision's log-odds with each candidate as the chosen sentence
 
 
 def rechoice_features(q: QuestionInfo, scored: Sequence[ScoredSentence], cosine: np.ndarray) -> np.ndarray:
@@ -91,8 +95,55 @@ def rows_of(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> li
             continue
         cosine = np.array([float(docs[top[s.rank]] @ v) for s in scored])
         offset = np.log(np.maximum(sentence_probs(q, scored, decider.spans), 1e-300))
-        out.append(Row(offset, rechoice_features(q, scored, cosine), cosine, gold[0]))
+        cands = title_cands(sl, docs, top, v)
+        p = np.array(
+            [
+                decider.probability(
+                    decision_features(decision_input(q, cands, pick(q, [s], decider.spans, decider.spans.policy)))
+                )
+                for s in scored
+            ]
+        )
+        decision = np.log(np.maximum(p, 1e-12) / np.maximum(1 - p, 1e-12))
+        out.append(Row(offset, rechoice_features(q, scored, cosine), cosine, gold[0], decision))
     return out
+
+
+def title_cands(sl: Slice, docs: np.ndarray, top: Sequence[int], v: np.ndarray) -> list[Candidate]:
+    """The decision's candidates: the title's sentences `top`, with cosines and neighbours in the title."""
+    return [
+        Candidate(
+            sl.texts[i],
+            dense=float(docs[i] @ v),
+            rank=rank,
+            neighbours=tuple(
+                sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == sl.title_of[i]
+            ),
+        )
+        for rank, i in enumerate(top)
+    ]
+
+
+def error_budget(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float]:
+    """Shares (%) of the answerable questions: answer contains the gold
+    answer; refused; else wrong because the gold sentence is not among the
+    fused top 4, because another sentence was chosen, or because the cut
+    within the gold sentence misses the answer."""
+    counts = dict.fromkeys(("contains gold", "refused", "gold not in top 4", "other sentence", "span misses"), 0)
+    for (question, top, gold_row, v), (row, _) in zip(title_candidates(sl, docs, qs), sl.rows, strict=True):
+        verdict = decider.decide(question, title_cands(sl, docs, top, v))
+        if not verdict.answerable or verdict.choice is None:
+            counts["refused"] += 1
+        elif score_uqa(verdict.choice.span.text, False, row["answers"])["contains_gold"]:
+            counts["contains gold"] += 1
+        elif gold_row not in top:
+            counts["gold not in top 4"] += 1
+        elif top[verdict.choice.sentence_index] != gold_row:
+            counts["other sentence"] += 1
+        else:
+            counts["span misses"] += 1
+    n = max(1, sum(counts.values()))
+    return {k: round(100 * c / n, 1) for k, c in counts.items()}
 
 
 def _probs(z: np.ndarray) -> np.ndarray:
@@ -138,17 +189,7 @@ def answers(
     `w` (None: the committed choice, its dense weight included)."""
     scored_rows: list[dict[str, Any]] = []
     for (question, top, _, v), (row, _) in zip(title_candidates(sl, docs, qs), sl.rows, strict=True):
-        cands = [
-            Candidate(
-                sl.texts[i],
-                dense=float(docs[i] @ v),
-                rank=rank,
-                neighbours=tuple(
-                    sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == sl.title_of[i]
-                ),
-            )
-            for rank, i in enumerate(top)
-        ]
+        cands = title_cands(sl, docs, top, v)
         if w is None:
             verdict = decider.decide(question, cands)
             choice = verdict.choice if verdict.answerable else None
@@ -192,6 +233,7 @@ def main() -> None:
         "committed choice, dense weight 0": lambda r: r.offset,
         f"committed choice, dense weight {dense:g}": lambda r: r.offset + dense * r.cosine,
         f"re-choice (penalty {pen:g})": lambda r: r.offset + r.features @ w,
+        "the decision's score per candidate": lambda r: r.decision if r.decision is not None else r.offset,
     }
     print("sentence choice, gold sentence in the fused top 4 of the title: NLL / accuracy % (rank 0: accuracy only)")
     print("  " + "  ".join(f"{n} ({len(r)} questions)" for n, r in rows.items()))
@@ -203,6 +245,9 @@ def main() -> None:
         )
         print(f"  {label:38s} {figures}")
     print("  re-choice weights: " + ", ".join(f"{f} {x:+.2f}" for f, x in zip(FEATURES, w, strict=True)))
+    print("where the committed answers go wrong, fused top 4 of the title (% of all answerable questions):")
+    for name in ("calib", "holdout"):
+        print(f"  {name:8s} {error_budget(*data[name], committed)}")
     print("answers of the committed decision, fused top 4 of the title (all answerable questions):")
     for name in ("calib", "holdout"):
         sl, docs, qs = data[name]

@@ -106,26 +106,41 @@ def answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> di
     return aggregate(scored)
 
 
-def title_answers(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float | None]:
-    """As `answers`, with the pipeline's candidates instead: the fused top 4
-    of the whole title (bench/retrieval_fusion.fused_order at weight 1), each
-    with its neighbours in the title."""
+# (question, sentence rows of the fused top 4 of its title, gold sentence row, question vector)
+TitlePick = tuple[str, list[int], int, np.ndarray]
+
+
+def title_candidates(sl: Slice, docs: np.ndarray, qs: np.ndarray) -> list[TitlePick]:
+    """The pipeline's candidates for each question of the slice: the fused
+    top 4 of its whole title (bench/retrieval_fusion.fused_order at weight 1)."""
     kw = KeywordIndex.from_tokens([keyword_tokens(s) for s in sl.texts])
-    scored = []
-    for (q, title, _), (row, _), v in zip(sl.questions, sl.rows, qs, strict=True):
-        order = fused_order(*title_orders(sl.title_of, kw, docs, title, q, v), 1.0)
-        cands = [
-            Candidate(
-                sl.texts[i],
-                dense=float(docs[i] @ v),
-                rank=rank,
-                neighbours=tuple(
-                    sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == title
-                ),
-            )
-            for rank, i in enumerate(order[:4])
-        ]
-        scored.append(_answered(decider, row, q, cands))
+    return [
+        (question, fused_order(*title_orders(sl.title_of, kw, docs, title, question, v), 1.0)[:4], gold, v)
+        for (question, title, gold), v in zip(sl.questions, qs, strict=True)
+    ]
+
+
+def title_cands(sl: Slice, docs: np.ndarray, top: Sequence[int], v: np.ndarray) -> list[Candidate]:
+    """The decision's candidates: the title's sentences `top`, with cosines and neighbours in the title."""
+    return [
+        Candidate(
+            sl.texts[i],
+            dense=float(docs[i] @ v),
+            rank=rank,
+            neighbours=tuple(
+                sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == sl.title_of[i]
+            ),
+        )
+        for rank, i in enumerate(top)
+    ]
+
+
+def title_answers(sl: Slice, docs: np.ndarray, picks: Sequence[TitlePick], decider: Decider) -> dict[str, float | None]:
+    """As `answers`, with the pipeline's candidates instead (`picks`: `title_candidates`)."""
+    scored = [
+        _answered(decider, row, question, title_cands(sl, docs, top, v))
+        for (question, top, _, v), (row, _) in zip(picks, sl.rows, strict=True)
+    ]
     return aggregate(scored)
 
 
@@ -147,9 +162,10 @@ def main() -> None:
     best = min(GRID, key=lambda w: curve[w]["calib"][0])
     print(f"chosen weight {best} (lowest calib NLL)")
     for name, (sl, docs, qs) in data.items():
+        picks = title_candidates(sl, docs, qs)
         for w in (0.0, best):
             d = Decider(LANG, base.weights, base.threshold, base.spans.with_(dense_weight=w), base.meta)
-            for where, agg in (("paragraph", answers(sl, docs, qs, d)), ("title", title_answers(sl, docs, qs, d))):
+            for where, agg in (("paragraph", answers(sl, docs, qs, d)), ("title", title_answers(sl, docs, picks, d))):
                 print(
                     f"  {name:8s} {where:9s} weight {w:4.1f}: contains_gold {agg['contains_gold']}"
                     f"  token_f1 {agg['token_f1']}  false_refusal {agg['false_refusal']}  (n {agg['n']:.0f})"

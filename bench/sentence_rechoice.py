@@ -38,8 +38,9 @@ from typing import Any
 import numpy as np
 
 from bench.answerer_data import aggregate, score_uqa
-from bench.retrieval_fusion import Slice, fused_order, load_slices, title_orders
-from rag.answering.decision import Candidate, Decider, decision_features, decision_input
+from bench.retrieval_fusion import Slice, load_slices
+from bench.sentence_dense import TitlePick, title_answers, title_candidates, title_cands
+from rag.answering.decision import Decider, decision_features, decision_input
 from rag.answering.features import QuestionInfo, question_info
 from rag.answering.spans import (
     SENTENCE_FEATURES,
@@ -49,8 +50,6 @@ from rag.answering.spans import (
     sentence_features,
     sentence_probs,
 )
-from rag.keyword import KeywordIndex
-from rag.store import keyword_tokens
 
 LANG = "ur"
 FEATURES = [*SENTENCE_FEATURES, "cosine", "cosine_top"]
@@ -60,13 +59,14 @@ PENALTIES = (0.0, 0.001, 0.01, 0.1)
 @dataclass(frozen=True)
 class Row:
     """One question: log p(sentence) of the committed choice (dense weight 0),
-    the re-choice features (one row per candidate), the cosines, the gold index."""
+    the re-choice features (one row per candidate), the cosines, the gold
+    index, and the decision's log-odds per candidate."""
 
     offset: np.ndarray
     features: np.ndarray
     cosine: np.ndarray
     gold: int
-    decision: np.ndarray | None = None  # the decision's log-odds with each candidate as the chosen sentence
+    decision: np.ndarray  # the decision's log-odds with each candidate as the chosen sentence
 
 
 def rechoice_features(q: QuestionInfo, scored: Sequence[ScoredSentence], cosine: np.ndarray) -> np.ndarray:
@@ -76,18 +76,9 @@ def rechoice_features(q: QuestionInfo, scored: Sequence[ScoredSentence], cosine:
     return np.column_stack([sentence_features(q, scored), cosine, top])
 
 
-def title_candidates(sl: Slice, docs: np.ndarray, qs: np.ndarray) -> list[tuple[str, list[int], int, np.ndarray]]:
-    """(question, sentence rows of the fused top 4 of its title, gold sentence row, question vector)."""
-    kw = KeywordIndex.from_tokens([keyword_tokens(s) for s in sl.texts])
-    return [
-        (question, fused_order(*title_orders(sl.title_of, kw, docs, title, question, v), 1.0)[:4], gold, v)
-        for (question, title, gold), v in zip(sl.questions, qs, strict=True)
-    ]
-
-
-def rows_of(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> list[Row]:
+def rows_of(sl: Slice, docs: np.ndarray, picks: Sequence[TitlePick], decider: Decider) -> list[Row]:
     out = []
-    for question, top, gold_row, v in title_candidates(sl, docs, qs):
+    for question, top, gold_row, v in picks:
         q = question_info(question, LANG)
         scored = score_sentences(q, [sl.texts[i] for i in top], decider.spans)
         gold = [r for r, s in enumerate(scored) if top[s.rank] == gold_row]
@@ -109,28 +100,13 @@ def rows_of(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> li
     return out
 
 
-def title_cands(sl: Slice, docs: np.ndarray, top: Sequence[int], v: np.ndarray) -> list[Candidate]:
-    """The decision's candidates: the title's sentences `top`, with cosines and neighbours in the title."""
-    return [
-        Candidate(
-            sl.texts[i],
-            dense=float(docs[i] @ v),
-            rank=rank,
-            neighbours=tuple(
-                sl.texts[j] for j in (i - 1, i + 1) if 0 <= j < len(sl.texts) and sl.title_of[j] == sl.title_of[i]
-            ),
-        )
-        for rank, i in enumerate(top)
-    ]
-
-
-def error_budget(sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider) -> dict[str, float]:
+def error_budget(sl: Slice, docs: np.ndarray, picks: Sequence[TitlePick], decider: Decider) -> dict[str, float]:
     """Shares (%) of the answerable questions: answer contains the gold
     answer; refused; else wrong because the gold sentence is not among the
     fused top 4, because another sentence was chosen, or because the cut
     within the gold sentence misses the answer."""
     counts = dict.fromkeys(("contains gold", "refused", "gold not in top 4", "other sentence", "span misses"), 0)
-    for (question, top, gold_row, v), (row, _) in zip(title_candidates(sl, docs, qs), sl.rows, strict=True):
+    for (question, top, gold_row, v), (row, _) in zip(picks, sl.rows, strict=True):
         verdict = decider.decide(question, title_cands(sl, docs, top, v))
         if not verdict.answerable or verdict.choice is None:
             counts["refused"] += 1
@@ -181,30 +157,26 @@ def nll_and_accuracy(rows: Sequence[Row], score: Callable[[Row], np.ndarray]) ->
     return nll / max(1, len(rows)), 100 * right / max(1, len(rows))
 
 
-def answers(
-    sl: Slice, docs: np.ndarray, qs: np.ndarray, decider: Decider, w: np.ndarray | None
+def rechoice_answers(
+    sl: Slice, docs: np.ndarray, picks: Sequence[TitlePick], decider: Decider, w: np.ndarray
 ) -> dict[str, float | None]:
-    """The committed decision's answers over the fused top 4 of each title;
-    once answered, the sentence is chosen again with the re-choice weights
-    `w` (None: the committed choice, its dense weight included)."""
+    """As `sentence_dense.title_answers`, but once the decision has answered
+    the sentence is chosen again with the re-choice weights `w` (mirrors
+    `Decider.decide`, whose bonus is the cosine times the dense weight)."""
     scored_rows: list[dict[str, Any]] = []
-    for (question, top, _, v), (row, _) in zip(title_candidates(sl, docs, qs), sl.rows, strict=True):
+    for (question, top, _, v), (row, _) in zip(picks, sl.rows, strict=True):
         cands = title_cands(sl, docs, top, v)
-        if w is None:
-            verdict = decider.decide(question, cands)
-            choice = verdict.choice if verdict.answerable else None
-        else:
-            q = question_info(question, LANG)
-            scored = score_sentences(q, [c.text for c in cands], decider.spans)
-            choice = pick(q, scored, decider.spans, decider.spans.policy)
-            p = decider.probability(decision_features(decision_input(q, cands, choice)))
-            if p < decider.threshold:
-                choice = None
-            elif len(scored) > 1:
-                cosine = np.array([cands[s.rank].dense for s in scored])
-                bonus = np.zeros(len(cands))
-                bonus[[s.rank for s in scored]] = rechoice_features(q, scored, cosine) @ w
-                choice = pick(q, scored, decider.spans, decider.spans.policy, bonus) or choice
+        q = question_info(question, LANG)
+        scored = score_sentences(q, [c.text for c in cands], decider.spans)
+        choice = pick(q, scored, decider.spans, decider.spans.policy)
+        p = decider.probability(decision_features(decision_input(q, cands, choice)))
+        if p < decider.threshold:
+            choice = None
+        elif len(scored) > 1:
+            cosine = np.array([cands[s.rank].dense for s in scored])
+            bonus = np.zeros(len(cands))
+            bonus[[s.rank for s in scored]] = rechoice_features(q, scored, cosine) @ w
+            choice = pick(q, scored, decider.spans, decider.spans.policy, bonus) or choice
         scored_rows.append(score_uqa(choice.span.text if choice else "", choice is None, row["answers"]))
     return aggregate(scored_rows)
 
@@ -221,7 +193,8 @@ def main() -> None:
     base = Decider(
         LANG, committed.weights, committed.threshold, committed.spans.with_(dense_weight=0.0), committed.meta
     )
-    rows = {name: rows_of(sl, docs, qs, base) for name, (sl, docs, qs) in data.items()}
+    picks = {name: title_candidates(sl, docs, qs) for name, (sl, docs, qs) in data.items()}
+    rows = {name: rows_of(sl, docs, picks[name], base) for name, (sl, docs, _) in data.items()}
     fits = {pen: fit(rows["train"], pen) for pen in PENALTIES}
     pen = min(
         PENALTIES, key=lambda x: nll_and_accuracy(rows["calib"], lambda r, x=x: r.offset + r.features @ fits[x])[0]
@@ -233,7 +206,7 @@ def main() -> None:
         "committed choice, dense weight 0": lambda r: r.offset,
         f"committed choice, dense weight {dense:g}": lambda r: r.offset + dense * r.cosine,
         f"re-choice (penalty {pen:g})": lambda r: r.offset + r.features @ w,
-        "the decision's score per candidate": lambda r: r.decision if r.decision is not None else r.offset,
+        "the decision's score per candidate": lambda r: r.decision,
     }
     print("sentence choice, gold sentence in the fused top 4 of the title: NLL / accuracy % (rank 0: accuracy only)")
     print("  " + "  ".join(f"{n} ({len(r)} questions)" for n, r in rows.items()))
@@ -247,12 +220,15 @@ def main() -> None:
     print("  re-choice weights: " + ", ".join(f"{f} {x:+.2f}" for f, x in zip(FEATURES, w, strict=True)))
     print("where the committed answers go wrong, fused top 4 of the title (% of all answerable questions):")
     for name in ("calib", "holdout"):
-        print(f"  {name:8s} {error_budget(*data[name], committed)}")
+        sl, docs, _ = data[name]
+        print(f"  {name:8s} {error_budget(sl, docs, picks[name], committed)}")
     print("answers of the committed decision, fused top 4 of the title (all answerable questions):")
     for name in ("calib", "holdout"):
-        sl, docs, qs = data[name]
-        for label, weights in (("committed choice", None), ("re-choice", w)):
-            agg = answers(sl, docs, qs, committed if weights is None else base, weights)
+        sl, docs, _ = data[name]
+        for label, agg in (
+            ("committed choice", title_answers(sl, docs, picks[name], committed)),
+            ("re-choice", rechoice_answers(sl, docs, picks[name], base, w)),
+        ):
             print(
                 f"  {name:8s} {label:17s} contains_gold {agg['contains_gold']}  token_f1 {agg['token_f1']}"
                 f"  false_refusal {agg['false_refusal']}  (n {agg['n']:.0f})"

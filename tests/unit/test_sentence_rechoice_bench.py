@@ -17,7 +17,7 @@ def _rows(n: int, seed: int = 0) -> list[Row]:
         informative = rng.normal(0.0, 1.0, 4)
         informative[gold] += 1.5  # higher at the gold sentence, not always the highest
         noise = rng.normal(0.0, 1.0, 4)
-        out.append(Row(np.log(np.full(4, 0.25)), np.column_stack([informative, noise]), informative, gold))
+        out.append(Row(np.log(np.full(4, 0.25)), np.column_stack([informative, noise]), informative, gold, np.zeros(4)))
     return out
 
 
@@ -41,5 +41,5 @@ def test_the_penalty_shrinks_the_weights() -> None:
 def test_a_strong_offset_leaves_less_to_learn() -> None:
     rows = _rows(300)
     # the committed choice already knows the gold sentence: the feature adds less
-    known = [Row(np.where(np.arange(4) == r.gold, 0.0, -3.0), r.features, r.cosine, r.gold) for r in rows]
+    known = [Row(np.where(np.arange(4) == r.gold, 0.0, -3.0), r.features, r.cosine, r.gold, r.decision) for r in rows]
     assert fit(known, 0.0)[0] < fit(rows, 0.0)[0]

@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from .errors import ContextOverflowError, KhabarError
 
@@ -116,6 +116,24 @@ def refusal_like(token: str, refusal: str) -> bool:
     return bool(t) and refusal.upper().startswith(t)
 
 
+# A Yes/No assessment read from the first reply token's distribution: the
+# share of "Yes" against "No" (rag/answering/assessor.py). Its own small context
+# holds one sentence and a question, so the article's KV cache stays put. That
+# context loads the weights a second time: about +0.66 GB (PSS; RSS counts the
+# shared, memory-mapped file twice and shows +1.7 GB), measured in stop 23.
+ASSESS_CTX = 1024
+YES_WORDS = ("Yes", " Yes", "yes", "YES")
+NO_WORDS = ("No", " No", "no", "NO")
+
+
+@runtime_checkable
+class Assessor(Protocol):
+    """A chat model that can say how much of its first reply token's
+    probability is "Yes" rather than "No" (None: it cannot tell)."""
+
+    def yes_share(self, messages: Sequence[Message]) -> float | None: ...
+
+
 class Generator(Protocol):
     """A chat model: what it can read and write, and how to talk to it."""
 
@@ -169,6 +187,7 @@ class LlamaCppGenerator:
         self.n_threads = n_threads
         self.seed = seed
         self._llm: Any = None
+        self._assessor: Any = None  # a second, small context on the same weights (mapped once)
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
         self._memory_key: str | None = None  # the system prompt now in the KV cache
         self._markers: re.Pattern[str] | None = None  # this model's special tokens, as a pattern
@@ -318,6 +337,36 @@ class LlamaCppGenerator:
         """Process a prompt prefix now so the next question re-uses it."""
         self.chat(messages, max_tokens=1)
 
+    def yes_share(self, messages: Sequence[Message]) -> float | None:
+        """P(Yes) / (P(Yes) + P(No)) of the first reply token, in a context of
+        its own; None when the prompt does not fit it."""
+        messages = neutralise_messages(messages, self.markers())
+        with self._lock:
+            if self._assessor is None:
+                from llama_cpp import Llama
+
+                self._assessor = Llama(
+                    model_path=str(self.path),
+                    n_ctx=ASSESS_CTX,
+                    n_threads=self.n_threads,
+                    n_threads_batch=self.n_threads,
+                    n_batch=512,
+                    seed=self.seed,
+                    verbose=False,
+                )
+            assessor = self._assessor
+            first = {w: assessor.tokenize(w.encode("utf-8"), add_bos=False)[:1] for w in YES_WORDS + NO_WORDS}
+            rule = _YesShare([t for w in YES_WORDS for t in first[w]], [t for w in NO_WORDS for t in first[w]])
+            try:
+                assessor.create_chat_completion(
+                    messages=list(messages), max_tokens=1, **SAMPLING, seed=self.seed, logits_processor=_processors(rule)
+                )
+            except ValueError as exc:
+                if "exceed context window" in str(exc):
+                    return None
+                raise KhabarError(f"The chat model failed: {exc}") from None
+        return rule.share
+
 
 class _FirstTokenRule:
     """A llama.cpp logits processor that acts on the first generated token
@@ -356,7 +405,27 @@ class _FirstTokenRule:
         return scores
 
 
-def _processors(rule: _FirstTokenRule | None) -> Any:
+class _YesShare:
+    """A llama.cpp logits processor that reads, at the first generated
+    token, the share of "Yes" tokens against "Yes" and "No" tokens together."""
+
+    def __init__(self, yes: Sequence[int], no: Sequence[int]) -> None:
+        self.yes = sorted(set(yes))
+        self.no = sorted(set(no))
+        self.share: float | None = None
+
+    def __call__(self, _input_ids: Any, scores: Any) -> Any:
+        if self.share is None:
+            import numpy as np
+
+            logits = np.asarray(scores, dtype=np.float64)
+            probs = np.exp(logits - logits.max())
+            y, n = float(probs[self.yes].sum()), float(probs[self.no].sum())
+            self.share = y / (y + n) if y + n > 0 else 0.0
+        return scores
+
+
+def _processors(rule: Callable[[Any, Any], Any] | None) -> Any:
     if rule is None:
         return None
     from llama_cpp import LogitsProcessorList

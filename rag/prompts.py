@@ -43,6 +43,13 @@ ANSWER_SYSTEM = (
 # word after the question as well, 36/48 (too many refusals).
 ANSWER_USER = "{question}\nSee {numbers}. Answer with citations, or {not_found}."
 
+# An assessment, not an answer: one sentence and the question, without the
+# article (the model's first-token share of "Yes" against "No" is read, so
+# nothing is generated). Asked only after the model refused or its answer
+# failed the check (rag/answering/assessor.py).
+ASSESS_SYSTEM = "You check whether a sentence from a news article answers a question."
+ASSESS_USER = "Sentence: {sentence}\nQuestion: {question}\nDoes the sentence state the answer to this question? Reply Yes or No."
+
 SUMMARY_SYSTEM = (
     "You summarise one news article. The article is given below as numbered sentences.\n"
     "Write exactly {points} bullet points in {language}. Each point is one short sentence stating one key fact "
@@ -79,6 +86,14 @@ def answer_messages(
             "role": "user",
             "content": ANSWER_USER.format(question=neutralise(question), numbers=shown or "the whole article", not_found=NOT_FOUND),
         },
+    ]
+
+
+def assess_messages(sentence: str, question: str) -> list[Message]:
+    """Does this one sentence answer the question? (a Yes/No assessment)"""
+    return [
+        {"role": "system", "content": ASSESS_SYSTEM},
+        {"role": "user", "content": ASSESS_USER.format(sentence=neutralise(sentence), question=neutralise(question))},
     ]
 
 

@@ -31,3 +31,20 @@ class ScriptedGenerator:
             for word in reply.split(" "):
                 on_token(word + " ")
         return reply
+
+
+class AssessingGenerator(ScriptedGenerator):
+    """A scripted chat model that also assesses sentences (`rag.llm.Assessor`):
+    the share of "Yes" for a sentence is the first of `shares` whose key it
+    contains (else `default`); every assessed sentence is recorded."""
+
+    def __init__(self, replies: Sequence[str], shares: dict[str, float | None], default: float = 0.1) -> None:
+        super().__init__(replies)
+        self.shares = shares
+        self.default = default
+        self.assessed: list[str] = []
+
+    def yes_share(self, messages: Sequence[Message]) -> float | None:
+        sentence = messages[-1]["content"].split("\n")[0].removeprefix("Sentence: ")
+        self.assessed.append(sentence)
+        return next((v for k, v in self.shares.items() if k in sentence), self.default)

@@ -24,6 +24,7 @@ from typing import Any
 from ..conversation import standalone
 from ..errors import UsageError
 from ..inputs import clean_text
+from ..llm import Assessor
 from ..prompts import REFUSALS
 from ..retrieval import retrieve, score
 from ..safety import screen
@@ -31,6 +32,7 @@ from ..text import STOPWORDS, detect_language
 from ..types import Answer, Citation, Hit
 from . import extractive as ex
 from . import generative as gv
+from .assessor import assessed
 from .citations import cite_hits
 from .deps import AnswerDeps
 from .names import latin_names
@@ -113,9 +115,11 @@ class Asker:
             out[p.id] = " ".join(x.text for x in around if x is not None)
         return out
 
-    def extractive(self, q: str, lang: str, hits: list[Hit], article: str) -> tuple[Answer | None, ex.Verdict]:
+    def extractive(
+        self, q: str, lang: str, hits: list[Hit], article: str, decide: ex.DecideFn | None = None
+    ) -> tuple[Answer | None, ex.Verdict]:
         cands = ex.candidates(hits, self.neighbourhood(hits[:4]))
-        return ex.answer(q, lang, cands, self.decide, self.deps.aligned)
+        return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned)
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:
         """The sentences nearest the question, shown with a refusal so the
@@ -207,9 +211,11 @@ def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: lis
         return a.finish(out, streamed=result.streamed)
     # The model said "not in the article", or its answer was not supported by
     # the sentences: the learned decision may still find the answer in the
-    # edition's sentences (a small model refuses too readily).
+    # edition's sentences (a small model refuses too readily); a model that
+    # can assess them one by one is asked to (rag/answering/assessor.py).
     if source_lang == lang:
-        found, why = a.extractive(query, lang, hits, article)
+        decide = assessed(gen, a.decide) if isinstance(gen, Assessor) else None
+        found, why = a.extractive(query, lang, hits, article, decide)
         if found is not None:
             reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
             found.strategy = "generative-fallback:extractive"

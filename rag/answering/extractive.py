@@ -42,6 +42,7 @@ class Decision:
     index: int | None = None
     start: int = 0
     end: int = 0
+    by: str = "decision"  # who decided: the learned decision, or the chat model's assessment
 
     @property
     def answerable(self) -> bool:
@@ -103,7 +104,7 @@ def answer(
         return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
     j = decide(question, language, usable)
     if not j.answerable:
-        return None, Verdict(False, "decision: not answered by the candidates", j.probability, j.threshold)
+        return None, Verdict(False, f"{j.by}: not answered by the candidates", j.probability, j.threshold)
     if j.index is None:
         best, start, end = usable[0], 0, len(usable[0].passage.text)
     else:
@@ -111,4 +112,4 @@ def answer(
     fact = best.passage.text[start:end].strip()
     cite = cite_passage(aligned, 1, best.passage, best.score, (start, end))
     out = Answer(question, language, f"{fact} [1]", False, None, [cite], strategy="extractive")
-    return out, Verdict(True, "decision: answered", j.probability, j.threshold)
+    return out, Verdict(True, f"{j.by}: answered", j.probability, j.threshold)

@@ -1,0 +1,132 @@
+"""The chat model's assessment of retrieved sentences (rag/answering/assessor.py)
+on fakes: asked only after the model refused or failed the check, the best
+sentence assessed more likely Yes than No is quoted, else the refusal stands;
+and the llama.cpp processor that reads the share of "Yes" (no model)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+from conftest import EN_SENTENCES
+from fake_models import AssessingGenerator
+
+from rag.answering.assessor import ASSESS_MAJORITY, ASSESSED, assessed
+from rag.answering.extractive import Candidate, Decision
+from rag.config import Settings
+from rag.embedding import HashEmbedder
+from rag.llm import Assessor, _YesShare
+from rag.pipeline import Pipeline
+from rag.prompts import assess_messages
+from rag.types import Passage
+
+
+def _cands(texts: Sequence[str]) -> list[Candidate]:
+    return [
+        Candidate(Passage(i, "a", "en", i, 0, len(t), t), 1.0 / (i + 1), 0.5, i + 1, t) for i, t in enumerate(texts)
+    ]
+
+
+class Shares:
+    def __init__(self, shares: Sequence[float | None]) -> None:
+        self.shares = list(shares)
+        self.seen: list[str] = []
+
+    def yes_share(self, messages: Sequence[dict[str, str]]) -> float | None:
+        self.seen.append(messages[-1]["content"])
+        return self.shares[len(self.seen) - 1]
+
+
+def _never(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+    return Decision(0.0, 0.5)
+
+
+def test_the_best_sentence_assessed_yes_is_the_whole_answer() -> None:
+    assessor = Shares([0.3, 0.8, 0.6, 0.99])
+    d = assessed(assessor, _never)("Where?", "en", _cands(["one", "two words", "three", "four"]))
+    assert isinstance(assessor, Assessor)
+    assert len(assessor.seen) == ASSESSED == 3  # the fourth candidate is not assessed
+    assert d.answerable and d.by == "assessment"
+    assert (d.index, d.start, d.end, d.probability) == (1, 0, len("two words"), 0.8)
+
+
+def test_no_sentence_assessed_yes_keeps_the_refusal() -> None:
+    d = assessed(Shares([0.49, 0.2, 0.1]), _never)("Where?", "en", _cands(["one", "two", "three"]))
+    assert not d.answerable and d.index is None
+    assert d.probability == 0.49 and d.threshold == ASSESS_MAJORITY
+
+
+def test_the_first_decision_answers_without_a_assessment() -> None:
+    assessor = Shares([0.9])
+
+    def confident(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+        return Decision(0.9, 0.5, 0, 0, 3)
+
+    d = assessed(assessor, confident)("Where?", "en", _cands(["one"]))
+    assert d.by == "decision" and assessor.seen == []
+
+
+def test_a_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
+    first = Decision(0.2, 0.5)
+    d = assessed(Shares([None, None]), lambda *_: first)("Where?", "en", _cands(["one", "two"]))
+    assert d is first
+
+
+def test_the_assessment_prompt_holds_the_sentence_and_the_question_only() -> None:
+    [system, user] = assess_messages("The raid was on 23 May.", "When was the raid?")
+    assert system["role"] == "system" and "article" in system["content"]
+    assert user["content"] == (
+        "Sentence: The raid was on 23 May.\nQuestion: When was the raid?\n"
+        "Does the sentence state the answer to this question? Reply Yes or No."
+    )
+
+
+def test_the_processor_reads_the_share_of_yes_at_the_first_token_only() -> None:
+    rule = _YesShare(yes=[0, 1], no=[2])
+    logits = np.log(np.array([0.3, 0.1, 0.2, 0.4], dtype=np.float32))
+    out = rule(np.array([5]), logits.copy())
+    assert rule.share == pytest.approx(0.4 / 0.6, abs=1e-6)
+    assert np.allclose(out, logits)  # it reads, it does not steer
+    rule(np.array([5, 6]), np.log(np.array([0.9, 0.05, 0.03, 0.02], dtype=np.float32)))
+    assert rule.share == pytest.approx(0.4 / 0.6, abs=1e-6)
+
+
+@pytest.fixture
+def assessing(settings: Settings, make_pipeline: Callable[..., Pipeline]) -> Callable[..., Pipeline]:
+    make_pipeline().index()
+
+    def make(replies: Sequence[str], shares: dict[str, float | None]) -> Pipeline:
+        p = Pipeline(settings, embedder=HashEmbedder(), generator=AssessingGenerator(replies, shares))
+        p._decide = _never
+        return p
+
+    return make
+
+
+def test_a_model_refusal_overturned_by_its_own_assessment_quotes_the_sentence(
+    assessing: Callable[..., Pipeline],
+) -> None:
+    rescued = EN_SENTENCES[1]
+    p = assessing(["NOT IN ARTICLE"], {rescued[:30]: 0.9})
+    a = p.ask("How many children were rescued during the raid?")
+    assert not a.refused, a.decision
+    assert a.answer == f"{rescued} [1]" and a.citations[0].text == rescued
+    assert a.strategy == "generative-fallback:extractive"
+    assert a.decision is not None and a.decision["why"] == "model refused; assessment: answered"
+    assert a.decision["score"] == 0.9 and a.decision["threshold"] == ASSESS_MAJORITY
+    assert 1 <= len(p._generator.assessed) <= ASSESSED  # type: ignore[union-attr]
+
+
+def test_a_model_refusal_stands_when_its_assessment_says_no(assessing: Callable[..., Pipeline]) -> None:
+    p = assessing(["NOT IN ARTICLE"], {})
+    a = p.ask("Which hospital treated the rescued children?")
+    assert a.refused and a.reason == "not_in_article"
+    assert a.decision is not None and "assessment: not answered" in a.decision["why"]
+
+
+def test_a_supported_model_answer_is_not_assessed(assessing: Callable[..., Pipeline]) -> None:
+    p = assessing(["Six children were rescued during the raid [2]."], {})
+    a = p.ask("How many children were rescued during the raid?")
+    assert a.strategy == "generative"
+    assert p._generator.assessed == []  # type: ignore[union-attr]

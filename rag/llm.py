@@ -175,10 +175,13 @@ class LlamaCppGenerator:
         seed: int = 0,
         cache_dir: Path | None = None,
         majority_refusal: bool = True,
+        assess: bool = True,
     ) -> None:
         self.cache_dir = cache_dir
         # False: plain greedy decoding of the refusal marker, as the OpenAI-compatible back-end does
         self.majority_refusal = majority_refusal
+        # False: no Yes/No assessment (`yes_share` cannot tell), as the OpenAI-compatible back-end
+        self.assess = assess
         self.id = model_id
         self.path = path
         self.reads = reads
@@ -339,7 +342,9 @@ class LlamaCppGenerator:
 
     def yes_share(self, messages: Sequence[Message]) -> float | None:
         """P(Yes) / (P(Yes) + P(No)) of the first reply token, in a context of
-        its own; None when the prompt does not fit it."""
+        its own; None when the prompt does not fit it, or when assessing is off."""
+        if not self.assess:
+            return None
         messages = neutralise_messages(messages, self.markers())
         with self._lock:
             if self._assessor is None:

@@ -130,9 +130,11 @@ def test_server_answers_equal_in_process_answers(
     s = real_settings
     # a fresh in-process model without the on-disk prefix state, so both start from an empty KV cache;
     # decoding the refusal greedily, as the server back-end does (it reads no token probabilities), so
-    # that the comparison is of the transport, not of the in-process majority refusal rule
+    # that the comparison is of the transport, not of the in-process majority refusal rule; and without
+    # the Yes/No assessment of single sentences, which reads token probabilities too
     local_gen = LlamaCppGenerator(
-        chat.id, chat.path, chat.reads, chat.writes, s.n_ctx, s.n_threads, s.seed, cache_dir=None, majority_refusal=False
+        chat.id, chat.path, chat.reads, chat.writes, s.n_ctx, s.n_threads, s.seed, cache_dir=None,
+        majority_refusal=False, assess=False,
     )
     local = Pipeline(s, embedder=real_pipeline.embedder(), generator=local_gen)
     remote_settings = s.model_copy(update={"llm_url": llama_server, "llm_model": chat.id})

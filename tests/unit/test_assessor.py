@@ -130,3 +130,12 @@ def test_a_supported_model_answer_is_not_assessed(assessing: Callable[..., Pipel
     a = p.ask("How many children were rescued during the raid?")
     assert a.strategy == "generative"
     assert p._generator.assessed == []  # type: ignore[union-attr]
+
+
+def test_a_generator_with_assessing_off_cannot_tell(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """assess=False (the server back-end's behaviour, for comparisons) loads no model and says nothing."""
+    from rag.llm import LlamaCppGenerator
+
+    gen = LlamaCppGenerator("m", tmp_path / "missing.gguf", frozenset({"en"}), frozenset({"en"}), assess=False)
+    assert gen.yes_share(assess_messages("The raid was on 23 May.", "When was the raid?")) is None
+    assert gen._assessor is None and gen._llm is None

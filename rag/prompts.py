@@ -49,6 +49,13 @@ ANSWER_USER = "{question}\nSee {numbers}. Answer with citations, or {not_found}.
 # failed the check (rag/answering/assessor.py).
 ASSESS_SYSTEM = "You check whether a sentence from a news article answers a question."
 ASSESS_USER = "Sentence: {sentence}\nQuestion: {question}\nDoes the sentence state the answer to this question? Reply Yes or No."
+# The same for an answer the model wrote and the check kept: is it what its
+# cited sentence says, in answer to this question? (rag/answering/generative.py)
+ASSESS_ANSWER_SYSTEM = "You check whether a sentence from a news article supports an answer to a question."
+ASSESS_ANSWER_USER = (
+    "Sentence: {sentence}\nQuestion: {question}\nAnswer: {answer}\n"
+    "Does the sentence state this answer to this question? Reply Yes or No."
+)
 
 SUMMARY_SYSTEM = (
     "You summarise one news article. The article is given below as numbered sentences.\n"
@@ -94,6 +101,19 @@ def assess_messages(sentence: str, question: str) -> list[Message]:
     return [
         {"role": "system", "content": ASSESS_SYSTEM},
         {"role": "user", "content": ASSESS_USER.format(sentence=neutralise(sentence), question=neutralise(question))},
+    ]
+
+
+def assess_answer_messages(sentence: str, question: str, answer: str) -> list[Message]:
+    """Does this one sentence state this answer to the question? (a Yes/No assessment)"""
+    return [
+        {"role": "system", "content": ASSESS_ANSWER_SYSTEM},
+        {
+            "role": "user",
+            "content": ASSESS_ANSWER_USER.format(
+                sentence=neutralise(sentence), question=neutralise(question), answer=neutralise(answer)
+            ),
+        },
     ]
 
 

@@ -43,8 +43,10 @@ class AssessingGenerator(ScriptedGenerator):
         self.shares = shares
         self.default = default
         self.assessed: list[str] = []
+        self.prompts_assessed: list[str] = []
 
     def yes_share(self, messages: Sequence[Message]) -> float | None:
         sentence = messages[-1]["content"].split("\n")[0].removeprefix("Sentence: ")
         self.assessed.append(sentence)
+        self.prompts_assessed.append(messages[-1]["content"])
         return next((v for k, v in self.shares.items() if k in sentence), self.default)

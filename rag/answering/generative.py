@@ -14,10 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .. import grounding
-from ..llm import Generator
-from ..prompts import NOT_FOUND, answer_messages
+from ..llm import Assessor, Generator
+from ..prompts import NOT_FOUND, answer_messages, assess_answer_messages
 from ..safety import unsafe_output
 from ..types import Hit, Passage
+from .assessor import ASSESS_MAJORITY
 from .citations import Aligned, cite_passage
 
 _CITE = re.compile(r"\[(\d{1,3})\]")
@@ -140,6 +141,15 @@ def generate(
         # must give the kind of fact asked for, as the extractive one must
         check = grounding.Check(ok=False, unsupported=(f"(no {kind} in the answer)",))
     text = re.sub(r"\s+([.,;:])", r"\1", claim).strip()
+    if check.ok and isinstance(gen, Assessor):
+        # The check finds every number and name in the cited sentences, not
+        # whether they answer this question ("Rinz" for the names of the two
+        # arrested suspects): the model assesses its own answer against each
+        # cited sentence, and one it finds likelier No than Yes everywhere fails.
+        shares = [gen.yes_share(assess_answer_messages(x.text, prompt_q, text)) for x in cited]
+        known = [x for x in shares if x is not None]
+        if known and max(known) < ASSESS_MAJORITY:
+            check = grounding.Check(ok=False, unsupported=(f"(its own assessment: {max(known):.2f})",))
     if not check.ok:
         return Generated(text=text, unsupported=check.unsupported, streamed=stream.streaming, refusal_probability=p_refuse)
     if stream.streaming and on_token is not None:

@@ -125,11 +125,26 @@ def test_a_model_refusal_stands_when_its_assessment_says_no(assessing: Callable[
     assert a.decision is not None and "assessment: not answered" in a.decision["why"]
 
 
-def test_a_supported_model_answer_is_not_assessed(assessing: Callable[..., Pipeline]) -> None:
-    p = assessing(["Six children were rescued during the raid [2]."], {})
+def test_a_supported_model_answer_the_model_stands_by_is_kept(assessing: Callable[..., Pipeline]) -> None:
+    p = assessing(["Six children were rescued during the raid [2]."], {EN_SENTENCES[1][:30]: 0.9})
     a = p.ask("How many children were rescued during the raid?")
-    assert a.strategy == "generative"
-    assert p._generator.assessed == []  # type: ignore[union-attr]
+    assert a.strategy == "generative" and not a.refused
+    gen = p._generator
+    assert gen.assessed == [EN_SENTENCES[1]]  # type: ignore[union-attr]
+    # its own answer against the cited sentence, not the question alone
+    assert "Answer: Six children were rescued during the raid." in gen.prompts_assessed[0]  # type: ignore[union-attr]
+
+
+def test_a_supported_model_answer_the_model_disowns_goes_to_the_fallback(assessing: Callable[..., Pipeline]) -> None:
+    """The check passes (every number and name is in the cited sentence), but
+    the model finds its answer likelier No than Yes against that sentence: the
+    answer is dropped as unsupported, and the fallback's own assessment of the
+    candidates (here No as well) leaves the refusal."""
+    p = assessing(["Six children were rescued during the raid [2]."], {EN_SENTENCES[1][:30]: 0.3})
+    a = p.ask("How many children were rescued during the raid?")
+    assert a.refused and a.reason == "not_in_article"
+    assert a.decision is not None
+    assert a.decision["why"].startswith("model answer unsupported: (its own assessment: 0.30)")
 
 
 def test_a_generator_with_assessing_off_cannot_tell(tmp_path) -> None:  # type: ignore[no-untyped-def]

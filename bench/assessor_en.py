@@ -3,6 +3,7 @@
 unanswerable ones on the seed article. A measurement: no fitting.
 
     python -m bench.assessor_en tests/e2e/seed_own.jsonl tests/e2e/seed_fresh_en.jsonl ../shared/eval/seed_dev.jsonl
+    python -m bench.assessor_en --answers tests/e2e/seed_own.jsonl tests/e2e/seed_fresh_en.jsonl ../shared/eval/seed_dev.jsonl
 
 For every single-turn English answerable or unanswerable item of the given
 seed sets, the candidates are those the pipeline's fallback assesses: the
@@ -12,6 +13,15 @@ model (`yes_share`); an item's score is its best share. Printed: each item's
 shares, the ROC AUC of the score (answerable = positive), and the share of
 answerable items answered and of unanswerable items refused at thresholds
 0.1 .. 0.9, with the operating point (`ASSESS_MAJORITY`, 0.5) marked.
+
+`--answers` measures instead the assessment of the model's own answers (the
+check in rag/answering/generative.py): each item is asked through the
+pipeline with assessing off; for every answer the model wrote and the
+grounding check kept, the model assesses it against each cited sentence
+(best share). Printed: the shares, split into answers that are right (an
+answerable item whose `must` patterns match) and the others (wrong answers,
+answers to unanswerable items), the ROC AUC, and how many of each fall
+below 0.5 (would be dropped).
 
 There is no English question-answering data here to fit or calibrate on:
 the operating point is the model's own majority (Yes likelier than No), not
@@ -25,6 +35,7 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -44,7 +55,7 @@ def curve(pos: Sequence[float], neg: Sequence[float], thresholds: Sequence[float
     ]
 
 
-def items_of(paths: Sequence[Path]) -> list[dict[str, str]]:
+def items_of(paths: Sequence[Path]) -> list[dict[str, Any]]:
     out = []
     for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -58,10 +69,52 @@ def items_of(paths: Sequence[Path]) -> list[dict[str, str]]:
     return out
 
 
+def own_answers(items: Sequence[dict[str, Any]]) -> None:
+    """The model's assessment of its own kept answers (`--answers`)."""
+    import re
+
+    from rag.answering.assessor import ASSESS_MAJORITY
+    from rag.config import Settings
+    from rag.llm import LlamaCppGenerator
+    from rag.metrics import must_match
+    from rag.models import resolve_llm
+    from rag.pipeline import Pipeline
+    from rag.prompts import assess_answer_messages
+
+    s = Settings()
+    chat = resolve_llm(s)
+    quiet = LlamaCppGenerator(chat.id, chat.path, chat.reads, chat.writes, s.n_ctx, s.n_threads, s.seed, assess=False)
+    assessor = LlamaCppGenerator(chat.id, chat.path, chat.reads, chat.writes, s.n_ctx, s.n_threads, s.seed)
+    p = Pipeline(s, generator=quiet)
+    scores: dict[bool, list[float]] = {True: [], False: []}
+    for item in items:
+        a = p.ask(item["q"])
+        if a.strategy != "generative":
+            continue
+        text = re.sub(r"\s*\[\d+\]", "", a.answer).strip()
+        shares = [assessor.yes_share(assess_answer_messages(c.text, item["q"], text)) for c in a.citations]
+        best = max((x for x in shares if x is not None), default=1.0)
+        right = item["kind"] == "answerable" and must_match(a.answer, item.get("must", []))
+        scores[right].append(best)
+        print(f"{item['id']:10s} {'right' if right else 'wrong':5s} best {best:.3f}  {item['q']} -> {text[:80]}")
+    good, bad = scores[True], scores[False]
+    print(
+        f"\n{len(good)} right and {len(bad)} wrong answers kept by the check; ROC AUC of the best share: {auc(good, bad):.3f}"
+    )
+    print(
+        f"below {ASSESS_MAJORITY} (dropped): {sum(x < ASSESS_MAJORITY for x in good)} right, "
+        f"{sum(x < ASSESS_MAJORITY for x in bad)} wrong"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sets", nargs="+", type=Path)
+    ap.add_argument("--answers", action="store_true", help="assess the model's own kept answers instead")
     args = ap.parse_args()
+    if args.answers:
+        own_answers(items_of(args.sets))
+        return
     from rag.answering import extractive as ex
     from rag.answering.assessor import ASSESS_MAJORITY, ASSESSED
     from rag.config import Settings

@@ -117,11 +117,7 @@ def refusal_like(token: str, refusal: str) -> bool:
 
 
 # A Yes/No assessment read from the first reply token's distribution: the
-# share of "Yes" against "No" (rag/answering/assessor.py). Its own small context
-# holds one sentence and a question, so the article's KV cache stays put. That
-# context loads the weights a second time: about +0.66 GB (PSS; RSS counts the
-# shared, memory-mapped file twice and shows +1.7 GB), measured in stop 23.
-ASSESS_CTX = 1024
+# share of "Yes" against "No" (rag/answering/assessor.py).
 YES_WORDS = ("Yes", " Yes", "yes", "YES")
 NO_WORDS = ("No", " No", "no", "NO")
 
@@ -190,7 +186,6 @@ class LlamaCppGenerator:
         self.n_threads = n_threads
         self.seed = seed
         self._llm: Any = None
-        self._assessor: Any = None  # a second, small context on the same weights (mapped once)
         self._lock = threading.Lock()  # llama.cpp contexts are not re-entrant
         self._memory_key: str | None = None  # the system prompt now in the KV cache
         self._markers: re.Pattern[str] | None = None  # this model's special tokens, as a pattern
@@ -341,36 +336,55 @@ class LlamaCppGenerator:
         self.chat(messages, max_tokens=1)
 
     def yes_share(self, messages: Sequence[Message]) -> float | None:
-        """P(Yes) / (P(Yes) + P(No)) of the first reply token, in a context of
-        its own; None when the prompt does not fit it, or when assessing is off."""
+        """P(Yes) / (P(Yes) + P(No)) of the first reply token; None when the
+        prompt does not fit, or when assessing is off. It runs in the one
+        context (a second one loads the weights again: +0.66 GB measured), and
+        the context is put back as it was afterwards, so the article's prefix
+        stays cached."""
         if not self.assess:
             return None
+        llm = self._load()
         messages = neutralise_messages(messages, self.markers())
+        first = {w: llm.tokenize(w.encode("utf-8"), add_bos=False)[:1] for w in YES_WORDS + NO_WORDS}
+        rule = _YesShare([t for w in YES_WORDS for t in first[w]], [t for w in NO_WORDS for t in first[w]])
         with self._lock:
-            if self._assessor is None:
-                from llama_cpp import Llama
-
-                self._assessor = Llama(
-                    model_path=str(self.path),
-                    n_ctx=ASSESS_CTX,
-                    n_threads=self.n_threads,
-                    n_threads_batch=self.n_threads,
-                    n_batch=512,
-                    seed=self.seed,
-                    verbose=False,
-                )
-            assessor = self._assessor
-            first = {w: assessor.tokenize(w.encode("utf-8"), add_bos=False)[:1] for w in YES_WORDS + NO_WORDS}
-            rule = _YesShare([t for w in YES_WORDS for t in first[w]], [t for w in NO_WORDS for t in first[w]])
+            kept = _snapshot(llm)
             try:
-                assessor.create_chat_completion(
+                llm.create_chat_completion(
                     messages=list(messages), max_tokens=1, **SAMPLING, seed=self.seed, logits_processor=_processors(rule)
                 )
             except ValueError as exc:
                 if "exceed context window" in str(exc):
                     return None
                 raise KhabarError(f"The chat model failed: {exc}") from None
+            finally:
+                _put_back(llm, kept)
         return rule.share
+
+
+def _snapshot(llm: Any) -> tuple[Any, int, Any]:
+    """The context's state (its KV cache and all) and the tokens it holds."""
+    import ctypes
+
+    import llama_cpp
+    import numpy as np
+
+    size = int(llama_cpp.llama_state_get_size(llm._ctx.ctx))
+    buf = (ctypes.c_uint8 * size)()
+    n = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
+    return buf, n, np.array(llm.input_ids[: llm.n_tokens])
+
+
+def _put_back(llm: Any, kept: tuple[Any, int, Any]) -> None:
+    """Restore what `_snapshot` took."""
+    import llama_cpp
+
+    buf, n, ids = kept
+    if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, n) != n:
+        raise KhabarError("The chat model's state could not be restored after an assessment.")
+    llm.input_ids[: len(ids)] = ids
+    llm.n_tokens = len(ids)
+    llm._requires_eval = True
 
 
 class _FirstTokenRule:

@@ -24,8 +24,8 @@ def test_the_model_assesses_the_answering_sentence_yes_and_a_neighbour_no(real_p
 
 
 def test_assessing_does_not_evict_the_article_prefix(real_pipeline) -> None:  # type: ignore[no-untyped-def]
-    """The assessment runs in a context of its own: the tokens the main
-    context holds (the article's prefix) are the same after it."""
+    """The assessment runs in the one context and puts its state back: the
+    tokens it holds (the article's prefix) are the same after it."""
     real_pipeline.warm()
     gen = real_pipeline.generator()
     before = list(gen._llm.input_ids[: gen._llm.n_tokens])

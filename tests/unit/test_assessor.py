@@ -67,7 +67,7 @@ def test_the_first_decision_answers_without_a_assessment() -> None:
     assert d.by == "decision" and assessor.seen == []
 
 
-def test_a_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
+def test_an_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
     first = Decision(0.2, 0.5)
     d = assessed(Shares([None, None]), lambda *_: first)("Where?", "en", _cands(["one", "two"]))
     assert d is first
@@ -153,4 +153,4 @@ def test_a_generator_with_assessing_off_cannot_tell(tmp_path) -> None:  # type: 
 
     gen = LlamaCppGenerator("m", tmp_path / "missing.gguf", frozenset({"en"}), frozenset({"en"}), assess=False)
     assert gen.yes_share(assess_messages("The raid was on 23 May.", "When was the raid?")) is None
-    assert gen._assessor is None and gen._llm is None
+    assert gen._llm is None

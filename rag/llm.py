@@ -232,7 +232,6 @@ class LlamaCppGenerator:
         question then re-reads the article, as on a first run."""
         import ctypes
 
-        import llama_cpp
         import numpy as np
 
         try:
@@ -244,9 +243,7 @@ class LlamaCppGenerator:
                 raw = np.asarray(data["state"]).tobytes()
             if ids.ndim != 1 or not np.issubdtype(ids.dtype, np.integer) or not 0 < len(ids) <= self.n_ctx or not raw:
                 raise ValueError(f"{len(ids)} token ids of type {ids.dtype} and {len(raw)} state bytes")
-            buf = (ctypes.c_uint8 * len(raw)).from_buffer_copy(raw)
-            if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(raw)) != len(raw):
-                raise ValueError(f"llama.cpp did not accept the {len(raw)}-byte state")
+            _put_back(llm, ((ctypes.c_uint8 * len(raw)).from_buffer_copy(raw), len(raw), ids))
         except Exception as exc:  # noqa: BLE001 - BadZipFile, EOFError, zlib.error, ValueError...: any damage costs only the re-read
             log.warning("damaged KV-cache file %s (%s: %s): deleted; the article is read again", path, type(exc).__name__, exc)
             path.unlink(missing_ok=True)
@@ -255,25 +252,18 @@ class LlamaCppGenerator:
             if reset is not None:
                 reset()
             return False
-        llm.input_ids[: len(ids)] = ids
-        llm.n_tokens = len(ids)
-        llm._requires_eval = True
         return True
 
     def _save(self, llm: Any, path: Path) -> None:
-        import ctypes
         import os
 
-        import llama_cpp
         import numpy as np
 
-        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
-        buf = (ctypes.c_uint8 * int(size))()
-        n = int(llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size))
+        buf, n, ids = _snapshot(llm)
         tmp = path.with_suffix(".tmp.npz")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez(tmp, input_ids=np.array(llm.input_ids[: llm.n_tokens]), state=np.frombuffer(memoryview(buf).cast("B"), dtype=np.uint8, count=n))
+            np.savez(tmp, input_ids=ids, state=np.frombuffer(memoryview(buf).cast("B"), dtype=np.uint8, count=n))
             os.replace(tmp, path)
         except OSError as exc:  # a full disk costs the cache, not the answer
             log.warning("could not save the KV cache to %s: %s", path, exc)
@@ -376,12 +366,12 @@ def _snapshot(llm: Any) -> tuple[Any, int, Any]:
 
 
 def _put_back(llm: Any, kept: tuple[Any, int, Any]) -> None:
-    """Restore what `_snapshot` took."""
+    """Restore what `_snapshot` took (ValueError when llama.cpp refuses it)."""
     import llama_cpp
 
     buf, n, ids = kept
     if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, n) != n:
-        raise KhabarError("The chat model's state could not be restored after an assessment.")
+        raise ValueError(f"llama.cpp did not accept the {n}-byte state")
     llm.input_ids[: len(ids)] = ids
     llm.n_tokens = len(ids)
     llm._requires_eval = True

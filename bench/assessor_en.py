@@ -71,12 +71,10 @@ def items_of(paths: Sequence[Path]) -> list[dict[str, Any]]:
 
 def own_answers(items: Sequence[dict[str, Any]]) -> None:
     """The model's assessment of its own kept answers (`--answers`)."""
-    import re
-
     from rag.answering.assessor import ASSESS_MAJORITY
     from rag.config import Settings
     from rag.llm import LlamaCppGenerator
-    from rag.metrics import must_match
+    from rag.metrics import must_match, strip_markers
     from rag.models import resolve_llm
     from rag.pipeline import Pipeline
     from rag.prompts import assess_answer_messages
@@ -91,7 +89,7 @@ def own_answers(items: Sequence[dict[str, Any]]) -> None:
         a = p.ask(item["q"])
         if a.strategy != "generative":
             continue
-        text = re.sub(r"\s*\[\d+\]", "", a.answer).strip()
+        text = strip_markers(a.answer).strip()
         shares = [assessor.yes_share(assess_answer_messages(c.text, item["q"], text)) for c in a.citations]
         best = max((x for x in shares if x is not None), default=1.0)
         right = item["kind"] == "answerable" and must_match(a.answer, item.get("must", []))

@@ -28,48 +28,41 @@ def _cands(texts: Sequence[str]) -> list[Candidate]:
     ]
 
 
-class Shares:
-    def __init__(self, shares: Sequence[float | None]) -> None:
-        self.shares = list(shares)
-        self.seen: list[str] = []
-
-    def yes_share(self, messages: Sequence[dict[str, str]]) -> float | None:
-        self.seen.append(messages[-1]["content"])
-        return self.shares[len(self.seen) - 1]
-
-
 def _never(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
     return Decision(0.0, 0.5)
 
 
 def test_the_best_sentence_assessed_yes_is_the_whole_answer() -> None:
-    assessor = Shares([0.3, 0.8, 0.6, 0.99])
+    assessor = AssessingGenerator([], {"one": 0.3, "two words": 0.8, "three": 0.6, "four": 0.99})
     d = assessed(assessor, _never)("Where?", "en", _cands(["one", "two words", "three", "four"]))
     assert isinstance(assessor, Assessor)
-    assert len(assessor.seen) == ASSESSED == 3  # the fourth candidate is not assessed
+    assert len(assessor.assessed) == ASSESSED == 3  # the fourth candidate is not assessed
     assert d.answerable and d.by == "assessment"
     assert (d.index, d.start, d.end, d.probability) == (1, 0, len("two words"), 0.8)
 
 
 def test_no_sentence_assessed_yes_keeps_the_refusal() -> None:
-    d = assessed(Shares([0.49, 0.2, 0.1]), _never)("Where?", "en", _cands(["one", "two", "three"]))
+    shares = {"one": 0.49, "two": 0.2, "three": 0.1}
+    d = assessed(AssessingGenerator([], shares), _never)("Where?", "en", _cands(["one", "two", "three"]))
     assert not d.answerable and d.index is None
     assert d.probability == 0.49 and d.threshold == ASSESS_MAJORITY
 
 
-def test_the_first_decision_answers_without_a_assessment() -> None:
-    assessor = Shares([0.9])
+def test_the_first_decision_answers_without_an_assessment() -> None:
+    assessor = AssessingGenerator([], {"one": 0.9})
 
     def confident(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
         return Decision(0.9, 0.5, 0, 0, 3)
 
     d = assessed(assessor, confident)("Where?", "en", _cands(["one"]))
-    assert d.by == "decision" and assessor.seen == []
+    assert d.by == "decision" and assessor.assessed == []
 
 
 def test_an_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
     first = Decision(0.2, 0.5)
-    d = assessed(Shares([None, None]), lambda *_: first)("Where?", "en", _cands(["one", "two"]))
+    d = assessed(AssessingGenerator([], {"one": None, "two": None}), lambda *_: first)(
+        "Where?", "en", _cands(["one", "two"])
+    )
     assert d is first
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ..conversation import standalone
@@ -153,6 +154,7 @@ def ask(
     resolved = standalone(q_clean, history, detect_language)
     query = resolved.text
     follows = history[resolved.antecedent][0] if resolved.follow_up and resolved.antecedent is not None else ""
+    earlier = Earlier(follows, resolved.context)
 
     store = deps.store
     qvec = deps.embed_query(query)
@@ -174,12 +176,12 @@ def ask(
         other = sorted(languages)[0]
         own = retrieve(store, query, qvec, k=k, article=target, language=other, groups=deps.groups, scores=scores)
         if other in llm.reads and lang in llm.writes:
-            return _generative(a, q_clean, query, follows, lang, own, target, other)
+            return _generative(a, q_clean, query, earlier, lang, own, target, other)
         return a.refuse(q, lang, "cannot_read_source", citations=cite_hits(deps.aligned, own[:3]), why=f"the model cannot read the {other} edition")
 
     own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups, scores=scores)
     if lang in llm.reads and lang in llm.writes:
-        return _generative(a, q_clean, query, follows, lang, own, target, lang)
+        return _generative(a, q_clean, query, earlier, lang, own, target, lang)
     found, why = a.extractive(ex.asked(resolved, lang), lang, own, target)
     if found is None:
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
@@ -194,14 +196,42 @@ def _verdict_json(v: ex.Verdict) -> dict[str, Any]:
     return out
 
 
-def _generative(a: Asker, q: str, query: str, follows: str, lang: str, hits: list[Hit], article: str, source_lang: str) -> Answer:
+@dataclass(frozen=True)
+class Earlier:
+    """The earlier turn a follow-up leans on: its question, and its answer
+    without citation marks ('' when it was refused)."""
+
+    question: str = ""
+    answer: str = ""
+
+
+def _shown_follows(a: Asker, earlier: Earlier, article: str, source_lang: str) -> str:
+    """How the prompt names the earlier turn. Its question as asked, when the
+    model reads that language; else (an English follow-up to an Urdu
+    question, with a model that reads no Urdu) the sentence of the edition
+    the model reads that is aligned with what the earlier turn was about
+    (its answer, or its question when refused), so that "them" still has
+    something to point at."""
+    deps = a.deps
+    if not earlier.question or detect_language(earlier.question) in deps.llm.reads:
+        return earlier.question
+    about = earlier.answer or earlier.question
+    vec = deps.embed_query(about)
+    found = retrieve(deps.store, about, vec, k=1, article=article, language=source_lang, groups=deps.groups)
+    if not found:
+        return ""
+    return f"the earlier answer, {found[0].passage.text}" if earlier.answer else f"an earlier question about: {found[0].passage.text}"
+
+
+def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits: list[Hit], article: str, source_lang: str) -> Answer:
     deps = a.deps
     gen = deps.generator()
     edition = deps.edition(article, source_lang)
     passages = gv.prompt_passages(gen, edition, hits, query, deps.settings.max_answer_tokens)
+    follows = earlier.question
     result = gv.generate(
         gen, passages, q, follows, lang, hits, source_lang, deps.settings.max_answer_tokens, a.on_token,
-        lambda: a.clock.mark("first_token"),
+        lambda: a.clock.mark("first_token"), shown_follows=_shown_follows(a, earlier, article, source_lang),
     )
     if result.cited is not None:
         text, cites = gv.finish(deps.aligned, result, hits)

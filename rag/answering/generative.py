@@ -104,9 +104,13 @@ def generate(
     max_tokens: int,
     on_token: Callable[[str], None] | None,
     first_token: Callable[[], None],
+    shown_follows: str | None = None,
 ) -> Generated:
-    """Ask the model; `follows` is the earlier question a follow-up leans on."""
-    prompt_q = f"{question} (follow-up to: {follows})" if follows else question
+    """Ask the model; `follows` is the earlier question a follow-up leans on
+    (its words are not claims of the answer), `shown_follows` how the prompt
+    names it (default: `follows`)."""
+    shown = follows if shown_follows is None else shown_follows
+    prompt_q = f"{question} (follow-up to: {shown})" if shown else question
     relevant = [h.passage for h in hits[:3] if h.passage.language == source_language]
     stream = _Stream(on_token, first_token)
     raw = gen.chat(answer_messages(passages, prompt_q, language, relevant), max_tokens=max_tokens, on_token=stream, refusal=NOT_FOUND).strip()

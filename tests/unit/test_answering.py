@@ -175,3 +175,31 @@ def test_a_model_refusal_reports_the_model_s_refusal_share(ask_with: Callable[..
     b = overridden.ask("How many children were rescued during the raid?")
     assert not b.refused and b.decision is not None
     assert b.decision["refusal_probability"] == 0.64 and "model refused" in b.decision["why"]
+
+
+def _user_prompt(p: Pipeline) -> str:
+    return str(_prompts(p)[-1][-1]["content"])
+
+
+def test_english_follow_up_to_an_urdu_turn_shows_the_model_the_english_sentence(ask_with: Callable[..., Pipeline]) -> None:
+    """The model reads no Urdu: the earlier Urdu question is named in the
+    prompt by the English sentence aligned with its answer."""
+    p = ask_with(FakeDecision(0.0), ["During the raid in Muzaffargarh 6 children were rescued [2]."])
+    history = [("چھاپے کے دوران کتنے بچوں کو بازیاب کرایا گیا؟", "Muzaffargarh میں 6 بچوں کو بازیاب کرایا گیا۔ [1]")]
+    p.ask("And where did it happen?", history=history)
+    prompt = _user_prompt(p)
+    assert f"(follow-up to: the earlier answer, {EN_SENTENCES[1]})" in prompt
+    assert "بازیاب" not in prompt
+
+
+def test_english_follow_up_to_a_refused_urdu_turn_uses_the_urdu_question(ask_with: Callable[..., Pipeline]) -> None:
+    p = ask_with(FakeDecision(0.0), ["The court sent Rinz on a 14 day remand [4]."])
+    history = [("عدالت نے Rinz کو کتنے دن کے remand پر بھیجا؟", REFUSALS["not_in_article"]["ur"])]
+    p.ask("And why?", history=history)
+    assert f"(follow-up to: an earlier question about: {EN_SENTENCES[3]})" in _user_prompt(p)
+
+
+def test_follow_up_in_the_model_s_language_names_the_earlier_question(ask_with: Callable[..., Pipeline]) -> None:
+    p = ask_with(FakeDecision(0.0), ["During the raid in Muzaffargarh 6 children were rescued [2]."])
+    p.ask("And where did it happen?", history=[("How many children were rescued?", "6 children [1].")])
+    assert "(follow-up to: How many children were rescued?)" in _user_prompt(p)

@@ -17,9 +17,11 @@ from .. import grounding
 from ..llm import Assessor, Generator
 from ..prompts import NOT_FOUND, answer_messages, assess_answer_messages
 from ..safety import unsafe_output
+from ..text import STOPWORDS
 from ..types import Hit, Passage
 from .assessor import ASSESS_MAJORITY
 from .citations import Aligned, cite_passage
+from .names import NameIndex, latin_names
 
 _CITE = re.compile(r"\[(\d{1,3})\]")
 
@@ -145,6 +147,8 @@ def generate(
         # must give the kind of fact asked for, as the extractive one must
         check = grounding.Check(ok=False, unsupported=(f"(no {kind} in the answer)",))
     text = re.sub(r"\s+([.,;:])", r"\1", claim).strip()
+    if check.ok:
+        check = _names_kept(question, text, cited, passages, check)
     if check.ok and isinstance(gen, Assessor):
         # The check finds every number and name in the cited sentences, not
         # whether they answer this question ("Rinz" for the names of the two
@@ -160,6 +164,24 @@ def generate(
         markers = " ".join(f"[{i}]" for i in range(1, len(cited) + 1))
         on_token(("" if stream.last.isspace() else " ") + markers)
     return Generated(text=text, cited=cited, streamed=stream.streaming, refusal_probability=p_refuse)
+
+
+def _names_kept(question: str, text: str, cited: Sequence[Passage], passages: Sequence[Passage], check: grounding.Check) -> grounding.Check:
+    """A name the question asks about, repeated in the answer, must be in a
+    cited sentence or the sentence just before one (where "he" of a cited
+    sentence points), in some spelling: else the answer pins on that name a
+    fact the article gives about someone or something else ("Rinz is 6 years
+    old" from the children's ages)."""
+    about = [n for n in latin_names(question, STOPWORDS) if re.search(rf"\b{re.escape(n)}\b", text, re.IGNORECASE)]
+    if not about:
+        return check
+    position = {(x.article, x.language, x.index): x for x in passages}
+    near = [x for c in cited for x in (position.get((c.article, c.language, c.index - 1)), c) if x is not None]
+    index = NameIndex(x.text for x in near)
+    missing = [n for n in about if not index.has(n)]
+    if not missing:
+        return check
+    return grounding.Check(ok=False, unsupported=(f"({', '.join(missing)} not in the cited sentences)",))
 
 
 def finish(aligned: Aligned, result: Generated, hits: Sequence[Hit]) -> tuple[str, list]:  # type: ignore[type-arg]

@@ -203,3 +203,27 @@ def test_follow_up_in_the_model_s_language_names_the_earlier_question(ask_with: 
     p = ask_with(FakeDecision(0.0), ["During the raid in Muzaffargarh 6 children were rescued [2]."])
     p.ask("And where did it happen?", history=[("How many children were rescued?", "6 children [1].")])
     assert "(follow-up to: How many children were rescued?)" in _user_prompt(p)
+
+
+def test_an_answer_pinning_a_fact_on_a_name_its_sentences_lack_is_not_kept(ask_with: Callable[..., Pipeline]) -> None:
+    """The 6 children and the raid are in the cited sentence; Rinz is not,
+    nor in the sentence before it: the article never says Rinz rescued anyone."""
+    p = ask_with(FakeDecision(0.0), ["Rinz rescued 6 children during the raid [2]."])
+    a = p.ask("How many children did Rinz rescue during the raid?")
+    assert a.refused
+    assert a.decision is not None and "rinz not in the cited sentences" in a.decision["why"]
+
+
+def test_an_answer_whose_sentence_names_the_asked_name_is_kept(ask_with: Callable[..., Pipeline]) -> None:
+    p = ask_with(FakeDecision(0.0), ["Rinz was sent on a 14 day remand [4]."])
+    a = p.ask("For how many days was Rinz sent on remand?")
+    assert not a.refused, a.decision
+    assert a.strategy == "generative"
+
+
+def test_a_name_in_the_sentence_before_the_cited_one_counts(ask_with: Callable[..., Pipeline]) -> None:
+    """A cited sentence says "the raid"; the sentence before it names the
+    place the question asks about (as "he" points back to a name)."""
+    p = ask_with(FakeDecision(0.0), ["The Islamabad police rescued 6 children during the raid [2]."])
+    a = p.ask("How many children did the police in Islamabad rescue?")
+    assert not a.refused, a.decision

@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 
 from .. import lang
+from ..text import normalize
 from .features import (
     QuestionInfo,
     SentenceView,
@@ -228,6 +229,7 @@ def _cut(span: Span, view: SentenceView, i: int, j: int) -> Span:
         i += 1
     while j > i and not toks[j].is_word:
         j -= 1
+    i, j = _whole_acronyms(view, i, j)
     s, e = toks[i].start, toks[j].end
     return Span(span.sentence[s:e], s, e, span.score, span.prob, span.sentence, i, j)
 
@@ -355,6 +357,35 @@ def _best_window(s: ScoredSentence, p_gold: np.ndarray, gold_idx: np.ndarray, la
 
 # Signs written after a figure for its unit, from every language pack: %, ٪ ($ and £ are written before it).
 _UNIT_SIGNS = frozenset(w for p in lang.packs() for w in p.percent_words if not w[-1].isalnum())
+
+
+# Names of Latin letters, from every language pack: an acronym spelled out in them («ایف آئی آر», FIR).
+_LETTER_NAMES = frozenset(normalize(w) for p in lang.packs() for w in p.answer_words.get("letter_names", ()))
+
+
+def _whole_acronyms(view: SentenceView, i: int, j: int) -> tuple[int, int]:
+    """A cut that starts or ends inside an acronym spelled out in letter
+    names ("178 ایف" of «178 ایف آئی آر») widened to the whole acronym: a run
+    of two or more letter names, two of them not stop words («کے» is one)."""
+    toks, kind = view.toks, view.kind
+
+    def letter(k: int) -> bool:
+        return 0 <= k < len(toks) and toks[k].is_word and toks[k].norm in _LETTER_NAMES
+
+    def run(a: int, b: int) -> tuple[int, int]:
+        while letter(a - 1):
+            a -= 1
+        while letter(b + 1):
+            b += 1
+        return a, b
+
+    for edge, inside in ((j, letter(j + 1)), (i, letter(i - 1))):
+        if not (letter(edge) and inside):
+            continue
+        a, b = run(edge, edge)
+        if sum(1 for k in range(a, b + 1) if not kind[k]["stop"]) >= 2:
+            i, j = min(i, a), max(j, b)
+    return i, j
 
 
 def _with_noun(view: SentenceView, j: int) -> int:

@@ -33,8 +33,11 @@ _ANSWER_KINDS = ("money", "percent", "number", "year", "date", "day", "time", "p
 _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
 # Word lists of the extractive answerer: words that follow a noun phrase (an answer span never ends on
 # one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a
-# number a duration or a date, and words that turn a statement around.
-ANSWER_WORD_LISTS = ("postpositions", "auxiliaries", "number_words", "months", "days", "time_units", "negations")
+# number a duration or a date, words that turn a statement around, and the names of Latin letters
+# (an acronym spelled out in them, «ایف آئی آر» "FIR", is one unit an answer never splits).
+ANSWER_WORD_LISTS = (
+    "postpositions", "auxiliaries", "number_words", "months", "days", "time_units", "negations", "letter_names",
+)
 
 
 @dataclass(frozen=True)

@@ -349,3 +349,25 @@ def test_the_committed_dense_weight_carries_its_rule_and_survives_json() -> None
     assert spans.dense_weight > 0
     assert "calib" in spans.meta["dense_weight_rule"]
     assert SpanModel.from_json(spans.to_json()).dense_weight == spans.dense_weight
+
+
+@pytest.mark.parametrize(
+    ("sentence", "first", "last", "expected"),
+    [
+        # the cut ends on the acronym's first letter name: the whole acronym comes along
+        ("حکام نے 178 ایف آئی آر رجسٹرڈ کی ہیں۔", "178", "ایف", "178 ایف آئی آر"),
+        # the cut starts inside it
+        ("این سی سی آئی اے نے 23 مئی کو چھاپہ مارا۔", "آئی", "مئی", "این سی سی آئی اے نے 23 مئی"),
+        # «کے» after one letter name is the postposition, not an acronym
+        ("پی کے بعد 14 افراد", "پی", "پی", "پی"),
+    ],
+)
+def test_a_cut_never_splits_an_acronym_spelled_in_letter_names(sentence: str, first: str, last: str, expected: str) -> None:
+    from rag.answering.features import question_info, sentence_view
+    from rag.answering.spans import Span, _cut
+
+    view = sentence_view(question_info("کتنی؟", "ur"), sentence)
+    words = [t.text for t in view.toks]
+    i, j = words.index(first), words.index(last)
+    raw = Span("", 0, 0, 0.0, 0.0, sentence, i, j)
+    assert _cut(raw, view, i, j).text == expected

@@ -74,13 +74,15 @@ def asked(resolved: Query, language: str) -> str:
     pronoun pointing back ("and how many were sentenced?"), is read as
     asked, so the earlier question's words carried into the resolved text
     do not pull the answer back to the earlier fact. A follow-up with a
-    pronoun ("how old is he?") or without a question word ("and the
-    others?") is read resolved."""
+    pronoun ("how old is he?"), without a question word ("and the
+    others?"), or with nothing but its question word («اور کس تاریخ کو؟»
+    "and on which date?") is read resolved."""
     if resolved.text == resolved.question or resolved.pronoun:
         return resolved.text
     from .features import question_info
 
-    return resolved.question if question_info(resolved.question, language).qtype != "other" else resolved.text
+    info = question_info(resolved.question, language)
+    return resolved.question if info.qtype != "other" and info.content else resolved.text
 
 
 def typed(question: str, cands: Sequence[Candidate]) -> list[Candidate]:

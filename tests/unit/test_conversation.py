@@ -347,3 +347,14 @@ def test_extractive_reads_a_follow_up_with_a_pronoun_or_no_question_word_resolve
     assert asked(bare, "ur") == bare.text != bare.question
     fresh = resolve("کتنے بچوں کو بچایا گیا؟")
     assert asked(fresh, "ur") == fresh.question
+
+
+def test_extractive_reads_a_follow_up_with_only_its_question_word_resolved() -> None:
+    """«اور کس تاریخ کو؟» ("and on which date?") has a question word and
+    nothing else to match: read as asked, no sentence could answer it."""
+    from rag.answering.extractive import asked
+
+    q = resolve("اور کس تاریخ کو؟", ("چھاپہ کس نے مارا؟", "این سی سی آئی اے نے۔ [1]"))
+    assert q.follow_up and not q.pronoun
+    assert asked(q, "ur") == q.text != q.question
+    assert "چھاپہ" in asked(q, "ur")

@@ -1,5 +1,5 @@
-"""Reciprocal rank fusion by hand, and hybrid retrieval on a tiny store built
-with the hash embedder."""
+"""Reciprocal rank fusion and the score fusion by hand, and hybrid retrieval
+on a tiny store built with the hash embedder."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from rag.embedding import HashEmbedder
-from rag.retrieval import aligned_groups, retrieve, rrf, score
+from rag.retrieval import RANK_FUSION, Fusion, aligned_groups, fuse, retrieve, rrf, score
 from rag.store import Manifest, Store
 from rag.types import Passage
 
@@ -126,9 +126,16 @@ def test_retrieve_empty_store() -> None:
 # --- the vectorised ranking against the per-passage fusion it replaced ----------------
 
 
-def _reference(store: Store, query: str, qvec: np.ndarray, k: int, article=None, language=None, groups=None):  # type: ignore[no-untyped-def]
+def _z(values: list[float]) -> list[float]:
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return [(v - mean) / spread if spread > 0 else 0.0 for v in values]
+
+
+def _reference(store: Store, query: str, qvec: np.ndarray, k: int, article=None, language=None, groups=None, method="rank"):  # type: ignore[no-untyped-def]
     """Retrieval as it was written before scoring was shared and vectorised:
-    Python lists over every passage, `rrf` on full rankings, dict spreading."""
+    Python lists over every passage, `rrf` on full rankings (or z-scores one
+    by one), dict spreading."""
     dense = store.vectors @ qvec
     keyword = store.keyword_scores(query)
     allowed = np.array([not p.addresses_assistant for p in store.passages], dtype=bool)
@@ -139,6 +146,10 @@ def _reference(store: Store, query: str, qvec: np.ndarray, k: int, article=None,
     kw_pos = candidates[keyword[candidates] > 0]
     kw_rank = kw_pos[np.argsort(-keyword[kw_pos], kind="stable")]
     fused = rrf([dense_rank.tolist(), kw_rank.tolist()])
+    if method == "score":
+        ids = candidates.tolist()
+        zd, zk = _z([float(dense[i]) for i in ids]), _z([float(keyword[i]) for i in ids])
+        fused = {i: d + 0.3 * w for i, d, w in zip(ids, zd, zk, strict=True)}
     if groups:
         for pid, s in list(fused.items()):
             for other in groups.get(pid, ()):
@@ -187,8 +198,49 @@ def test_retrieve_matches_the_reference_fusion(seed: int) -> None:
             for language in (None, "ur", "en"):
                 for g in (None, groups):
                     want = _reference(store, q, qvec, 6, article, language, g)
-                    got = retrieve(store, q, qvec, 6, article=article, language=language, groups=g, scores=scores)
+                    got = retrieve(
+                        store, q, qvec, 6, article=article, language=language, groups=g, scores=scores, fusion=RANK_FUSION
+                    )
                     assert [(h.passage.id, h.score) for h in got] == want, (q, article, language, g is None)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_score_fusion_matches_the_reference(seed: int) -> None:
+    """The default fusion against z-scores computed passage by passage; scores
+    compared to rounding, and the order wherever the scores are not tied."""
+    store, emb = _random_store(seed)
+    groups = aligned_groups(store)
+    for q in ("police children rescued", "بچوں بازیاب عدالت", "court", "ملزم police ریمانڈ"):
+        qvec = emb.embed_queries([q])[0]
+        scores = score(store, q, qvec)
+        for article in (None, "a0", "a3"):
+            for language in (None, "ur"):
+                for g in (None, groups):
+                    want = _reference(store, q, qvec, 6, article, language, g, method="score")
+                    got = retrieve(store, q, qvec, 6, article=article, language=language, groups=g, scores=scores)
+                    assert [h.score for h in got] == pytest.approx([s for _, s in want], abs=1e-9)
+                    assert {h.passage.id for h in got if h.score > got[-1].score + 1e-9} <= {i for i, _ in want}
+
+
+def test_score_fusion_keeps_how_far_apart_the_scores_are() -> None:
+    """Reciprocal rank fusion sees only ranks: a passage first by meaning by a
+    wide margin and fourth by words loses to one second by meaning (by a hair)
+    and first by words. The score fusion keeps the margin."""
+    dense = np.array([0.9, 0.40, 0.39, 0.38, 0.37])
+    keyword = np.array([1.0, 3.0, 2.9, 2.8, 0.0])
+    candidates = np.arange(5)
+    by_rank = fuse(dense, keyword, candidates, 5, RANK_FUSION)
+    by_score = fuse(dense, keyword, candidates, 5, Fusion("score", 0.3))
+    assert int(np.argmax(by_rank)) == 1
+    assert int(np.argmax(by_score)) == 0
+    assert int(np.argmax(fuse(dense, keyword, candidates, 5, Fusion("score", 5.0)))) == 1  # words weighted heavily
+
+
+def test_a_fusion_with_a_negative_weight_or_unknown_method_is_refused() -> None:
+    with pytest.raises(ValueError, match="method"):
+        Fusion("sum")
+    with pytest.raises(ValueError, match="keyword_weight"):
+        Fusion("score", -1.0)
 
 
 def test_precomputed_scores_give_the_same_hits() -> None:
@@ -215,9 +267,8 @@ def test_keyword_weight_zero_ranks_by_meaning_alone() -> None:
     for q in ("police children rescued", "بچوں بازیاب عدالت"):
         qvec = emb.embed_queries([q])[0]
         scores = score(store, q, qvec)
-        dense_only = retrieve(store, q, qvec, 6, scores=scores, keyword_weight=0.0)
         order = np.argsort(-scores.dense[store.searchable], kind="stable")
-        assert [h.passage.id for h in dense_only] == np.flatnonzero(store.searchable)[order][:6].tolist()
-        assert retrieve(store, q, qvec, 6, scores=scores, keyword_weight=1.0) == retrieve(
-            store, q, qvec, 6, scores=scores
-        )
+        for method in ("rank", "score"):
+            dense_only = retrieve(store, q, qvec, 6, scores=scores, fusion=Fusion(method, 0.0))
+            assert [h.passage.id for h in dense_only] == np.flatnonzero(store.searchable)[order][:6].tolist()
+        assert retrieve(store, q, qvec, 6, scores=scores, fusion=Fusion()) == retrieve(store, q, qvec, 6, scores=scores)

@@ -87,7 +87,8 @@ def has_type(text: str, kind: str) -> bool:
         # an amount of a currency: "$500", "Rs 2,000", "thousands of dollars", «پانچ لاکھ روپے»
         return bool(words & _CURRENCY_WORDS or _CURRENCY_SIGNS.search(norm)) and _has_number(norm, words)
     if kind == "number":
-        return _has_number(norm, words)
+        # a count: the day of a date ("23 May", «23 مئی») counts nothing
+        return _has_number(_DAY_OF_MONTH.sub(" ", norm), words)
     return True
 
 
@@ -110,6 +111,13 @@ _ERA = re.compile(r"\d\s*(?:" + _alternation({w for p in lang.packs() for w in p
 _PERIODS = _words_pattern({w for p in lang.packs() for w in p.period_words})
 _FRACTIONS = _words_pattern({w for p in lang.packs() for w in p.fraction_words})
 _CURRENCY_SIGNS = re.compile("|".join(sorted(re.escape(w) for p in lang.packs() for w in p.currency_words if not w.isalpha())) or r"(?!x)x")
+
+
+_MONTH_NAMES = _alternation(_MONTHS)
+_DAY_OF_MONTH = re.compile(
+    rf"(?<![\d.,])\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH_NAMES})(?!\w)|(?<!\w)(?:{_MONTH_NAMES})\s+\d{{1,2}}(?![\d.,]\d)",
+    re.I,
+)
 
 
 def _has_date(norm: str, words: set[str]) -> bool:

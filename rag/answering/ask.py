@@ -36,7 +36,7 @@ from . import generative as gv
 from .assessor import assessed
 from .citations import cite_hits
 from .deps import AnswerDeps
-from .names import latin_names
+from .names import latin_names, respell
 
 
 def validate_question(question: str, max_chars: int) -> str:
@@ -116,10 +116,25 @@ class Asker:
             out[p.id] = " ".join(x.text for x in around if x is not None)
         return out
 
+    def naming(self, hits: Sequence[Hit]) -> dict[int, str]:
+        """For each hit, where a name its sentence leans on may stand: the
+        sentence just before it ("he" of this sentence names someone there),
+        and the sentences of the other editions aligned with either (the
+        Urdu edition says «امریکہ» where the English one says "US-based")."""
+        store, groups = self.deps.store, self.deps.groups or {}
+        out: dict[int, str] = {}
+        for h in hits:
+            p = h.passage
+            own = [x for x in (store.passage(p.article, p.language, p.index - 1), p) if x is not None]
+            texts = [x.text for x in own if x is not p]
+            texts += [store.passages[i].text for x in own for i in sorted(groups.get(x.id, ()))]
+            out[p.id] = " ".join(texts)
+        return out
+
     def extractive(
         self, q: str, lang: str, hits: list[Hit], article: str, decide: ex.DecideFn | None = None
     ) -> tuple[Answer | None, ex.Verdict]:
-        cands = ex.candidates(hits, self.neighbourhood(hits[:4]))
+        cands = ex.candidates(hits, self.neighbourhood(hits[:4]), self.naming(hits[:4]))
         return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned)
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:
@@ -171,6 +186,10 @@ def ask(
     if absent:
         own = [h for h in hits if h.passage.article == target]
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why="not in the article: " + ", ".join(absent))
+
+    # the chat model and the keyword match read a name as the article spells it
+    q_clean = respell(q_clean, deps.names(target), STOPWORDS)
+    query = respell(query, deps.names(target), STOPWORDS)
 
     if lang not in languages:
         other = sorted(languages)[0]

@@ -17,8 +17,10 @@ from typing import Protocol
 
 from .. import grounding
 from ..conversation import Query
+from ..text import STOPWORDS
 from ..types import Answer, Hit, Passage
 from .citations import Aligned, cite_passage
+from .names import NameIndex, latin_names
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ class Candidate:
     dense: float  # cosine to the question
     rank: int
     context: str  # the sentence with its neighbours (pronouns point there)
+    # the sentence just before it ("he" of this sentence names someone there)
+    # and the other editions' sentences aligned with either: where a name it
+    # leans on may stand, in some spelling or script
+    naming: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,8 +69,14 @@ class Verdict:
     threshold: float | None = None
 
 
-def candidates(hits: Sequence[Hit], neighbourhood: dict[int, str], n: int = 4) -> list[Candidate]:
-    return [Candidate(h.passage, h.score, h.dense, h.rank, neighbourhood.get(h.passage.id, h.passage.text)) for h in hits[:n]]
+def candidates(
+    hits: Sequence[Hit], neighbourhood: dict[int, str], naming: dict[int, str] | None = None, n: int = 4
+) -> list[Candidate]:
+    naming = naming or {}
+    return [
+        Candidate(h.passage, h.score, h.dense, h.rank, neighbourhood.get(h.passage.id, h.passage.text), naming.get(h.passage.id, ""))
+        for h in hits[:n]
+    ]
 
 
 def asked(resolved: Query, language: str) -> str:
@@ -91,6 +103,20 @@ def typed(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     return [c for c in cands if grounding.has_type(c.passage.text, kind)]
 
 
+def naming(question: str, cands: Sequence[Candidate]) -> tuple[list[Candidate], list[str]]:
+    """The candidates that name everyone the question asks about (its Latin
+    names, `names.latin_names`), in the sentence, the one just before it, or
+    their aligned sentences of other editions, in some spelling or script;
+    and those names. A sentence that names no one of them
+    answers about someone else ("How old is Rinz?" is not answered by "The
+    suspect from Germany travelled for 28 days" unless Rinz is named there
+    or just before), as for a generated answer (generative._names_kept)."""
+    asked = latin_names(question, STOPWORDS)
+    if not asked:
+        return list(cands), []
+    return [c for c in cands if all(NameIndex((c.naming, c.passage.text)).has(n) for n in asked)], asked
+
+
 def answer(
     question: str,
     language: str,
@@ -104,6 +130,9 @@ def answer(
     usable = typed(question, cands)
     if not usable:
         return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
+    usable, asked_names = naming(question, usable)
+    if not usable:
+        return None, Verdict(False, f"no candidate names {', '.join(asked_names)}")
     j = decide(question, language, usable)
     if not j.answerable:
         return None, Verdict(False, f"{j.by}: not answered by the candidates", j.probability, j.threshold)

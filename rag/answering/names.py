@@ -89,6 +89,10 @@ class NameIndex:
             if i + 1 < len(words) and not w.isascii() and not words[i + 1].isascii():
                 self.skeletons.add(skeleton(w + words[i + 1]))  # "مظفر گڑھ" as one name
         self.skeletons.discard("")
+        self._latin: dict[str, set[str]] = {}  # skeleton -> the article's Latin words with it
+        for w in self.words:
+            if w.isascii() and w.isalpha():
+                self._latin.setdefault(skeleton(w), set()).add(w)
         self._by_len: dict[int, list[str]] = {}
         for s in self.skeletons:
             self._by_len.setdefault(len(s), []).append(s)
@@ -109,6 +113,35 @@ class NameIndex:
                 if any(_within_one_edit(s, other) for other in self._by_len.get(n, ())):
                     return True
         return False
+
+
+    def spelling(self, word: str) -> str | None:
+        """The article's own Latin spelling of a Latin word it spells
+        otherwise ("reinz" -> "rinz"): the one word with the same skeleton,
+        else the one within one edit of it; None when there is none or more
+        than one (no guess between two names)."""
+        w = normalize(word)
+        if w in self.words or not w.isascii():
+            return None
+        s = skeleton(w)
+        if len(s) < self.MIN_SKELETON:
+            return None
+        same = self._latin.get(s, set())
+        if not same and len(s) >= 4:
+            same = {x for other, xs in self._latin.items() if abs(len(other) - len(s)) <= 1 and _within_one_edit(s, other) for x in xs}
+        return next(iter(same)) if len(same) == 1 else None
+
+
+def respell(question: str, index: NameIndex, stop: Collection[str]) -> str:
+    """The question with each name it asks about (`latin_names`) spelled as
+    the article spells it, so that the chat model reads the article's
+    spelling ("Who is Reinz?" -> "Who is Rinz?"); other words unchanged."""
+    out = question
+    for name in latin_names(question, stop):
+        found = index.spelling(name)
+        if found is not None:
+            out = re.sub(rf"\b{re.escape(name)}\b", found.capitalize(), out, flags=re.IGNORECASE)
+    return out
 
 
 _CAPITALISED = re.compile(r"\b([A-Z][a-zA-Z'-]{2,})\b")

@@ -227,3 +227,34 @@ def test_a_name_in_the_sentence_before_the_cited_one_counts(ask_with: Callable[.
     p = ask_with(FakeDecision(0.0), ["The Islamabad police rescued 6 children during the raid [2]."])
     a = p.ask("How many children did the police in Islamabad rescue?")
     assert not a.refused, a.decision
+
+
+# --- a quoted sentence must name whom the question asks about -----------------------------
+
+
+def _cand(text: str, naming: str = "", rank: int = 1) -> Candidate:
+    from rag.types import Passage
+
+    return Candidate(Passage(rank, "a", "en", rank, 0, len(text), text), 1.0, 0.5, rank, text, naming)  # type: ignore[arg-type]
+
+
+def test_a_sentence_that_names_no_one_asked_about_is_not_quoted() -> None:
+    from rag.answering import extractive as ex
+
+    about_someone_else = _cand("The suspect from Germany travelled to Pakistan for 28 days.")
+    named = _cand("He travelled for 28 days.", naming="The network was run by a German national named Rinz.", rank=2)
+    kept, names = ex.naming("How old is Reinz?", [about_someone_else, named])
+    assert names == ["reinz"] and kept == [named]  # named just before it, in another spelling
+    decide = FakeDecision(0.9)
+    got, verdict = ex.answer("How old is Reinz?", "en", [about_someone_else], decide, lambda p: None)
+    assert got is None and verdict.why == "no candidate names reinz" and decide.calls == []
+
+
+def test_a_name_in_the_aligned_sentence_of_the_other_edition_counts() -> None:
+    from rag.answering import extractive as ex
+
+    us_based = _cand("The NCCIA acted on intelligence from the US-based NCMEC.", naming="این سی سی آئی اے نے امریکہ میں مقیم ادارے سے")
+    assert ex.naming("Which American organisation shared intelligence?", [us_based])[0] == [us_based]
+    assert ex.naming("Which American organisation shared intelligence?", [_cand(us_based.passage.text)])[0] == []
+    # a question that names no one keeps every candidate
+    assert ex.naming("How many children were rescued?", [us_based]) == ([us_based], [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.names import NameIndex, latin_names, skeleton
+from rag.answering.names import NameIndex, latin_names, respell, skeleton
 from rag.text import STOPWORDS
 
 URDU = "مظفر گڑھ سے جرمن شہری رینز کا نیٹ ورک چلایا جا رہا تھا۔ وزیر مملکت طلال چوہدری نے منگل کو بتایا۔ انٹرپول اور شہباز"
@@ -44,3 +44,18 @@ def test_empty_and_odd_input() -> None:
     ix = NameIndex([""])
     assert not ix.has("Rinz")
     assert skeleton("") == "" and skeleton("۔؟") == ""
+
+
+def test_a_name_is_respelled_as_the_article_spells_it() -> None:
+    ix = NameIndex([URDU, ENGLISH])
+    assert respell("Who is Reinz?", ix, STOPWORDS) == "Who is Rinz?"
+    assert respell("What did Choudhry say about Reinz?", ix, STOPWORDS) == "What did Chaudhry say about Rinz?"
+    # spelled as the article spells it, absent, or only in Urdu script: unchanged
+    for q in ("Who is Rinz?", "Was it in Peshawar?", "What did Talal say?"):
+        assert respell(q, ix, STOPWORDS) == q
+
+
+def test_no_guess_between_two_names_with_one_skeleton() -> None:
+    ix = NameIndex(["Rinz met Renz and Ranz."])
+    assert ix.spelling("Reinz") is None
+    assert respell("Who is Reinz?", ix, STOPWORDS) == "Who is Reinz?"

@@ -135,7 +135,14 @@ class Asker:
         self, q: str, lang: str, hits: list[Hit], article: str, decide: ex.DecideFn | None = None
     ) -> tuple[Answer | None, ex.Verdict]:
         cands = ex.candidates(hits, self.neighbourhood(hits[:4]), self.naming(hits[:4]))
-        return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned)
+        return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned, self.names_asked(article))
+
+    def names_asked(self, article: str) -> list[str]:
+        """The names the question asks about, as the user asked it (a
+        follow-up's earlier turn is not asked about again: "he" of "how old
+        is he?" need not be named in the answer's sentence)."""
+        asked = latin_names(self.question, STOPWORDS)
+        return asked + [n for n in self.deps.names(article).script_names(self.question) if n not in asked]
 
     def closest(self, hits: Sequence[Hit]) -> list[Citation]:
         """The sentences nearest the question, shown with a refusal so the

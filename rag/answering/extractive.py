@@ -17,10 +17,9 @@ from typing import Protocol
 
 from .. import grounding
 from ..conversation import Query
-from ..text import STOPWORDS
 from ..types import Answer, Hit, Passage
 from .citations import Aligned, cite_passage
-from .names import NameIndex, latin_names
+from .names import NameIndex
 
 
 @dataclass(frozen=True)
@@ -103,18 +102,18 @@ def typed(question: str, cands: Sequence[Candidate]) -> list[Candidate]:
     return [c for c in cands if grounding.has_type(c.passage.text, kind)]
 
 
-def naming(question: str, cands: Sequence[Candidate]) -> tuple[list[Candidate], list[str]]:
-    """The candidates that name everyone the question asks about (its Latin
-    names, `names.latin_names`), in the sentence, the one just before it, or
-    their aligned sentences of other editions, in some spelling or script;
-    and those names. A sentence that names no one of them
-    answers about someone else ("How old is Rinz?" is not answered by "The
-    suspect from Germany travelled for 28 days" unless Rinz is named there
-    or just before), as for a generated answer (generative._names_kept)."""
-    asked = latin_names(question, STOPWORDS)
-    if not asked:
-        return list(cands), []
-    return [c for c in cands if all(NameIndex((c.naming, c.passage.text)).has(n) for n in asked)], asked
+def naming(cands: Sequence[Candidate], names: Sequence[str]) -> list[Candidate]:
+    """The candidates that name everyone the question asks about (`names`:
+    its Latin names, `names.latin_names`, and those found in another script,
+    `NameIndex.script_names`), in the sentence, the one just before it, or
+    their aligned sentences of other editions, in some spelling or script. A
+    sentence that names none of them answers about someone else ("How old
+    is Rinz?" is not answered by "The suspect from Germany travelled for 28
+    days" unless Rinz is named there or just before), as for a generated
+    answer (generative._names_kept)."""
+    if not names:
+        return list(cands)
+    return [c for c in cands if all(NameIndex((c.naming, c.passage.text)).has(n) for n in names)]
 
 
 def answer(
@@ -123,6 +122,7 @@ def answer(
     cands: Sequence[Candidate],
     decide: DecideFn,
     aligned: Aligned,
+    names: Sequence[str] = (),
 ) -> tuple[Answer | None, Verdict]:
     """The short, cited answer, or None with the reason for refusing."""
     if not cands:
@@ -130,9 +130,9 @@ def answer(
     usable = typed(question, cands)
     if not usable:
         return None, Verdict(False, f"no candidate has the kind of fact asked for ({grounding.answer_type(question)})")
-    usable, asked_names = naming(question, usable)
+    usable = naming(usable, names)
     if not usable:
-        return None, Verdict(False, f"no candidate names {', '.join(asked_names)}")
+        return None, Verdict(False, f"no candidate names {', '.join(names)}")
     j = decide(question, language, usable)
     if not j.answerable:
         return None, Verdict(False, f"{j.by}: not answered by the candidates", j.probability, j.threshold)

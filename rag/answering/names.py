@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from ..text import normalize, tokenize
+from ..text import STOPWORDS, normalize, tokenize
 
 # Latin digraphs first, then single letters; vowels and weak letters map to "".
 _LATIN_DIGRAPHS = re.compile(r"sh|ch|kh|gh|th|ph|ck|qu|[a-z]")
@@ -77,11 +77,27 @@ class NameIndex:
     by skeleton across scripts."""
 
     MIN_SKELETON = 2  # short names (Talal: "tl") match by exact skeleton only
+    MIN_NAME_SKELETON = 3  # a name found in another script by its skeleton alone needs three sounds
 
     def __init__(self, texts: Iterable[str]) -> None:
+        texts = list(texts)
         words: list[str] = []
         for t in texts:
             words.extend(tokenize(t))
+        # the skeletons of the names its Latin edition shares with an edition
+        # in a script without capitals (capitalised words that do not open
+        # their sentence, acronyms and stop words left out, spelled with the
+        # same skeleton in the other script too: "Rinz" and «رینز»), to find
+        # them in a question written in that script
+        self.name_skeletons: set[str] = set()
+        for t in texts:
+            first = re.match(r"\W*([A-Za-z]+)", t)
+            for m in _CAPITALISED.finditer(t):
+                word = m.group(1)
+                if (first is not None and m.start(1) == first.start(1)) or sum(c.isupper() for c in word) >= 2:
+                    continue
+                if word.lower() not in STOPWORDS and len(skeleton(word)) >= self.MIN_NAME_SKELETON:
+                    self.name_skeletons.add(skeleton(word))
         self.words = set(words)
         self.skeletons: set[str] = set()
         for i, w in enumerate(words):
@@ -89,6 +105,13 @@ class NameIndex:
             if i + 1 < len(words) and not w.isascii() and not words[i + 1].isascii():
                 self.skeletons.add(skeleton(w + words[i + 1]))  # "مظفر گڑھ" as one name
         self.skeletons.discard("")
+        unscripted = {skeleton(w) for w in words if not w.isascii()}
+        unscripted |= {
+            skeleton(a + b)
+            for a, b in zip(words, words[1:], strict=False)
+            if not a.isascii() and not b.isascii() and a not in STOPWORDS and b not in STOPWORDS
+        }
+        self.name_skeletons &= unscripted
         self._latin: dict[str, set[str]] = {}  # skeleton -> the article's Latin words with it
         for w in self.words:
             if w.isascii() and w.isalpha():
@@ -130,6 +153,26 @@ class NameIndex:
         if not same and len(s) >= 4:
             same = {x for other, xs in self._latin.items() if abs(len(other) - len(s)) <= 1 and _within_one_edit(s, other) for x in xs}
         return next(iter(same)) if len(same) == 1 else None
+
+
+    def script_names(self, question: str) -> list[str]:
+        """The words of a question in a script without capitals (Urdu) that
+        spell a name of the article's Latin edition by the same skeleton
+        («رینز» for "Rinz", «مظفرگڑھ» or «مظفر گڑھ» for "Muzaffargarh"); none
+        for an article without a Latin edition."""
+        if not self.name_skeletons:
+            return []
+        toks = [t for t in tokenize(question) if not t.isascii()]
+        out: list[str] = []
+        for i, t in enumerate(toks):
+            if t in STOPWORDS or not skeleton(t):
+                continue
+            nxt = toks[i + 1] if i + 1 < len(toks) else ""
+            pair = t + " " + nxt if nxt and nxt not in STOPWORDS and skeleton(nxt) else ""
+            for w in (t, pair):
+                if w and skeleton(w.replace(" ", "")) in self.name_skeletons and w not in out:
+                    out.append(w)
+        return out
 
 
 def respell(question: str, index: NameIndex, stop: Collection[str]) -> str:

@@ -59,3 +59,19 @@ def test_no_guess_between_two_names_with_one_skeleton() -> None:
     ix = NameIndex(["Rinz met Renz and Ranz."])
     assert ix.spelling("Reinz") is None
     assert respell("Who is Reinz?", ix, STOPWORDS) == "Who is Reinz?"
+
+
+def test_names_of_the_latin_edition_are_found_in_an_urdu_question() -> None:
+    ix = NameIndex([URDU, ENGLISH, "The minister met Muzaffargarh officials."])
+    assert ix.script_names("رینز کی عمر کتنی ہے؟") == ["رینز"]
+    assert ix.script_names("رینس کون ہے؟") == ["رینس"]  # another spelling, the same sounds
+    assert ix.script_names("مظفر گڑھ کس صوبے میں ہے؟") == ["مظفر گڑھ"]  # two words in Urdu, one in English
+    assert ix.script_names("کتنے بچوں کو بازیاب کرایا گیا؟") == []
+
+
+def test_a_latin_name_not_written_in_the_urdu_edition_is_not_looked_for() -> None:
+    # "Karachi" is capitalised in the English text but no Urdu word of the article spells it:
+    # a question word with its sounds may be a common word, so it is not taken for a name
+    ix = NameIndex([URDU, ENGLISH])
+    assert ix.script_names("کراچی میں کیا ہوا؟") == []
+    assert NameIndex([ENGLISH]).script_names("رینز کون ہے؟") == []  # no Urdu edition: nothing to compare

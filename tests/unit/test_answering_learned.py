@@ -311,7 +311,26 @@ def test_a_day_question_gets_a_span_with_the_day_where_a_place_scores_higher() -
     assert span is not None and "جمعرات" in span.text
 
 
-def test_only_number_and_date_questions_restrict_the_spans() -> None:
+def test_a_which_question_that_names_no_time_is_not_answered_by_a_date_alone() -> None:
+    from rag.answering.features import typed_spans
+
+    sentence = "پولیس نے 23 مئی کو مقامی انتظامیہ کی مدد سے چھاپہ مارا۔"
+
+    def spans_kept(question: str) -> set[str]:
+        q = question_info(question, "ur")
+        view = sentence_view(q, sentence)
+        bounds = candidate_bounds(view)
+        return {
+            sentence[view.toks[i].start : view.toks[j].end] for (i, j), ok in zip(bounds, typed_spans(q, view, bounds), strict=True) if ok
+        }
+
+    which = spans_kept("چھاپے میں کن اداروں نے مدد کی؟")
+    assert "23 مئی" not in which and "مقامی انتظامیہ" in which
+    assert "23 مئی" in spans_kept("چھاپہ کس مہینے کی کس تاریخ کو مارا گیا؟")  # it names a time: a date may answer
+    assert "23 مئی" in spans_kept("چھاپہ کب مارا گیا؟")
+
+
+def test_a_number_question_restricts_the_spans_a_who_question_on_a_sentence_without_dates_does_not() -> None:
     from rag.answering.features import typed_spans
 
     sentence = "بورڈ کے چیئرمین احمد علی نے بتایا کہ امتحان میں 300 طلبہ کامیاب ہوئے۔"

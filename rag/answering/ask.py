@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from .. import grounding
 from ..conversation import standalone
 from ..errors import UsageError
 from ..inputs import clean_text
@@ -29,7 +30,7 @@ from ..llm import Assessor
 from ..prompts import REFUSALS
 from ..retrieval import retrieve, score
 from ..safety import screen
-from ..text import STOPWORDS, detect_language
+from ..text import STOPWORDS, detect_language, numbers
 from ..types import Answer, Citation, Hit
 from . import extractive as ex
 from . import generative as gv
@@ -249,6 +250,30 @@ def _shown_follows(a: Asker, earlier: Earlier, article: str, source_lang: str) -
     return f"the earlier answer, {found[0].passage.text}" if earlier.answer else f"an earlier question about: {found[0].passage.text}"
 
 
+def _counts_again(question: str, earlier: Earlier) -> bool:
+    """A follow-up asking for a count, after an answer."""
+    return bool(earlier.answer) and grounding.answer_type(question) == "number"
+
+
+def _repeats_earlier(question: str, answer: str, earlier: Earlier) -> bool:
+    """A follow-up asking for a count, answered with nothing but the count
+    the earlier answer gave: the model answered the earlier question again
+    ("And how many of them led to convictions?" -> "178 FIRs" after "178
+    FIRs were registered"). Numbers the follow-up itself states are left out."""
+    if not _counts_again(question, earlier):
+        return False
+    said = numbers(answer) - numbers(question)
+    return bool(said) and said <= numbers(earlier.answer)
+
+
+def _with_new_numbers(question: str, earlier: Earlier, hits: list[Hit]) -> list[Hit]:
+    """For a count follow-up, the hits that state a number the earlier answer
+    did not: the sentence of the earlier count is not quoted as the new one."""
+    if not _counts_again(question, earlier):
+        return hits
+    return [h for h in hits if not _repeats_earlier(question, h.passage.text, earlier)]
+
+
 def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits: list[Hit], article: str, source_lang: str) -> Answer:
     deps = a.deps
     gen = deps.generator()
@@ -259,6 +284,8 @@ def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits:
         gen, passages, q, follows, lang, hits, source_lang, deps.settings.max_answer_tokens, a.on_token,
         lambda: a.clock.mark("first_token"), shown_follows=_shown_follows(a, earlier, article, source_lang),
     )
+    if result.cited is not None and _repeats_earlier(q, result.text, earlier):
+        result = replace(result, cited=None, unsupported=("(the earlier answer's number again)",))
     if result.cited is not None:
         text, cites = gv.finish(deps.aligned, result, hits)
         out = Answer(q, lang, text, False, None, cites, strategy="generative")
@@ -271,7 +298,7 @@ def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits:
     # can assess them one by one is asked to (rag/answering/assessor.py).
     if source_lang == lang:
         decide = assessed(gen, a.decide) if isinstance(gen, Assessor) else None
-        found, why = a.extractive(query, lang, hits, article, decide)
+        found, why = a.extractive(query, lang, _with_new_numbers(q, earlier, hits), article, decide)
         if found is not None:
             reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
             found.strategy = "generative-fallback:extractive"

@@ -281,3 +281,16 @@ def test_names_are_those_of_the_question_as_asked_not_of_the_earlier_turn(ask_wi
     assert asker.names_asked(ARTICLE) == []
     asker.question = "How old is Reinz?"
     assert asker.names_asked(ARTICLE) == ["reinz"]
+
+
+def test_a_count_follow_up_answered_with_the_earlier_count_is_a_repeat() -> None:
+    from rag.answering.ask import Earlier, _repeats_earlier
+
+    firs = Earlier("How many FIRs were registered?", "Authorities have registered 178 FIRs.")
+    assert _repeats_earlier("And how many of them led to convictions?", "178 FIRs were registered.", firs)
+    assert not _repeats_earlier("And how many of them led to convictions?", "14 people were sentenced.", firs)
+    assert not _repeats_earlier("And how many of them led to convictions?", "14 of the 178 cases.", firs)  # a new number too
+    assert not _repeats_earlier("Who registered them?", "The authorities registered 178 FIRs.", firs)  # not a count
+    assert not _repeats_earlier("How many FIRs were registered?", "178 FIRs.", Earlier())  # not a follow-up
+    # a number the follow-up states itself is given, not an answer
+    assert not _repeats_earlier("Of the 178 FIRs, how many led to convictions?", "178 FIRs.", firs)

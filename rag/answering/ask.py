@@ -251,8 +251,10 @@ def _shown_follows(a: Asker, earlier: Earlier, article: str, source_lang: str) -
 
 
 def _counts_again(question: str, earlier: Earlier) -> bool:
-    """A follow-up asking for a count, after an answer."""
-    return bool(earlier.answer) and grounding.answer_type(question) == "number"
+    """A follow-up asking for a count, after an answer that gave one count
+    (an earlier answer stating several numbers, "two were arrested, three
+    remain at large", may already hold the new one)."""
+    return len(numbers(earlier.answer)) == 1 and grounding.answer_type(question) == "number"
 
 
 def _repeats_earlier(question: str, answer: str, earlier: Earlier) -> bool:

@@ -292,5 +292,8 @@ def test_a_count_follow_up_answered_with_the_earlier_count_is_a_repeat() -> None
     assert not _repeats_earlier("And how many of them led to convictions?", "14 of the 178 cases.", firs)  # a new number too
     assert not _repeats_earlier("Who registered them?", "The authorities registered 178 FIRs.", firs)  # not a count
     assert not _repeats_earlier("How many FIRs were registered?", "178 FIRs.", Earlier())  # not a follow-up
+    # an earlier answer with several numbers may already hold the new count
+    both = Earlier("How many suspects were arrested?", "Two suspects were arrested, while three others remain at large.")
+    assert not _repeats_earlier("And how many remain at large?", "Three remain at large.", both)
     # a number the follow-up states itself is given, not an answer
     assert not _repeats_earlier("Of the 178 FIRs, how many led to convictions?", "178 FIRs.", firs)

@@ -16,11 +16,10 @@ bench/sentence_dense.title_answers (without the span reader's recut).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import numpy as np
 
-from bench.retrieval_fusion import fused_order, load_slices, score_order, title_orders
+from bench.retrieval_fusion import fused_order, load_slices, score_order, slice_arguments, title_orders
 from bench.sentence_dense import LANG, TitlePick, title_answers
 from rag.answering.decision import Decider
 from rag.keyword import KeywordIndex
@@ -44,10 +43,7 @@ def picks(sl, docs: np.ndarray, qs: np.ndarray, method: str) -> list[TitlePick]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--titles", type=int, default=30)
-    ap.add_argument("--questions", type=int, default=30)
-    ap.add_argument("--train-titles", type=int, default=60)
-    ap.add_argument("--cache", type=Path, help="bench/retrieval_fusion.py's cache of vectors")
+    slice_arguments(ap, train_titles=60)
     args = ap.parse_args()
     data = load_slices(args.titles, args.questions, args.cache, train_titles=args.train_titles)
     decider = Decider.load(LANG)

@@ -174,6 +174,16 @@ def score_order(dense: np.ndarray, keyword: np.ndarray, rows: np.ndarray, weight
     return rows[np.argsort(-(z(dense) + weight * z(keyword)), kind="stable")].tolist()
 
 
+def slice_arguments(ap: argparse.ArgumentParser, train_titles: int | None = None) -> None:
+    """The options that select the slices (`load_slices`) and cache their
+    vectors; `train_titles` adds --train-titles with that default."""
+    ap.add_argument("--titles", type=int, default=30, help="titles per slice")
+    ap.add_argument("--questions", type=int, default=30, help="answerable questions per title, at most")
+    if train_titles is not None:
+        ap.add_argument("--train-titles", type=int, default=train_titles, help="train titles as well (added to the cache)")
+    ap.add_argument("--cache", type=Path, help="pickle of the selected sentences and their vectors (written once)")
+
+
 def title_orders(
     title_of: np.ndarray, kw: KeywordIndex, doc_vecs: np.ndarray, title: str, question: str, q_vec: np.ndarray
 ) -> tuple[list[int], list[int]]:
@@ -267,9 +277,7 @@ def seed_ranks(path: Path) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--titles", type=int, default=30, help="titles per slice")
-    ap.add_argument("--questions", type=int, default=30, help="answerable questions per title, at most")
-    ap.add_argument("--cache", type=Path, help="pickle of the selected sentences and their vectors (written once)")
+    slice_arguments(ap)
     ap.add_argument(
         "--seed-set", type=Path, help="rank a seed set's gold sentences in the indexed seed article instead"
     )

@@ -26,13 +26,12 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bench.answerer_data import ROOT, aggregate, candidates_and_window, gold_sentence, score_uqa, sentences
-from bench.retrieval_fusion import Slice, fused_order, load_slices, title_orders
+from bench.retrieval_fusion import Slice, fused_order, load_slices, slice_arguments, title_orders
 from rag.answering.decision import Candidate, Decider
 from rag.answering.features import question_info
 from rag.answering.spans import score_sentences, sentence_probs
@@ -146,9 +145,7 @@ def title_answers(sl: Slice, docs: np.ndarray, picks: Sequence[TitlePick], decid
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--titles", type=int, default=30)
-    ap.add_argument("--questions", type=int, default=30)
-    ap.add_argument("--cache", type=Path, help="bench/retrieval_fusion.py's cache of vectors")
+    slice_arguments(ap)
     ap.add_argument("--write", action="store_true", help=f"store the chosen weight in {SPANS_FILE.name}")
     args = ap.parse_args()
     data = load_slices(args.titles, args.questions, args.cache)

@@ -32,13 +32,12 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from bench.answerer_data import aggregate, score_uqa
-from bench.retrieval_fusion import Slice, load_slices
+from bench.retrieval_fusion import Slice, load_slices, slice_arguments
 from bench.sentence_dense import TitlePick, title_answers, title_candidates, title_cands
 from rag.answering.decision import Decider, decision_features, decision_input
 from rag.answering.features import QuestionInfo, question_info
@@ -183,10 +182,7 @@ def rechoice_answers(
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--titles", type=int, default=30)
-    ap.add_argument("--questions", type=int, default=30)
-    ap.add_argument("--train-titles", type=int, default=60)
-    ap.add_argument("--cache", type=Path, help="bench/retrieval_fusion.py's cache of vectors (train titles are added)")
+    slice_arguments(ap, train_titles=60)
     args = ap.parse_args()
     data = load_slices(args.titles, args.questions, args.cache, train_titles=args.train_titles)
     committed = Decider.load(LANG)

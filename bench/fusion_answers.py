@@ -15,11 +15,9 @@ bench/sentence_dense.title_answers (without the span reader's recut).
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 
-from bench.retrieval_fusion import fused_order, load_slices, score_order, slice_arguments, title_orders
+from bench.retrieval_fusion import command_line_slices, fused_order, score_order, title_orders
 from bench.sentence_dense import LANG, TitlePick, title_answers
 from rag.answering.decision import Decider
 from rag.keyword import KeywordIndex
@@ -42,10 +40,7 @@ def picks(sl, docs: np.ndarray, qs: np.ndarray, method: str) -> list[TitlePick]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    slice_arguments(ap, train_titles=60)
-    args = ap.parse_args()
-    data = load_slices(args.titles, args.questions, args.cache, train_titles=args.train_titles)
+    data = command_line_slices(__doc__, train_titles=60)
     decider = Decider.load(LANG)
     for name, (sl, docs, qs) in data.items():
         for method in ("rank", "score"):

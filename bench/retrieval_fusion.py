@@ -184,6 +184,14 @@ def slice_arguments(ap: argparse.ArgumentParser, train_titles: int | None = None
     ap.add_argument("--cache", type=Path, help="pickle of the selected sentences and their vectors (written once)")
 
 
+def command_line_slices(doc: str, train_titles: int) -> dict[str, tuple[Slice, np.ndarray, np.ndarray]]:
+    """A bench's slices, selected by its command line (`slice_arguments`)."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    slice_arguments(ap, train_titles=train_titles)
+    args = ap.parse_args()
+    return load_slices(args.titles, args.questions, args.cache, train_titles=args.train_titles)
+
+
 def title_orders(
     title_of: np.ndarray, kw: KeywordIndex, doc_vecs: np.ndarray, title: str, question: str, q_vec: np.ndarray
 ) -> tuple[list[int], list[int]]:

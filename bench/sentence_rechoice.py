@@ -29,7 +29,6 @@ the re-choice once answered.
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -37,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from bench.answerer_data import aggregate, score_uqa
-from bench.retrieval_fusion import Slice, load_slices, slice_arguments
+from bench.retrieval_fusion import Slice, command_line_slices
 from bench.sentence_dense import TitlePick, title_answers, title_candidates, title_cands
 from rag.answering.decision import Decider, decision_features, decision_input
 from rag.answering.features import QuestionInfo, question_info
@@ -181,10 +180,7 @@ def rechoice_answers(
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    slice_arguments(ap, train_titles=60)
-    args = ap.parse_args()
-    data = load_slices(args.titles, args.questions, args.cache, train_titles=args.train_titles)
+    data = command_line_slices(__doc__, train_titles=60)
     committed = Decider.load(LANG)
     base = Decider(
         LANG, committed.weights, committed.threshold, committed.spans.with_(dense_weight=0.0), committed.meta

@@ -89,15 +89,9 @@ class NameIndex:
         # their sentence, acronyms and stop words left out, spelled with the
         # same skeleton in the other script too: "Rinz" and «رینز»), to find
         # them in a question written in that script
-        self.name_skeletons: set[str] = set()
-        for t in texts:
-            first = re.match(r"\W*([A-Za-z]+)", t)
-            for m in _CAPITALISED.finditer(t):
-                word = m.group(1)
-                if (first is not None and m.start(1) == first.start(1)) or sum(c.isupper() for c in word) >= 2:
-                    continue
-                if word.lower() not in STOPWORDS and len(skeleton(word)) >= self.MIN_NAME_SKELETON:
-                    self.name_skeletons.add(skeleton(word))
+        self.name_skeletons = {
+            s for t in texts for name in latin_names(t, STOPWORDS) if len(s := skeleton(name)) >= self.MIN_NAME_SKELETON
+        }
         self.words = set(words)
         self.skeletons: set[str] = set()
         for i, w in enumerate(words):
@@ -137,7 +131,6 @@ class NameIndex:
                     return True
         return False
 
-
     def spelling(self, word: str) -> str | None:
         """The article's own Latin spelling of a Latin word it spells
         otherwise ("reinz" -> "rinz"): the one word with the same skeleton,
@@ -153,7 +146,6 @@ class NameIndex:
         if not same and len(s) >= 4:
             same = {x for other, xs in self._latin.items() if abs(len(other) - len(s)) <= 1 and _within_one_edit(s, other) for x in xs}
         return next(iter(same)) if len(same) == 1 else None
-
 
     def script_names(self, question: str) -> list[str]:
         """The words of a question in a script without capitals (Urdu) that

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from . import lang
-from .text import content_words, fuzzy_in, latin_names, normalize, numbers, tokenize
+from .text import STOPWORDS, content_words, fuzzy_in, latin_names, normalize, numbers, tokenize
 
 # Months, weekdays and relative days of every language pack (rag/lang).
 _MONTHS = [m for p in lang.packs() for m in p.months]
@@ -46,12 +46,12 @@ def _phrases(kind: str) -> re.Pattern[str]:
 # Checked in this order: "how much money" before "how much", "what
 # percentage" before "what", "which year", "what day" and "what time" before
 # "when".
-_KINDS = ("money", "percent", "year", "day", "time", "date", "number")
+_KINDS = ("money", "percent", "year", "day", "time", "date", "number", "name")
 _TYPE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(kind, _phrases(kind)) for kind in _KINDS]
 
 
 def answer_type(question: str) -> str:
-    """'money', 'percent', 'year', 'day', 'time', 'date', 'number' or 'any'."""
+    """'money', 'percent', 'year', 'day', 'time', 'date', 'number', 'name' or 'any'."""
     for name, pattern in _TYPE_PATTERNS:
         if pattern.search(normalize(question)):
             return name
@@ -89,7 +89,16 @@ def has_type(text: str, kind: str) -> bool:
     if kind == "number":
         # a count: the day of a date ("23 May", «23 مئی») counts nothing
         return _has_number(_DAY_OF_MONTH.sub(" ", norm), words)
+    if kind == "name":
+        # a proper name: a capitalised word inside a sentence ("…announced by Talal Chaudhry"), or
+        # one that starts it and is not a common word ("Rinz travelled…", not "Two suspects were…");
+        # a script without capitals (Urdu) has no question phrases of this kind
+        return bool(latin_names(text)) or any(w.lower() not in _COMMON for w in _SENTENCE_FIRST.findall(text))
     return True
+
+
+_SENTENCE_FIRST = re.compile(r"(?:^|[.!?]\s+)[\"'“‘(]?([A-Z][a-zA-Z]+)")
+_COMMON = frozenset(STOPWORDS) | {w for p in lang.packs() for w in (*p.number_words, *p.wh_words, *p.function_words)}
 
 
 _QUANTITY_WORDS = {w for p in lang.packs() for w in p.quantity_words}

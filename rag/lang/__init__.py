@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from ..errors import UnsupportedLanguageError
 
 ZWNJ = "\u200c"
-_ANSWER_KINDS = ("money", "percent", "number", "year", "date", "day", "time", "person", "place", "any")
+_ANSWER_KINDS = ("money", "percent", "number", "year", "date", "day", "time", "name", "person", "place", "any")
 _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
 # Word lists of the extractive answerer: words that follow a noun phrase (an answer span never ends on
 # one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a

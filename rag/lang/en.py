@@ -36,6 +36,14 @@ QUESTION_WORDS = {
     "number": (
         "how many", "how much", "how long", "how old", "what number", "what amount",
     ),
+    # asks for a proper name, which an English sentence capitalises (rag/grounding.has_type)
+    "name": tuple(
+        f"{what} {be} {whose} {noun}"
+        for what in ("what", "what's")
+        for be in (("",) if what == "what's" else ("is", "are", "was", "were"))
+        for whose in ("the", "his", "her", "its", "their", "the full")
+        for noun in ("name", "names")
+    ),
     "person": ("who", "whom", "whose", "which person", "which official"),
     "place": ("where", "which city", "which country", "which district", "which province", "what place", "which place"),
     "any": ("what", "which", "how", "why"),

@@ -219,3 +219,27 @@ def test_an_answer_that_only_repeats_the_question_is_not_an_answer(answer: str) 
 def test_yes_or_no_is_an_answer() -> None:
     cited = ["The parents of some victims were also involved."]
     assert verify_answer("Yes, parents were involved.", cited, given="Were any parents involved?").ok
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the names of the two arrested suspects?",
+        "What are their names?",
+        "What's the name of the German suspect?",
+        "What was the full name of the minister?",
+    ],
+)
+def test_a_question_asking_for_a_name_wants_a_name(question: str) -> None:
+    assert answer_type(question) == "name"
+
+
+def test_a_name_question_needs_a_capitalised_word_that_is_no_common_word() -> None:
+    # "Two" starts the sentence and is a number word: no name is given
+    assert not has_type("Two suspects in this case were arrested, while three others remain at large.", "name")
+    assert not has_type("The gang was run from a house. It used a front.", "name")
+    assert has_type("The raid was announced by Talal Chaudhry.", "name")
+    assert has_type("Rinz travelled to Pakistan.", "name")  # a name may start a sentence
+    assert has_type("Rinz", "name")  # a generated answer
+    # Urdu has no capitals and asks for no kind "name": its questions keep their own kind
+    assert answer_type("گرفتار ملزمان کے نام کیا ہیں؟") != "name"

@@ -95,6 +95,11 @@ class _Stream:
                 self.emit(text)
 
 
+def prompt_question(question: str, follows: str) -> str:
+    """The question as the model reads it: a follow-up names the earlier turn it leans on."""
+    return f"{question} (follow-up to: {follows})" if follows else question
+
+
 def generate(
     gen: Generator,
     passages: list[Passage],
@@ -112,7 +117,7 @@ def generate(
     (its words are not claims of the answer), `shown_follows` how the prompt
     names it (default: `follows`)."""
     shown = follows if shown_follows is None else shown_follows
-    prompt_q = f"{question} (follow-up to: {shown})" if shown else question
+    prompt_q = prompt_question(question, shown)
     relevant = [h.passage for h in hits[:3] if h.passage.language == source_language]
     stream = _Stream(on_token, first_token)
     raw = gen.chat(answer_messages(passages, prompt_q, language, relevant), max_tokens=max_tokens, on_token=stream, refusal=NOT_FOUND).strip()

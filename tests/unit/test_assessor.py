@@ -48,14 +48,34 @@ def test_no_sentence_assessed_yes_keeps_the_refusal() -> None:
     assert d.probability == 0.49 and d.threshold == ASSESS_MAJORITY
 
 
-def test_the_first_decision_answers_without_an_assessment() -> None:
+def _confident(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+    return Decision(1.0, 0.5, 0, 0, 3)
+
+
+def test_the_first_decision_stands_when_the_model_assesses_its_sentence_yes() -> None:
     assessor = AssessingGenerator([], {"one": 0.9})
+    d = assessed(assessor, _confident)("Where?", "en", _cands(["one", "two", "three"]))
+    assert assessor.assessed == ["one"]  # its own sentence only
+    assert d.answerable and d.by == "decision and assessment"
+    assert (d.index, d.start, d.end, d.probability) == (0, 0, 3, 0.9)
 
-    def confident(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
-        return Decision(0.9, 0.5, 0, 0, 3)
 
-    d = assessed(assessor, confident)("Where?", "en", _cands(["one"]))
-    assert d.by == "decision" and assessor.assessed == []
+def test_the_first_decision_is_dropped_when_the_model_assesses_its_sentence_no() -> None:
+    """"How many of the rescued children were girls?": the rule quotes the
+    sentence on six rescued children, the model assesses it No; another
+    candidate it assesses Yes is the answer, and with none the refusal stands."""
+    assessor = AssessingGenerator([], {"one": 0.3, "two": 0.2, "three": 0.7})
+    d = assessed(assessor, _confident)("Where?", "en", _cands(["one", "two", "three"]))
+    assert assessor.assessed == ["one", "two", "three"]  # "one" is not assessed twice
+    assert d.answerable and d.by == "assessment" and (d.index, d.probability) == (2, 0.7)
+    none = assessed(AssessingGenerator([], {"one": 0.45}), _confident)("Where?", "en", _cands(["one", "two"]))
+    assert not none.answerable and none.probability == 0.45 and none.index is None
+
+
+def test_an_assessor_that_cannot_tell_keeps_the_first_decision_that_answers() -> None:
+    first = Decision(1.0, 0.5, 0, 0, 3)
+    d = assessed(AssessingGenerator([], {"one": None}), lambda *_: first)("Where?", "en", _cands(["one", "two"]))
+    assert d is first
 
 
 def test_an_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
@@ -147,3 +167,27 @@ def test_a_generator_with_assessing_off_cannot_tell(tmp_path) -> None:  # type: 
     gen = LlamaCppGenerator("m", tmp_path / "missing.gguf", frozenset({"en"}), frozenset({"en"}), assess=False)
     assert gen.yes_share(assess_messages("The raid was on 23 May.", "When was the raid?")) is None
     assert gen._llm is None
+
+
+def test_the_assessment_reads_the_question_as_the_model_was_shown_it() -> None:
+    assessor = AssessingGenerator([], {"one": 0.9})
+    assessed(assessor, _never, "And how many were sentenced? (follow-up to: How many FIRs?)")(
+        "how many were sentenced FIRs?", "en", _cands(["one"])
+    )
+    assert "Question: And how many were sentenced? (follow-up to: How many FIRs?)\n" in assessor.prompts_assessed[0]
+
+
+def test_a_follow_up_is_assessed_with_the_earlier_question_it_leans_on(assessing: Callable[..., Pipeline]) -> None:
+    p = assessing(["NOT IN ARTICLE"], {})
+    p.ask("And how many children were rescued?", history=[("When was the raid?", "On 23 May [1].")])
+    prompts = p._generator.prompts_assessed  # type: ignore[union-attr]
+    assert prompts and all(
+        "Question: And how many children were rescued? (follow-up to: When was the raid?)\n" in x for x in prompts
+    )
+
+
+def test_a_follow_up_to_a_question_the_model_cannot_read_is_assessed_alone(assessing: Callable[..., Pipeline]) -> None:
+    p = assessing(["NOT IN ARTICLE"], {})
+    p.ask("And how many children were rescued?", history=[("چھاپہ کب مارا گیا؟", "23 مئی کو۔ [1]")])
+    prompts = p._generator.prompts_assessed  # type: ignore[union-attr]
+    assert prompts and all("Question: And how many children were rescued?\n" in x for x in prompts)

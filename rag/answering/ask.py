@@ -209,7 +209,8 @@ def ask(
     own = retrieve(store, query, qvec, k=k, article=target, language=lang, groups=deps.groups, scores=scores)
     if lang in llm.reads and lang in llm.writes:
         return _generative(a, q_clean, query, earlier, lang, own, target, lang)
-    found, why = a.extractive(ex.asked(resolved, lang), lang, own, target)
+    # a count follow-up is not answered with the earlier answer's count again, as for the model
+    found, why = a.extractive(ex.asked(resolved, lang), lang, _with_new_numbers(q_clean, earlier, own), target)
     if found is None:
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
     found.decision = _verdict_json(why)

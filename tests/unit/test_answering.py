@@ -297,3 +297,16 @@ def test_a_count_follow_up_answered_with_the_earlier_count_is_a_repeat() -> None
     assert not _repeats_earlier("And how many remain at large?", "Three remain at large.", both)
     # a number the follow-up states itself is given, not an answer
     assert not _repeats_earlier("Of the 178 FIRs, how many led to convictions?", "178 FIRs.", firs)
+
+
+def test_an_urdu_count_follow_up_is_not_offered_the_earlier_count_again(ask_with: Callable[..., Pipeline]) -> None:
+    """«اور ان میں سے کتنوں کو سزا ملی؟» after «178 ایف آئی آر»: the extractive
+    decision does not get the sentence of the earlier count, as the model's
+    fallback does not; asked fresh, the question gets every candidate."""
+    decide = FakeDecision(0.2)
+    p = ask_with(decide)
+    p.ask("اور کتنے دن کا ریمانڈ ملا؟", history=[("کتنے بچوں کو بازیاب کرایا گیا؟", "6 بچوں [1]")])
+    p.ask("کتنے دن کا ریمانڈ ملا؟")
+    (_, follow_up), (_, fresh) = decide.calls
+    assert UR_SENTENCES[3] in follow_up and UR_SENTENCES[1] not in follow_up
+    assert UR_SENTENCES[1] in fresh

@@ -133,10 +133,16 @@ class Asker:
         return out
 
     def extractive(
-        self, q: str, lang: str, hits: list[Hit], article: str, decide: ex.DecideFn | None = None
+        self,
+        q: str,
+        lang: str,
+        hits: list[Hit],
+        article: str,
+        decide: ex.DecideFn | None = None,
+        avoid: frozenset[str] = frozenset(),
     ) -> tuple[Answer | None, ex.Verdict]:
         cands = ex.candidates(hits, self.neighbourhood(hits[:4]), self.naming(hits[:4]))
-        return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned, self.names_asked(article))
+        return ex.answer(q, lang, cands, decide or self.decide, self.deps.aligned, self.names_asked(article), avoid)
 
     def names_asked(self, article: str) -> list[str]:
         """The names the question asks about, as the user asked it (a
@@ -210,7 +216,9 @@ def ask(
     if lang in llm.reads and lang in llm.writes:
         return _generative(a, q_clean, query, earlier, lang, own, target, lang)
     # a count follow-up is not answered with the earlier answer's count again, as for the model
-    found, why = a.extractive(ex.asked(resolved, lang), lang, _with_new_numbers(q_clean, earlier, own), target)
+    found, why = a.extractive(
+        ex.asked(resolved, lang), lang, _with_new_numbers(q_clean, earlier, own), target, avoid=_earlier_count(q_clean, earlier)
+    )
     if found is None:
         return a.refuse(q, lang, "not_in_article", citations=a.closest(own), why=why)
     found.decision = _verdict_json(why)
@@ -269,6 +277,16 @@ def _repeats_earlier(question: str, answer: str, earlier: Earlier) -> bool:
     return bool(said) and said <= numbers(earlier.answer)
 
 
+def _earlier_count(question: str, earlier: Earlier) -> frozenset[str]:
+    """For a count follow-up, the count the earlier answer gave (less numbers
+    the follow-up states itself): an answer span stating only it is not the
+    new count, even in a sentence that also states another ("two arrested,
+    three at large"), which `_with_new_numbers` keeps."""
+    if not _counts_again(question, earlier):
+        return frozenset()
+    return frozenset(numbers(earlier.answer) - numbers(question))
+
+
 def _with_new_numbers(question: str, earlier: Earlier, hits: list[Hit]) -> list[Hit]:
     """For a count follow-up, the hits that state a number the earlier answer
     did not: the sentence of the earlier count is not quoted as the new one."""
@@ -309,7 +327,7 @@ def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits:
     if source_lang == lang:
         asked = gv.prompt_question(q, shown if shown == earlier.question else "")
         decide = assessed(gen, a.decide, asked) if isinstance(gen, Assessor) else None
-        found, why = a.extractive(query, lang, _with_new_numbers(q, earlier, hits), article, decide)
+        found, why = a.extractive(query, lang, _with_new_numbers(q, earlier, hits), article, decide, _earlier_count(q, earlier))
         if found is not None:
             reason = "model refused" if result.refused else "model answer unsupported: " + ", ".join(result.unsupported)
             found.strategy = "generative-fallback:extractive"

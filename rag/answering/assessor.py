@@ -48,8 +48,10 @@ def assessed(assessor: Assessor, first: DecideFn, asked: str | None = None) -> D
     `asked` is the question as the model is shown it (a follow-up with the
     earlier question it leans on); default: the question `first` reads."""
 
-    def decide(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
-        d = first(question, language, candidates)
+    def decide(
+        question: str, language: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()
+    ) -> Decision:
+        d = first(question, language, candidates, avoid=avoid)
         if not candidates:
             return d
         shares: dict[int, float | None] = {}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -120,9 +120,11 @@ class Decider:
     def probability(self, row: np.ndarray) -> float:
         return float(1 / (1 + np.exp(-np.clip(row.astype(np.float64) @ self.weights, -30, 30))))
 
-    def decide(self, question: str, candidates: Sequence[Candidate]) -> Verdict:
-        """Decide, and return the short answer the decision rests on."""
-        q = question_info(question, self.lang)
+    def decide(self, question: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()) -> Verdict:
+        """Decide, and return the short answer the decision rests on. A span
+        stating only numbers of `avoid` (an earlier answer's count) is not of
+        the kind a count question asks for (`QuestionInfo.avoid`)."""
+        q = replace(question_info(question, self.lang), avoid=avoid)
         ordered = sorted(candidates, key=lambda c: c.rank)
         if not ordered:
             return Verdict(0.0, False, None)

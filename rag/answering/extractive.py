@@ -55,7 +55,12 @@ class Decision:
 
 
 class DecideFn(Protocol):
-    def __call__(self, question: str, language: str, candidates: Sequence[Candidate]) -> Decision: ...
+    """`avoid`: numbers the answer must not consist of alone (the count an
+    earlier answer gave, for a count follow-up)."""
+
+    def __call__(
+        self, question: str, language: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()
+    ) -> Decision: ...
 
 
 @dataclass
@@ -123,6 +128,7 @@ def answer(
     decide: DecideFn,
     aligned: Aligned,
     names: Sequence[str] = (),
+    avoid: frozenset[str] = frozenset(),
 ) -> tuple[Answer | None, Verdict]:
     """The short, cited answer, or None with the reason for refusing."""
     if not cands:
@@ -133,7 +139,7 @@ def answer(
     usable = naming(usable, names)
     if not usable:
         return None, Verdict(False, f"no candidate names {', '.join(names)}")
-    j = decide(question, language, usable)
+    j = decide(question, language, usable, avoid=avoid)
     if not j.answerable:
         return None, Verdict(False, f"{j.by}: not answered by the candidates", j.probability, j.threshold)
     if j.index is None:

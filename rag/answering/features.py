@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import lang as languages
-from ..text import normalize, stem
+from ..text import normalize, numbers, stem
 
 
 def _stop_words(code: str) -> frozenset[str]:
@@ -130,6 +130,10 @@ class QuestionInfo:
     numbers: set[str] = field(default_factory=set)
     before2: tuple[str, ...] = ()  # stems of the two words before the cue
     after2: tuple[str, ...] = ()  # stems of the two words after the cue
+    # numbers an answer must not consist of alone: the count an earlier answer
+    # gave, for a count follow-up ("and how many are at large?" after "two
+    # were arrested" is not answered "two" from "two arrested, three at large")
+    avoid: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=16)
@@ -622,7 +626,7 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
     something other than a date alone."""
     kinds = view.kind[first : (last + 1) or None]
     if q.qtype == "number":
-        return any(k["digit"] or k["numword"] for k in kinds)
+        return any(k["digit"] or k["numword"] for k in kinds) and not _only_avoided(q, view)
     if q.qtype == "date":
         return any(k["year"] or k["month"] or k["day"] or (k["digit"]) for k in kinds)
     if q.qtype in NOT_DATE_TYPES and not _asks_time(q):
@@ -630,13 +634,32 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
     return True
 
 
+def _said(view: SentenceView, first: int = 0, last: int = -1) -> set[str]:
+    """The numbers the tokens first..last state."""
+    return numbers(view.text[view.toks[first].start : view.toks[last].end]) if view.toks else set()
+
+
+def _only_avoided(q: QuestionInfo, view: SentenceView) -> bool:
+    """Whether the sentence states numbers, all of them in `q.avoid` (the
+    earlier answer's count): it cannot hold a new count."""
+    if not q.avoid:
+        return False
+    said = _said(view)
+    return bool(said) and said <= q.avoid
+
+
 def typed_spans(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
     """For each candidate span, whether it holds the kind of fact asked for
     (`_type_ok` on its tokens): a number for a number question, a year,
     month, day or figure for a date question, more than a date alone for a
     who/where/which/how/why question that names no time; every span for
-    other types."""
-    return np.fromiter((_type_ok(q, view, i, j) for i, j in bounds), dtype=bool, count=len(bounds))
+    other types. A span stating a number of `q.avoid` is not a new count
+    ("two arrested, three at large" asked "how many are at large?" after
+    "two were arrested": only spans of "three" are)."""
+    ok = np.fromiter((_type_ok(q, view, i, j) for i, j in bounds), dtype=bool, count=len(bounds))
+    if q.avoid and q.qtype == "number":
+        ok &= np.fromiter((not (_said(view, i, j) & q.avoid) for i, j in bounds), dtype=bool, count=len(bounds))
+    return ok
 
 
 def type_ok(q: QuestionInfo, view: SentenceView) -> bool:

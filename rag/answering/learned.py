@@ -29,7 +29,11 @@ RULE_COVERAGE = 0.5
 
 
 def learned_decision(
-    question: str, language: str, candidates: Sequence[Candidate], states: Callable[[], object] | None = None
+    question: str,
+    language: str,
+    candidates: Sequence[Candidate],
+    avoid: frozenset[str] = frozenset(),
+    states: Callable[[], object] | None = None,
 ) -> Decision:
     """`states` gives the embedder (called only for an answered question):
     the span reader reads its token states when it has the right ones."""
@@ -40,7 +44,7 @@ def learned_decision(
         return rule_decision(question, candidates)
     decider = Decider.load(language)
     cands = [Cand(c.passage.text, c.score, c.dense, i, (c.context,)) for i, c in enumerate(candidates)]
-    v = decider.decide(question, cands)
+    v = decider.decide(question, cands, avoid)
     if v.choice is None:
         return Decision(v.probability, decider.threshold)
     choice = v.choice

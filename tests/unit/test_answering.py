@@ -23,9 +23,13 @@ class FakeDecision:
         self.fact = fact
         self.threshold = threshold
         self.calls: list[tuple[str, list[str]]] = []
+        self.avoided: list[frozenset[str]] = []
 
-    def __call__(self, question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+    def __call__(
+        self, question: str, language: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()
+    ) -> Decision:
         self.calls.append((question, [c.passage.text for c in candidates]))
+        self.avoided.append(avoid)
         for i, c in enumerate(candidates):
             at = c.passage.text.find(self.fact) if self.fact else -1
             if at >= 0:
@@ -310,3 +314,17 @@ def test_an_urdu_count_follow_up_is_not_offered_the_earlier_count_again(ask_with
     (_, follow_up), (_, fresh) = decide.calls
     assert UR_SENTENCES[3] in follow_up and UR_SENTENCES[1] not in follow_up
     assert UR_SENTENCES[1] in fresh
+
+
+def test_a_count_follow_up_tells_the_decision_the_earlier_count(ask_with: Callable[..., Pipeline]) -> None:
+    """The sentence kept for a count follow-up may state the earlier count
+    beside the new one ("two arrested, three at large"): the decision is told
+    the earlier count (less numbers the follow-up states), so that its span
+    is not that count; a question asked fresh, or not for a count, is not."""
+    decide = FakeDecision(0.2)
+    p = ask_with(decide)
+    p.ask("اور کتنے دن کا ریمانڈ ملا؟", history=[("کتنے بچوں کو بازیاب کرایا گیا؟", "6 بچوں [1]")])
+    p.ask("کتنے دن کا ریمانڈ ملا؟")
+    p.ask("اور 6 میں سے کتنے دن کا ریمانڈ ملا؟", history=[("کتنے بچوں کو بازیاب کرایا گیا؟", "6 بچوں [1]")])
+    p.ask("اور ریمانڈ کس نے دیا؟", history=[("کتنے بچوں کو بازیاب کرایا گیا؟", "6 بچوں [1]")])
+    assert decide.avoided == [frozenset({"6"}), frozenset(), frozenset(), frozenset()]

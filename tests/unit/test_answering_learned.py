@@ -390,3 +390,19 @@ def test_a_cut_never_splits_an_acronym_spelled_in_letter_names(sentence: str, fi
     i, j = words.index(first), words.index(last)
     raw = Span("", 0, 0, 0.0, 0.0, sentence, i, j)
     assert _cut(raw, view, i, j).text == expected
+
+
+def test_decider_does_not_cut_an_avoided_count_from_a_sentence_with_two() -> None:
+    """A count follow-up after "two were arrested" (avoid {"2"}): from a
+    sentence stating both counts, the span is the other one, and without
+    `avoid` the same question still may take either (both are numbers)."""
+    decider = Decider.load("ur")
+    both = [Candidate("پولیس نے دو ملزمان کو گرفتار کر لیا جبکہ تین ملزمان ابھی تک فرار ہیں۔")]
+    question = "اور کتنے ملزمان فرار ہیں؟"
+    avoided = decider.decide(question, both, frozenset({"2"}))
+    assert avoided.choice is not None
+    span = avoided.choice.span.text
+    assert "تین" in span and "دو" not in span.split()
+    # a span of the avoided count alone is typed out, not the sentence's only number
+    alone = decider.decide("کتنے ملزمان گرفتار ہوئے؟", both, frozenset({"2"}))
+    assert alone.choice is not None and "دو" not in alone.choice.span.text.split()

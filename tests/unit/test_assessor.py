@@ -28,7 +28,7 @@ def _cands(texts: Sequence[str]) -> list[Candidate]:
     ]
 
 
-def _never(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+def _never(question: str, language: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()) -> Decision:
     return Decision(0.0, 0.5)
 
 
@@ -48,7 +48,7 @@ def test_no_sentence_assessed_yes_keeps_the_refusal() -> None:
     assert d.probability == 0.49 and d.threshold == ASSESS_MAJORITY
 
 
-def _confident(question: str, language: str, candidates: Sequence[Candidate]) -> Decision:
+def _confident(question: str, language: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()) -> Decision:
     return Decision(1.0, 0.5, 0, 0, 3)
 
 
@@ -74,13 +74,13 @@ def test_the_first_decision_is_dropped_when_the_model_assesses_its_sentence_no()
 
 def test_an_assessor_that_cannot_tell_keeps_the_first_decision_that_answers() -> None:
     first = Decision(1.0, 0.5, 0, 0, 3)
-    d = assessed(AssessingGenerator([], {"one": None}), lambda *_: first)("Where?", "en", _cands(["one", "two"]))
+    d = assessed(AssessingGenerator([], {"one": None}), lambda *_, **__: first)("Where?", "en", _cands(["one", "two"]))
     assert d is first
 
 
 def test_an_assessor_that_cannot_tell_leaves_the_first_decision() -> None:
     first = Decision(0.2, 0.5)
-    d = assessed(AssessingGenerator([], {"one": None, "two": None}), lambda *_: first)(
+    d = assessed(AssessingGenerator([], {"one": None, "two": None}), lambda *_, **__: first)(
         "Where?", "en", _cands(["one", "two"])
     )
     assert d is first

@@ -18,21 +18,23 @@ chat: setup
 
 setup: venv system models index
 
-# llama-cpp-python is built from source. On x86_64 it is built for a fixed instruction set
-# (x86-64-v3: AVX2, FMA, F16C, BMI2), not for the building CPU (-march=native): a CPU that
-# reports AMX inside a VM that does not enable it dies with SIGILL in llama_decode
-# (seen here on 2026-12-01). The wheel is kept under a name that holds these flags, so a
-# wheel built another way (pip's own cache) is never taken instead.
+# llama-cpp-python is built from source for the building CPU (-march=native), but on x86_64
+# without AMX: a CPU that reports AMX inside a VM that does not enable it died with SIGILL
+# (tilezero in libggml-cpu) on the first llama_decode (seen here on 2026-12-01). The wheel is
+# kept under a name holding the flags and the CPU's feature list, so a machine with another
+# CPU builds its own, and a wheel built another way (pip's own cache) is never taken instead.
 ifeq ($(shell uname -m),x86_64)
-LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_NO_AMX := -mno-amx-tile -mno-amx-int8 -mno-amx-bf16
+LLAMA_CMAKE_ARGS ?= -DGGML_NATIVE=ON -DCMAKE_C_FLAGS='$(LLAMA_NO_AMX)' -DCMAKE_CXX_FLAGS='$(LLAMA_NO_AMX)'
 endif
-LLAMA_WHEELS ?= $(HOME)/.cache/khabar/llama-wheels/$(shell echo '$(LLAMA_CMAKE_ARGS)' | sha256sum | cut -c1-12)
+LLAMA_CPU := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+LLAMA_WHEELS ?= $(HOME)/.cache/khabar/llama-wheels/$(shell echo "$(LLAMA_CMAKE_ARGS) $(LLAMA_CPU)" | sha256sum | cut -c1-12)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip setuptools wheel
 	if ! ls $(LLAMA_WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
-		CMAKE_ARGS='$(LLAMA_CMAKE_ARGS)' $(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) 'llama-cpp-python>=0.3.16'; fi
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(PY) -m pip wheel -q --no-deps --no-cache-dir -w $(LLAMA_WHEELS) 'llama-cpp-python>=0.3.16'; fi
 	$(PY) -m pip install -q --force-reinstall --no-deps $(LLAMA_WHEELS)/llama_cpp_python-*.whl
 	# torch is pinned to the CPU build in pyproject.toml; llama-cpp-python is the wheel above
 	$(PY) -m pip install -q -e '.[ui,eval,dev]'

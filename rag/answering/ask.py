@@ -271,10 +271,8 @@ def _repeats_earlier(question: str, answer: str, earlier: Earlier) -> bool:
     the earlier answer gave: the model answered the earlier question again
     ("And how many of them led to convictions?" -> "178 FIRs" after "178
     FIRs were registered"). Numbers the follow-up itself states are left out."""
-    if not _counts_again(question, earlier):
-        return False
     said = numbers(answer) - numbers(question)
-    return bool(said) and said <= numbers(earlier.answer)
+    return bool(said) and said <= _earlier_count(question, earlier)
 
 
 def _earlier_count(question: str, earlier: Earlier) -> frozenset[str]:

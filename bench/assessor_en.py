@@ -77,7 +77,7 @@ def own_answers(items: Sequence[dict[str, Any]]) -> None:
     from rag.metrics import must_match, strip_markers
     from rag.models import resolve_llm
     from rag.pipeline import Pipeline
-    from rag.prompts import assess_answer_messages
+    from rag.prompts import assess_answer_messages, assess_messages
 
     s = Settings()
     chat = resolve_llm(s)
@@ -85,6 +85,7 @@ def own_answers(items: Sequence[dict[str, Any]]) -> None:
     assessor = LlamaCppGenerator(chat.id, chat.path, chat.reads, chat.writes, s.n_ctx, s.n_threads, s.seed)
     p = Pipeline(s, generator=quiet)
     scores: dict[bool, list[float]] = {True: [], False: []}
+    scores_alone: dict[bool, list[float]] = {True: [], False: []}
     for item in items:
         a = p.ask(item["q"])
         if a.strategy != "generative":
@@ -92,17 +93,26 @@ def own_answers(items: Sequence[dict[str, Any]]) -> None:
         text = strip_markers(a.answer).strip()
         shares = [assessor.yes_share(assess_answer_messages(c.text, item["q"], text)) for c in a.citations]
         best = max((x for x in shares if x is not None), default=1.0)
+        # the same sentences assessed with the question alone (the answer not shown)
+        alone = [assessor.yes_share(assess_messages(c.text, item["q"])) for c in a.citations]
+        best_alone = max((x for x in alone if x is not None), default=1.0)
         right = item["kind"] == "answerable" and must_match(a.answer, item.get("must", []))
         scores[right].append(best)
-        print(f"{item['id']:10s} {'right' if right else 'wrong':5s} best {best:.3f}  {item['q']} -> {text[:80]}")
-    good, bad = scores[True], scores[False]
-    print(
-        f"\n{len(good)} right and {len(bad)} wrong answers kept by the check; ROC AUC of the best share: {auc(good, bad):.3f}"
-    )
-    print(
-        f"below {ASSESS_MAJORITY} (dropped): {sum(x < ASSESS_MAJORITY for x in good)} right, "
-        f"{sum(x < ASSESS_MAJORITY for x in bad)} wrong"
-    )
+        scores_alone[right].append(best_alone)
+        print(
+            f"{item['id']:10s} {'right' if right else 'wrong':5s} best {best:.3f} alone {best_alone:.3f}  "
+            f"{item['q']} -> {text[:80]}"
+        )
+    for name, by in (("with the answer shown", scores), ("with the question alone", scores_alone)):
+        good, bad = by[True], by[False]
+        print(
+            f"\n{name}: {len(good)} right and {len(bad)} wrong answers kept by the check; "
+            f"ROC AUC of the best share: {auc(good, bad):.3f}"
+        )
+        print("threshold  right dropped  wrong dropped")
+        for t in [round(x, 1) for x in np.arange(0.1, 1.0, 0.1)]:
+            mark = "  <- ASSESS_MAJORITY" if abs(t - ASSESS_MAJORITY) < 1e-9 else ""
+            print(f"{t:9.1f}  {sum(x < t for x in good):13d}  {sum(x < t for x in bad):13d}{mark}")
 
 
 def main() -> None:

@@ -35,8 +35,12 @@ _RULE_SETS = ("abuse_material", "commit_crime", "injection", "off_task")
 # one), verbs and copulas that close a clause, spelled-out numbers, calendar words, words that make a
 # number a duration or a date, words that turn a statement around, and the names of Latin letters
 # (an acronym spelled out in them, «ایف آئی آر» "FIR", is one unit an answer never splits).
+# `duration_units` are the units an amount of time is counted in ("28 days", «6 سے 10 سال»),
+# `range_words` join the two ends of a range of numbers ("6 to 10"), and `time_amount_words` make a
+# count question ask for an amount of time or an age ("how long", «کتنی عمر»).
 ANSWER_WORD_LISTS = (
     "postpositions", "auxiliaries", "number_words", "months", "days", "time_units", "negations", "letter_names",
+    "duration_units", "range_words", "time_amount_words",
 )
 
 

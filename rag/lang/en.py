@@ -272,6 +272,12 @@ ANSWER_WORDS = {
     "days": ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
     "time_units": ("year", "years", "century", "decade", "bc", "ad"),
     "negations": ("not", "no", "never", "without", "instead", "n't"),
+    "duration_units": (
+        "year", "years", "decade", "decades", "century", "centuries", "month", "months", "day", "days", "hour",
+        "hours", "minute", "minutes", "second", "seconds",
+    ),
+    "range_words": ("to", "and"),
+    "time_amount_words": ("long", "old", "age", "aged", "time", "duration"),
 }
 # fmt: on
 

@@ -406,3 +406,37 @@ def test_decider_does_not_cut_an_avoided_count_from_a_sentence_with_two() -> Non
     # a span of the avoided count alone is typed out, not the sentence's only number
     alone = decider.decide("کتنے ملزمان گرفتار ہوئے؟", both, frozenset({"2"}))
     assert alone.choice is not None and "دو" not in alone.choice.span.text.split()
+
+
+def test_an_amount_of_time_does_not_answer_a_count_of_people_or_things() -> None:
+    """«کتنے طلبہ» is not answered by «3 سے 5 سال» (an age or a duration),
+    but «کتنے سال» and «کتنی عمر» are; a sentence whose only numbers count
+    units of time cannot hold a count of students."""
+    from rag.answering.features import _amounts_of_time, type_ok, typed_spans
+
+    sentence = "اسکول نے 3 سے 5 سال کی عمر کے 120 طلبہ کو داخلہ دیا۔"
+
+    def spans_kept(question: str, text: str = sentence) -> set[str]:
+        q = question_info(question, "ur")
+        view = sentence_view(q, text)
+        bounds = candidate_bounds(view)
+        mask = typed_spans(q, view, bounds)
+        return {text[view.toks[i].start : view.toks[j].end] for (i, j), ok in zip(bounds, mask, strict=True) if ok}
+
+    students = spans_kept("اسکول نے کتنے طلبہ کو داخلہ دیا؟")
+    assert "120" in students and "3 سے 5" not in students and "3 سے 5 سال" not in students
+    assert "3 سے 5 سال" in spans_kept("طلبہ کتنے سال کے تھے؟")
+    assert "3 سے 5 سال" in spans_kept("داخلہ لینے والے طلبہ کی عمر کتنی تھی؟")
+
+    only_time = "منصوبہ 28 دن میں مکمل ہوا۔"
+    count = question_info("منصوبے پر کتنے مزدوروں نے کام کیا؟", "ur")
+    days = question_info("منصوبہ کتنے دنوں میں مکمل ہوا؟", "ur")
+    assert not type_ok(count, sentence_view(count, only_time))
+    assert type_ok(days, sentence_view(days, only_time))
+    # a range of numbers takes the unit after its upper end; a count before "more than" is no range
+    view = sentence_view(count, "ان میں 6 سے 10 سال کے بچے اور 50 سے زیادہ بالغ تھے۔")
+    assert {view.toks[k].text for k in _amounts_of_time("ur", view.toks, view.kind)} == {"6", "10"}
+    en = question_info("How many children were targeted?", "en")
+    view = sentence_view(en, "The gang targeted children aged 6 to 10 years.")
+    assert not type_ok(en, view)
+    assert type_ok(question_info("How old were the children?", "en"), view)

@@ -674,7 +674,7 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
         # (python -m bench.count_units)
         timed = _asks_amount_of_time(q)
         counts = any((k["digit"] or k["numword"]) and (timed or not k.get("duration")) for k in kinds)
-        return counts and not _only_avoided(q, view)
+        return counts and not _avoided(q, view, first, last)
     if q.qtype == "date":
         return any(k["year"] or k["month"] or k["day"] or (k["digit"]) for k in kinds)
     if q.qtype in NOT_DATE_TYPES and not _asks_time(q):
@@ -687,13 +687,18 @@ def _said(view: SentenceView, first: int = 0, last: int = -1) -> set[str]:
     return numbers(view.text[view.toks[first].start : view.toks[last].end]) if view.toks else set()
 
 
-def _only_avoided(q: QuestionInfo, view: SentenceView) -> bool:
-    """Whether the sentence states numbers, all of them in `q.avoid` (the
-    earlier answer's count): it cannot hold a new count."""
+def _avoided(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1) -> bool:
+    """Whether the tokens first..last fail a count follow-up for stating the
+    earlier answer's count (`q.avoid`). The whole sentence fails when all the
+    numbers it states are that count: it holds no new one. A span fails when
+    it states that count at all ("two arrested, three at large" asked "how
+    many are at large?" after "two were arrested": only spans of "three" pass)."""
     if not q.avoid:
         return False
-    said = _said(view)
-    return bool(said) and said <= q.avoid
+    said = _said(view, first, last)
+    if last == -1:  # the sentence
+        return bool(said) and said <= q.avoid
+    return bool(said & q.avoid)
 
 
 def typed_spans(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -704,10 +709,7 @@ def typed_spans(q: QuestionInfo, view: SentenceView, bounds: Sequence[tuple[int,
     other types. A span stating a number of `q.avoid` is not a new count
     ("two arrested, three at large" asked "how many are at large?" after
     "two were arrested": only spans of "three" are)."""
-    ok = np.fromiter((_type_ok(q, view, i, j) for i, j in bounds), dtype=bool, count=len(bounds))
-    if q.avoid and q.qtype == "number":
-        ok &= np.fromiter((not (_said(view, i, j) & q.avoid) for i, j in bounds), dtype=bool, count=len(bounds))
-    return ok
+    return np.fromiter((_type_ok(q, view, i, j) for i, j in bounds), dtype=bool, count=len(bounds))
 
 
 def type_ok(q: QuestionInfo, view: SentenceView) -> bool:

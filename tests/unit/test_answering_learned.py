@@ -440,3 +440,25 @@ def test_an_amount_of_time_does_not_answer_a_count_of_people_or_things() -> None
     view = sentence_view(en, "The gang targeted children aged 6 to 10 years.")
     assert not type_ok(en, view)
     assert type_ok(question_info("How old were the children?", "en"), view)
+
+
+def test_the_earlier_count_fails_a_span_that_states_it_and_a_sentence_that_states_nothing_else() -> None:
+    """One rule for the sentence and its spans (the decision's span feature
+    and the span mask read the same): after "two were arrested", a sentence
+    stating two and three may hold the new count, its spans stating two may
+    not, and a sentence stating only two holds none."""
+    from dataclasses import replace
+
+    from rag.answering.features import _type_ok
+
+    q = replace(question_info("اور کتنے ملزمان فرار ہیں؟", "ur"), avoid=frozenset({"2"}))
+    both = sentence_view(q, "پولیس نے دو ملزمان کو گرفتار کیا جبکہ تین ملزمان فرار ہیں۔")
+    words = [t.text for t in both.toks]
+    two, three = words.index("دو"), words.index("تین")
+    assert _type_ok(q, both)
+    assert _type_ok(q, both, three, three + 1)
+    assert not _type_ok(q, both, two, two + 1)
+    assert not _type_ok(q, both, two, three)  # states both: still the earlier count
+    only = sentence_view(q, "پولیس نے دو ملزمان کو گرفتار کیا۔")
+    assert not _type_ok(q, only)
+    assert _type_ok(replace(q, avoid=frozenset()), only)

@@ -427,6 +427,10 @@ def test_an_amount_of_time_does_not_answer_a_count_of_people_or_things() -> None
     assert "120" in students and "3 سے 5" not in students and "3 سے 5 سال" not in students
     assert "3 سے 5 سال" in spans_kept("طلبہ کتنے سال کے تھے؟")
     assert "3 سے 5 سال" in spans_kept("داخلہ لینے والے طلبہ کی عمر کتنی تھی؟")
+    # "how much was the punishment?" counts no noun: a term of years answers it
+    term = "عدالت نے ملزم کو 5 سے 7 سال قید کی سزا سنائی۔"
+    assert "5 سے 7 سال" in spans_kept("ملزم کی سزا کتنی تھی؟", term)
+    assert "5 سے 7 سال" not in spans_kept("عدالت نے کتنے ملزموں کو سزا سنائی؟", term)
 
     only_time = "منصوبہ 28 دن میں مکمل ہوا۔"
     count = question_info("منصوبے پر کتنے مزدوروں نے کام کیا؟", "ur")

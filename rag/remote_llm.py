@@ -15,7 +15,12 @@ internals degrades as follows:
 - token counts: asked of the server (`/extras/tokenize/count` of
   llama_cpp.server, `/tokenize` of llama.cpp and vLLM), else estimated on the
   safe side (one token per two UTF-8 bytes), so a prompt is never cut short by
-  an undercount.
+  an undercount;
+- the Yes/No assessment (`yes_share`, rag/answering/assessor.py): read from
+  the server's top log-probabilities of the first reply token (OpenAI's
+  `logprobs` and `top_logprobs`); a server that gives none (llama_cpp.server
+  started without `--logits_all`, some others) assesses nothing, as a model
+  that cannot tell, and is not asked again.
 
 Connection failures are retried a bounded number of times with exponential
 back-off; every failure ends as an `LLMServerError` that names the URL.
@@ -26,6 +31,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -33,7 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ContextOverflowError, KhabarError, LLMServerError
-from .llm import SAMPLING, Message, marker_pattern, neutralise_messages, template_markers
+from .llm import NO_WORDS, SAMPLING, YES_WORDS, Message, marker_pattern, neutralise_messages, template_markers
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +48,8 @@ _RETRY_STATUSES = {502, 503, 504}
 # the tokenizer end-points tried in order; the first that answers is kept
 _TOKENIZE_PATHS = ("/extras/tokenize/count", "/tokenize")
 _COUNT_CACHE_SIZE = 4096
+# top log-probabilities asked for with an assessment: OpenAI's largest, enough to hold "Yes" and "No"
+_TOP_LOGPROBS = 20
 
 
 def normalise_url(url: str) -> str:
@@ -94,6 +102,7 @@ class OpenAIChatGenerator:
         self._markers: re.Pattern[str] | None = None
         self._tokenize_path: str | None = None  # "" once known that the server has none
         self._counts: dict[str, int] = {}
+        self._logprobs = True  # False once the server answered an assessment without log-probabilities
 
     # -- transport --
     def _http(self) -> Any:
@@ -233,6 +242,59 @@ class OpenAIChatGenerator:
             body["stop"] = list(stop)
         reply = _Reply(on_token)
         return str(self._retrying("a chat completion", lambda: self._stream(body, reply)))
+
+    def yes_share(self, messages: Sequence[Message]) -> float | None:
+        """P(Yes) / (P(Yes) + P(No)) of the first reply token, from the
+        server's top log-probabilities of it; None when the prompt does not
+        fit, when neither word is among them, or when the server gives none
+        (then it is not asked again). Auth and address errors raise, as for
+        an answer."""
+        if not self._logprobs:
+            return None
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": neutralise_messages(messages, self.markers()),
+            "max_tokens": 1,
+            **SAMPLING,
+            "seed": self.seed,
+            "stream": False,
+            "logprobs": True,
+            "top_logprobs": _TOP_LOGPROBS,
+            "cache_prompt": True,
+        }
+        top = self._retrying("an assessment", lambda: self._first_logprobs(body))
+        if top is None:
+            return None
+        yes = sum(math.exp(lp) for token, lp in top if token in YES_WORDS)
+        no = sum(math.exp(lp) for token, lp in top if token in NO_WORDS)
+        return yes / (yes + no) if yes + no > 0 else None
+
+    def _first_logprobs(self, body: dict[str, Any]) -> list[tuple[str, float]] | None:
+        """(token, log-probability) of the top candidates for the first reply
+        token; None when the prompt does not fit or the server gives none."""
+        resp = self._http().post(self.base + "/chat/completions", json=body)
+        if resp.status_code != 200:
+            if resp.status_code in (401, 403, 404) or resp.status_code in _RETRY_STATUSES:
+                self._refused(resp.status_code, resp.text)
+            if _is_context_error(resp.text):
+                return None
+            self._without_logprobs(f"HTTP {resp.status_code}: {_error_message(resp.text)}")
+            return None
+        try:
+            data = resp.json()
+            first = data["choices"][0]["logprobs"]["content"][0]
+            top = [(str(t["token"]), float(t["logprob"])) for t in first["top_logprobs"]]
+        except (ValueError, KeyError, IndexError, TypeError):
+            self._without_logprobs(f"no top_logprobs in {_snippet(resp.text)!r}")
+            return None
+        if not top:
+            self._without_logprobs("an empty top_logprobs")
+            return None
+        return top
+
+    def _without_logprobs(self, why: str) -> None:
+        log.warning("chat server %s gives no token log-probabilities (%s): answers are not assessed", self.base, why)
+        self._logprobs = False
 
     def warm(self, messages: Sequence[Message]) -> None:
         """Check the server answers and let it read the article prefix now

@@ -15,6 +15,7 @@ does not have."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import subprocess
@@ -47,26 +48,26 @@ def questions() -> list[str]:
     return [items[q]["q"] for q in QUESTIONS]
 
 
-@pytest.fixture(scope="module")
-def llama_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The API base of a running `llama_cpp.server` on the default GGUF."""
+@contextlib.contextmanager
+def serve(settings: Settings, log: Path, logits_all: bool) -> Iterator[str]:
+    """The API base of a running `llama_cpp.server` on the default GGUF,
+    stopped on exit. `logits_all` on: it gives token log-probabilities."""
     import httpx
 
     from rag.models import resolve_llm, verify
 
-    chat = resolve_llm(real_settings)
+    chat = resolve_llm(settings)
     assert chat.spec is not None
-    gguf = verify(chat.spec, real_settings.models_dir)
+    gguf = verify(chat.spec, settings.models_dir)
     port = free_port()
-    log = tmp_path_factory.mktemp("llama-server") / "server.log"
-    s = real_settings
+    s = settings
     cmd = [
         sys.executable, "-m", "llama_cpp.server",
         "--model", str(gguf), "--model_alias", chat.id,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(s.n_ctx), "--n_batch", "512",
         "--n_threads", str(s.n_threads), "--n_threads_batch", str(s.n_threads),
-        "--seed", str(s.seed), "--logits_all", "false", "--verbose", "false",
+        "--seed", str(s.seed), "--logits_all", str(logits_all).lower(), "--verbose", "false",
     ]  # fmt: skip
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
@@ -96,6 +97,13 @@ def llama_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFacto
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def llama_server(real_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server started as the in-process back-end runs: no log-probabilities."""
+    with serve(real_settings, tmp_path_factory.mktemp("llama-server") / "server.log", logits_all=False) as base:
+        yield base
 
 
 def run(pipeline: Any, qs: list[str], name: str) -> list[dict[str, Any]]:
@@ -172,3 +180,43 @@ def test_a_stopped_server_is_a_clear_error(real_settings: Settings) -> None:
     gen = Pipeline(settings).generator()
     with pytest.raises(LLMServerError, match=rf"http://127\.0\.0\.1:{port}/v1 could not be reached"):
         gen.chat([{"role": "user", "content": "Hello"}], max_tokens=4)
+
+
+def test_a_server_with_logprobs_assesses_as_the_in_process_model(
+    real_pipeline: Any, real_settings: Settings, tmp_path: Path
+) -> None:
+    """`yes_share` over the server's top log-probabilities: a server started
+    with `--logits_all true` gives the in-process model's share, to 0.02 (its
+    logits come from another batch layout), for a sentence that answers and
+    one that does not; the server without them (the fixture above) gives None."""
+    from rag.models import resolve_llm
+    from rag.pipeline import Pipeline
+    from rag.prompts import assess_messages
+    from rag.remote_llm import OpenAIChatGenerator
+
+    question = "Where were the videos sold?"
+    prompts = [
+        assess_messages("The videos were sold on the dark web for thousands of dollars.", question),
+        assess_messages("The children were handed over to the child protection bureau.", question),
+    ]
+    local = [real_pipeline.generator().yes_share(m) for m in prompts]
+    with serve(real_settings, tmp_path / "server.log", logits_all=True) as base:
+        remote_settings = real_settings.model_copy(update={"llm_url": base, "llm_model": resolve_llm(real_settings).id})
+        gen = Pipeline(remote_settings, embedder=real_pipeline.embedder()).generator()
+        assert isinstance(gen, OpenAIChatGenerator)
+        remote = [gen.yes_share(m) for m in prompts]
+    print(f"\nYes share in process {local}, through llama_cpp.server {remote}")
+    assert None not in local and None not in remote
+    assert remote[0] > 0.5 > remote[1], remote
+    for a, b in zip(local, remote, strict=True):
+        assert abs(a - b) < 0.02, (local, remote)
+
+
+def test_a_server_without_logprobs_assesses_nothing(real_settings: Settings, llama_server: str) -> None:
+    from rag.models import resolve_llm
+    from rag.pipeline import Pipeline
+    from rag.prompts import assess_messages
+
+    remote_settings = real_settings.model_copy(update={"llm_url": llama_server, "llm_model": resolve_llm(real_settings).id})
+    gen = Pipeline(remote_settings).generator()
+    assert gen.yes_share(assess_messages("The raid was on 23 May.", "When was the raid?")) is None  # type: ignore[attr-defined]

@@ -554,3 +554,57 @@ def test_importing_the_back_end_does_not_import_httpx() -> None:
     code = "import rag.cli, rag.pipeline, rag.remote_llm, sys; assert 'httpx' not in sys.modules and 'llama_cpp' not in sys.modules"
     proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+# -- the Yes/No assessment from the server's top log-probabilities --
+def logprobs_reply(top: list[tuple[str, float]]) -> bytes:
+    first = {"token": top[0][0], "logprob": top[0][1], "top_logprobs": [{"token": t, "logprob": lp} for t, lp in top]}
+    message = {"role": "assistant", "content": top[0][0]}
+    return json.dumps({"choices": [{"index": 0, "message": message, "logprobs": {"content": [first]}}]}).encode()
+
+
+def test_yes_share_reads_the_first_tokens_top_logprobs(server: Any) -> None:
+    import math
+
+    from rag.llm import Assessor
+
+    top = [("Yes", math.log(0.6)), (" No", math.log(0.2)), ("no", math.log(0.05)), ("Maybe", math.log(0.1))]
+    s = server({"/v1/chat/completions": status(200, logprobs_reply(top).decode())})
+    gen = gen_for(s.url)
+    assert isinstance(gen, Assessor)
+    assert gen.yes_share(MESSAGES) == pytest.approx(0.6 / 0.85)
+    body = s.posts("/v1/chat/completions")[0]
+    assert body["logprobs"] is True and body["top_logprobs"] == 20 and body["max_tokens"] == 1
+    assert body["stream"] is False and body["temperature"] == 0.0
+    assert "<|im_start|>" not in json.dumps(body["messages"])  # neutralised as for an answer
+    # neither word among the top ones: it cannot tell, and is asked again next time
+    s.routes["/v1/chat/completions"] = status(200, logprobs_reply([("Perhaps", -0.1)]).decode())
+    assert gen.yes_share(MESSAGES) is None
+    s.routes["/v1/chat/completions"] = status(200, logprobs_reply([("No", -0.01), ("Yes", -5.0)]).decode())
+    assert gen.yes_share(MESSAGES) == pytest.approx(math.exp(-5.0) / (math.exp(-5.0) + math.exp(-0.01)))
+
+
+def test_a_server_without_logprobs_assesses_nothing_and_is_not_asked_again(server: Any) -> None:
+    error = json.dumps({"error": {"message": "logprobs is not supported for models created with logits_all=False"}})
+    s = server({"/v1/chat/completions": status(500, error)})
+    gen = gen_for(s.url)
+    assert gen.yes_share(MESSAGES) is None
+    assert gen.yes_share(MESSAGES) is None
+    assert len(s.posts("/v1/chat/completions")) == 1
+    # a completion without the field counts the same
+    s2 = server({"/v1/chat/completions": status(200, json.dumps({"choices": [{"message": {"content": "Yes"}}]}))})
+    gen2 = gen_for(s2.url)
+    assert gen2.yes_share(MESSAGES) is None and gen2.yes_share(MESSAGES) is None
+    assert len(s2.posts("/v1/chat/completions")) == 1
+
+
+def test_an_assessment_too_long_for_the_context_is_none_and_auth_errors_raise(server: Any) -> None:
+    overflow = json.dumps({"error": {"message": "Requested tokens (5000) exceed context window of 4096"}})
+    s = server({"/v1/chat/completions": status(400, overflow)})
+    gen = gen_for(s.url)
+    assert gen.yes_share(MESSAGES) is None
+    assert gen.yes_share(MESSAGES) is None
+    assert len(s.posts("/v1/chat/completions")) == 2  # still asked: the server does give log-probabilities
+    s.routes["/v1/chat/completions"] = status(401, json.dumps({"error": {"message": "bad key"}}))
+    with pytest.raises(LLMServerError, match="KHABAR_LLM_API_KEY"):
+        gen.yes_share(MESSAGES)

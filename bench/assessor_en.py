@@ -119,6 +119,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sets", nargs="+", type=Path)
     ap.add_argument("--answers", action="store_true", help="assess the model's own kept answers instead")
+    ap.add_argument(
+        "--order", choices=("fused", "dense"), default="fused",
+        help="which retrieved candidates are assessed: the first by the fused ranking (as the pipeline), or by cosine",
+    )
     args = ap.parse_args()
     if args.answers:
         own_answers(items_of(args.sets))
@@ -138,7 +142,10 @@ def main() -> None:
         q = item["q"]
         v = p.embedder().embed_queries([q])[0]
         hits = retrieve(store, q, v, p.settings.k, language="en", groups=p.groups())
-        cands = ex.typed(q, ex.candidates(hits, {}))[:ASSESSED]
+        typed = ex.typed(q, ex.candidates(hits, {}))
+        if args.order == "dense":  # the candidates the embedder finds closest first, not the fused ranking
+            typed = sorted(typed, key=lambda c: -c.dense)
+        cands = typed[:ASSESSED]
         shares = [s for c in cands if (s := yes_share(assess_messages(c.passage.text, q))) is not None]
         best = max(shares, default=0.0)
         scores[item["kind"]].append(best)

@@ -2,7 +2,7 @@
 their answer? The measurement behind the rule in
 rag/answering/features.py (`_type_ok`): for a count question whose cue
 counts a noun («کتنے بچوں», "how many children") and that asks for no
-amount of time or age (`_counts_things`), a number that counts units of time
+amount of time or age (`QuestionInfo.counts_things`), a number that counts units of time
 ("28 days", «6 سے 10 سال») is not of the kind asked for. "How much was the
 punishment?" («سزا کتنی تھی؟») counts no noun: a term of years answers it.
 
@@ -11,7 +11,7 @@ punishment?" («سزا کتنی تھی؟») counts no noun: a term of years answ
 Over the answerable rows of Urdu SQuAD 2.0 train (all titles: nothing is
 fitted, the rule's word lists come from the language pack), the count
 questions (`question_info(...).qtype == "number"`) are split by whether they
-count people or things (`_counts_things`) and whether their gold answer
+count people or things (`QuestionInfo.counts_things`) and whether their gold answer
 holds a number of a unit of time (`_amounts_of_time`) and any number at
 all. Printed: the table, and the rows the rule would get wrong (a gold
 answer that is only an amount of time, for a question that counts things).
@@ -23,7 +23,7 @@ import argparse
 from collections import Counter
 
 from bench.answerer_data import TRAIN_FILE, read_rows
-from rag.answering.features import _counts_things, question_info, sentence_view
+from rag.answering.features import question_info, sentence_view
 
 
 def main() -> None:
@@ -42,7 +42,7 @@ def main() -> None:
         numbers = [k for k in view.kind if k["digit"] or k["numword"]]
         timed = [k for k in numbers if k.get("duration")]
         kind = "no number" if not numbers else "only time" if len(timed) == len(numbers) else "a count"
-        things = _counts_things(q)
+        things = q.counts_things
         table[(things, kind)] += 1
         if things and kind == "only time":
             wrong.append((row["question"], row["answers"][0]))

@@ -130,9 +130,10 @@ class QuestionInfo:
     numbers: set[str] = field(default_factory=set)
     before2: tuple[str, ...] = ()  # stems of the two words before the cue
     after2: tuple[str, ...] = ()  # stems of the two words after the cue
-    # the word the cue counts, when a noun follows it ("how many *children*", «کتنے *بچوں*»); "" when the
-    # cue is not followed by one («سزا کتنی تھی؟» "how much was the punishment?")
-    counted: str = ""
+    # a count of people or things: the cue counts a noun ("how many *children*", «کتنے *بچوں*»; not
+    # «سزا کتنی تھی؟» "how much was the punishment?") and the question asks for no amount of time or
+    # age: it names no time, no unit of time («کتنے گھنٹے») and no word for one ("how long", «کتنی عمر»)
+    counts_things: bool = False
     # numbers an answer must not consist of alone: the count an earlier answer
     # gave, for a count follow-up ("and how many are at large?" after "two
     # were arrested" is not answered "two" from "two arrested, three at large")
@@ -175,8 +176,10 @@ def question_info(question: str, lang: str) -> QuestionInfo:
     before2 = tuple(t.stem for t in toks[max(0, first - 2) : first]) if first > 0 else ()
     after2 = tuple(t.stem for t in toks[last + 1 : last + 3]) if last >= 0 else ()
     closed = stop | _words(lang, "auxiliaries") | _words(lang, "postpositions")
-    counted = toks[last + 1].norm if 0 <= last < len(toks) - 1 and toks[last + 1].norm not in closed else ""
-    return QuestionInfo(question, lang, qtype, cue, toks, content, before, after, nums, before2, after2, counted)
+    counts_noun = 0 <= last < len(toks) - 1 and toks[last + 1].norm not in closed
+    stems = tuple(t.stem for t in toks)
+    things = counts_noun and not (_names_time(lang, stems) or _names_time_amount(lang, stems))
+    return QuestionInfo(question, lang, qtype, cue, toks, content, before, after, nums, before2, after2, things)
 
 
 # --- spans ------------------------------------------------------------------------------------
@@ -638,16 +641,6 @@ def _asks_time(q: QuestionInfo) -> bool:
     return _names_time(q.lang, tuple(t.stem for t in q.toks if t.is_word))
 
 
-def _counts_things(q: QuestionInfo) -> bool:
-    """Whether a count question counts people or things: its cue counts a
-    noun («کتنے بچوں», "how many children") and it asks for no amount of
-    time or age: it names no time (`_asks_time`), no unit of time («کتنے
-    گھنٹے») and no word for one ("how long", «کتنی عمر», «کتنا وقت»)."""
-    if not q.counted:
-        return False
-    return not (_asks_time(q) or _names_time_amount(q.lang, tuple(t.stem for t in q.toks if t.is_word)))
-
-
 @lru_cache(maxsize=256)
 def _names_time_amount(lang: str, stems: tuple[str, ...]) -> bool:
     words = _duration_stems(lang) | frozenset(stem(w) for w in _words(lang, "time_amount_words"))
@@ -679,8 +672,7 @@ def _type_ok(q: QuestionInfo, view: SentenceView, first: int = 0, last: int = -1
         # an amount of time ("28 days", «6 سے 10 سال کی عمر») counts no people or things: it answers
         # "how many days?", "how old?" or "how long was the sentence?", not "how many children?" (python -m
         # bench.count_units: on Urdu SQuAD 2.0 train, see the module)
-        things = _counts_things(q)
-        counts = any((k["digit"] or k["numword"]) and not (things and k.get("duration")) for k in kinds)
+        counts = any((k["digit"] or k["numword"]) and not (q.counts_things and k.get("duration")) for k in kinds)
         return counts and not _avoided(q, view, first, last)
     if q.qtype == "date":
         return any(k["year"] or k["month"] or k["day"] or (k["digit"]) for k in kinds)

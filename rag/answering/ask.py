@@ -271,8 +271,13 @@ def _repeats_earlier(question: str, answer: str, earlier: Earlier) -> bool:
     the earlier answer gave: the model answered the earlier question again
     ("And how many of them led to convictions?" -> "178 FIRs" after "178
     FIRs were registered"). Numbers the follow-up itself states are left out."""
-    said = numbers(answer) - numbers(question)
-    return bool(said) and said <= _earlier_count(question, earlier)
+    return _states_only(answer, question, _earlier_count(question, earlier))
+
+
+def _states_only(text: str, question: str, count: frozenset[str]) -> bool:
+    """Whether `text` states numbers beyond the question's own, all of them in `count`."""
+    said = numbers(text) - numbers(question)
+    return bool(said) and said <= count
 
 
 def _earlier_count(question: str, earlier: Earlier) -> frozenset[str]:
@@ -288,9 +293,10 @@ def _earlier_count(question: str, earlier: Earlier) -> frozenset[str]:
 def _with_new_numbers(question: str, earlier: Earlier, hits: list[Hit]) -> list[Hit]:
     """For a count follow-up, the hits that state a number the earlier answer
     did not: the sentence of the earlier count is not quoted as the new one."""
-    if not _counts_again(question, earlier):
+    count = _earlier_count(question, earlier)
+    if not count:
         return hits
-    return [h for h in hits if not _repeats_earlier(question, h.passage.text, earlier)]
+    return [h for h in hits if not _states_only(h.passage.text, question, count)]
 
 
 def _generative(a: Asker, q: str, query: str, earlier: Earlier, lang: str, hits: list[Hit], article: str, source_lang: str) -> Answer:

@@ -227,17 +227,7 @@ class OpenAIChatGenerator:
         stop: Sequence[str] = (),
         refusal: str | None = None,  # noqa: ARG002 - the server's token probabilities are not read: greedy decides
     ) -> str:
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": neutralise_messages(messages, self.markers()),
-            "max_tokens": max_tokens,
-            # the in-process back-end's greedy settings; top_k and repeat_penalty are llama.cpp /
-            # llama_cpp.server extras (its default repeat_penalty is 1.1), OpenAI-style servers ignore them
-            **SAMPLING,
-            "seed": self.seed,
-            "stream": True,
-            "cache_prompt": True,  # llama.cpp server: reuse the KV cache of the common prompt prefix
-        }
+        body = self._request(messages, max_tokens, stream=True)
         if stop:
             body["stop"] = list(stop)
         reply = _Reply(on_token)
@@ -251,17 +241,7 @@ class OpenAIChatGenerator:
         an answer."""
         if not self._logprobs:
             return None
-        body: dict[str, Any] = {
-            "model": self.model,
-            "messages": neutralise_messages(messages, self.markers()),
-            "max_tokens": 1,
-            **SAMPLING,
-            "seed": self.seed,
-            "stream": False,
-            "logprobs": True,
-            "top_logprobs": _TOP_LOGPROBS,
-            "cache_prompt": True,
-        }
+        body = self._request(messages, 1, stream=False, logprobs=True, top_logprobs=_TOP_LOGPROBS)
         top = self._retrying("an assessment", lambda: self._first_logprobs(body))
         if top is None:
             return None
@@ -295,6 +275,20 @@ class OpenAIChatGenerator:
     def _without_logprobs(self, why: str) -> None:
         log.warning("chat server %s gives no token log-probabilities (%s): answers are not assessed", self.base, why)
         self._logprobs = False
+
+    def _request(self, messages: Sequence[Message], max_tokens: int, **extra: Any) -> dict[str, Any]:
+        """The body of a chat completion request, neutralised and greedy, with `extra` fields."""
+        return {
+            "model": self.model,
+            "messages": neutralise_messages(messages, self.markers()),
+            "max_tokens": max_tokens,
+            # the in-process back-end's greedy settings; top_k and repeat_penalty are llama.cpp /
+            # llama_cpp.server extras (its default repeat_penalty is 1.1), OpenAI-style servers ignore them
+            **SAMPLING,
+            "seed": self.seed,
+            "cache_prompt": True,  # llama.cpp server: reuse the KV cache of the common prompt prefix
+            **extra,
+        }
 
     def warm(self, messages: Sequence[Message]) -> None:
         """Check the server answers and let it read the article prefix now

@@ -10,13 +10,15 @@ Retrieval scores are carried but not used as features: the model was fitted
 with BM25 ranks inside one paragraph, and the pipeline's fused scores live on
 another scale. Once the decision has answered, the embedder's cosine of the
 question with each candidate (`Candidate.dense`) weighs in the choice of the
-sentence (`SpanModel.dense_weight`, fitted by bench/sentence_dense.py).
+sentence (`SpanModel.dense_weight`, fitted by bench/sentence_dense.py), and so
+does the caller's `Evidence` (the sentence head on the embedder's token
+states, relevance.py).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -28,6 +30,10 @@ from .features import DECISION_FEATURES, DecisionInput, QuestionInfo, decision_f
 from .spans import Choice, SpanModel, load_span_model, pick, score_sentences
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
+
+# given the candidates' texts (best first): a value per candidate added to its
+# log p(sentence), or None when there is no such evidence
+Evidence = Callable[[Sequence[str]], "np.ndarray | None"]
 
 
 @dataclass(frozen=True)
@@ -120,10 +126,19 @@ class Decider:
     def probability(self, row: np.ndarray) -> float:
         return float(1 / (1 + np.exp(-np.clip(row.astype(np.float64) @ self.weights, -30, 30))))
 
-    def decide(self, question: str, candidates: Sequence[Candidate], avoid: frozenset[str] = frozenset()) -> Verdict:
+    def decide(
+        self,
+        question: str,
+        candidates: Sequence[Candidate],
+        avoid: frozenset[str] = frozenset(),
+        evidence: Evidence | None = None,
+    ) -> Verdict:
         """Decide, and return the short answer the decision rests on. A span
         stating only numbers of `avoid` (an earlier answer's count) is not of
-        the kind a count question asks for (`QuestionInfo.avoid`)."""
+        the kind a count question asks for (`QuestionInfo.avoid`). For an
+        answered question, `evidence` (given the candidates' texts, best
+        first) may add to each one's log p(sentence) (the sentence head,
+        relevance.py)."""
         q = replace(question_info(question, self.lang), avoid=avoid)
         ordered = sorted(candidates, key=lambda c: c.rank)
         if not ordered:
@@ -132,11 +147,15 @@ class Decider:
         choice = pick(q, scored, self.spans, self.spans.policy)
         p = self.probability(decision_features(decision_input(q, ordered, choice)))
         answerable = p >= self.threshold
-        if answerable and self.spans.dense_weight:
+        if answerable:
             # the decision stands; which sentence answers also weighs the
-            # embedder's cosine of each with the question
+            # embedder's cosine of each with the question, and the evidence
             bonus = self.spans.dense_weight * np.array([c.dense for c in ordered], dtype=np.float64)
-            choice = pick(q, scored, self.spans, self.spans.policy, bonus) or choice
+            extra = evidence([c.text for c in ordered]) if evidence is not None else None
+            if extra is not None:
+                bonus = bonus + np.asarray(extra, dtype=np.float64)
+            if bonus.any():
+                choice = pick(q, scored, self.spans, self.spans.policy, bonus) or choice
         return Verdict(p, answerable, choice)
 
     def score(self, question: str, candidates: Sequence[Candidate]) -> float:

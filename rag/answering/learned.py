@@ -2,10 +2,11 @@
 on Urdu SQuAD 2.0 by bench/train_answerer.py) behind the small
 `extractive.DecideFn` interface.
 
-When the embedder gives token states and a span reader was fitted for the
-language (`reader.py`), the answer of an answered question is recut inside
-the chosen sentence with the reader's evidence; the decision itself does
-not change.
+When the embedder gives token states, two heads fitted for the language
+read them for an answered question; the decision itself does not change.
+The sentence head (`relevance.py`) reads the question with each candidate
+and weighs in which sentence answers; the span reader (`reader.py`) then
+recuts the answer inside the chosen sentence, from the same states.
 
 Only Urdu has fitted weights. For another language the decision falls back
 to a rule a reader can follow (`rule_decision`): a question with a checkable
@@ -17,10 +18,18 @@ language (English with the default model)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from .. import grounding
 from .extractive import Candidate, Decision
+from .reader import TokenView, read_pairs
 from .spans import Choice, SpanModel
+
+if TYPE_CHECKING:
+    from .reader import Reader, TokenStates
+    from .relevance import SentenceHead
 
 # Share of the question's content words a candidate must hold for the rule
 # (not learned: the value the previous extractive rule used for the same
@@ -36,7 +45,8 @@ def learned_decision(
     states: Callable[[], object] | None = None,
 ) -> Decision:
     """`states` gives the embedder (called only for an answered question):
-    the span reader reads its token states when it has the right ones."""
+    the sentence head and the span reader read its token states when they
+    were fitted on the ones it gives."""
     from .decision import Candidate as Cand
     from .decision import Decider, has_weights
 
@@ -44,28 +54,62 @@ def learned_decision(
         return rule_decision(question, candidates)
     decider = Decider.load(language)
     cands = [Cand(c.passage.text, c.score, c.dense, i, (c.context,)) for i, c in enumerate(candidates)]
-    v = decider.decide(question, cands, avoid)
+    read = _Reading(question, language, states)
+    v = decider.decide(question, cands, avoid, evidence=read.sentence_evidence)
     if v.choice is None:
         return Decision(v.probability, decider.threshold)
     choice = v.choice
-    if v.answerable and states is not None:
-        choice = read_again(question, language, choice, decider.spans, states)
+    if v.answerable:
+        choice = read.recut(choice, decider.spans)
     span = choice.span
     return Decision(v.probability, decider.threshold, choice.sentence_index, span.start, span.end)
 
 
-def read_again(question: str, language: str, choice: Choice, spans: SpanModel, states: Callable[[], object]) -> Choice:
-    """The choice recut with the span reader's evidence, when a reader was
-    fitted for `language` on the token states this embedder gives (else unchanged)."""
-    from .reader import load_reader
+class _Reading:
+    """The embedder's token states of the question read with candidate
+    sentences, taken once per sentence and shared by the two heads."""
 
-    reader = load_reader(language)
-    if reader is None or not reader.beta:
-        return choice
-    embedder = states()
-    if not reader.reads(embedder):
-        return choice
-    return reader.recut(choice, reader.read(embedder, question, choice.view.text), spans)
+    def __init__(self, question: str, language: str, states: Callable[[], object] | None) -> None:
+        self.question, self.language, self.states = question, language, states
+        self.views: dict[str, TokenView] = {}
+
+    def _embedder(self, head: Reader | SentenceHead) -> TokenStates | None:
+        if self.states is None:
+            return None
+        embedder = self.states()
+        return embedder if head.reads(embedder) else None
+
+    def _read(self, embedder: TokenStates, sentences: Sequence[str]) -> list[TokenView]:
+        todo = [s for s in dict.fromkeys(sentences) if s not in self.views]
+        if todo:
+            for s, view in zip(todo, read_pairs(embedder, self.question, todo), strict=True):
+                self.views[s] = view
+        return [self.views[s] for s in sentences]
+
+    def sentence_evidence(self, sentences: Sequence[str]) -> np.ndarray | None:
+        """The sentence head's bonus for each candidate (None without a head
+        or the states it reads)."""
+        from .relevance import load_sentence_head
+
+        head = load_sentence_head(self.language)
+        if head is None or not head.gamma or len(sentences) < 2:
+            return None
+        embedder = self._embedder(head)
+        return None if embedder is None else head.bonus(self._read(embedder, sentences))
+
+    def recut(self, choice: Choice, spans: SpanModel) -> Choice:
+        """The choice recut with the span reader's evidence, when a reader was
+        fitted for the language on the token states this embedder gives (else unchanged)."""
+        from .reader import load_reader
+
+        reader = load_reader(self.language)
+        if reader is None or not reader.beta:
+            return choice
+        embedder = self._embedder(reader)
+        if embedder is None:
+            return choice
+        (view,) = self._read(embedder, [choice.view.text])
+        return reader.recut(choice, view, spans)
 
 
 def rule_decision(question: str, candidates: Sequence[Candidate]) -> Decision:

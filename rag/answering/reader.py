@@ -186,9 +186,15 @@ class Reader:
 
     def read(self, states: TokenStates, question: str, sentence: str) -> TokenView:
         """The sentence's token view, read with the question."""
-        text, start = pair_text(question, sentence)
-        ((offsets, hidden),) = states.token_states([text])
-        return token_view(offsets, hidden, start)
+        (view,) = read_pairs(states, question, [sentence])
+        return view
+
+
+def read_pairs(states: TokenStates, question: str, sentences: Sequence[str]) -> list[TokenView]:
+    """Each sentence's token view, read with the question (one call of the embedder)."""
+    texts = [pair_text(question, s) for s in sentences]
+    got = states.token_states([t for t, _ in texts])
+    return [token_view(offsets, hidden, start) for (offsets, hidden), (_, start) in zip(got, texts, strict=True)]
 
 
 @lru_cache(maxsize=4)

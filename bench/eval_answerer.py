@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import argparse
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,10 @@ import numpy as np
 from bench.answerer_data import DEV_FILE, TRAIN_FILE, aggregate, read_rows, score_uqa, split_by_title
 from bench.train_answerer import candidates_for
 from rag import grounding
-from rag.answering.decision import Decider, Verdict
+from rag.answering.decision import Decider, Evidence, Verdict
 from rag.answering.fit import auc
 from rag.answering.reader import Reader, TokenStates, load_reader
+from rag.answering.relevance import SentenceHead, load_sentence_head
 from rag.answering.spans import POLICIES, Choice
 
 
@@ -54,16 +55,50 @@ class Decided:
         return not self.verdict.answerable or self.verdict.choice is None
 
 
-def decided(rows: Sequence[dict[str, Any]], decider: Decider | None = None) -> list[Decided]:
+def decided(
+    rows: Sequence[dict[str, Any]],
+    decider: Decider | None = None,
+    evidence: Callable[[str], Evidence] | None = None,
+) -> list[Decided]:
+    """`evidence`, given a question, gives the decision's evidence on which
+    sentence answers it (the sentence head, `head_evidence`)."""
     decider = decider or Decider.load("ur")
     out = []
     for r in rows:
         kind = grounding.answer_type(r["question"])
         cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
         t0 = time.perf_counter()
-        verdict = decider.decide(r["question"], cands)
+        verdict = decider.decide(r["question"], cands, evidence=evidence(r["question"]) if evidence else None)
         out.append(Decided(r, verdict, verdict.probability if cands else 0.0, 1000 * (time.perf_counter() - t0)))
     return out
+
+
+def prefetch(rows: Sequence[dict[str, Any]], states: TokenStates) -> None:
+    """Encode every (question, candidate) pair the sentence head may read, in
+    one call (batched; the cache keeps them)."""
+    from rag.answering.reader import pair_text
+
+    texts = []
+    for r in rows:
+        kind = grounding.answer_type(r["question"])
+        cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
+        if len(cands) > 1:
+            texts += [pair_text(r["question"], c.text)[0] for c in cands]
+    states.token_states(texts)
+
+
+def head_evidence(head: SentenceHead, states: TokenStates) -> Callable[[str], Evidence]:
+    """The sentence head's evidence for a question, as the pipeline gives it
+    (rag/answering/learned.py): the head's bonus over two or more candidates."""
+    from bench.train_reader import read_views
+
+    def for_question(question: str) -> Evidence:
+        def evidence(texts: Sequence[str]) -> np.ndarray | None:
+            return head.bonus(read_views(states, [(question, t) for t in texts])) if len(texts) > 1 else None
+
+        return evidence
+
+    return for_question
 
 
 def recut_all(items: Sequence[Decided], reader: Reader, states: TokenStates) -> list[Choice | None]:
@@ -103,11 +138,12 @@ def evaluate(
     rows: list[dict[str, Any]],
     policies: list[str],
     reader: tuple[Reader, TokenStates] | None = None,
+    evidence: Callable[[str], Evidence] | None = None,
 ) -> dict[str, Any]:
     """Per-policy figures, the AUC of the decision, and a few examples."""
     per: dict[str, list[dict[str, Any]]] = {p: [] for p in policies}
     probs, labels, examples, times = [], [], [], []
-    items = decided(rows, decider)
+    items = decided(rows, decider, evidence)
     choices = recut_all(items, reader[0], reader[1]) if reader else [d.verdict.choice for d in items]
     for d, choice in zip(items, choices, strict=True):
         r, verdict, refused = d.row, d.verdict, d.refused
@@ -134,22 +170,34 @@ def main() -> None:
     ap.add_argument("--policy", default="", help="one length policy (default: all, the committed one marked)")
     ap.add_argument("--show", type=int, default=0, help="print the first N items of each set")
     ap.add_argument("--reader", action="store_true", help="recut the answers with the committed span reader")
-    ap.add_argument("--backend", default="onnx-fp32", help="embedder back-end read by --reader")
     ap.add_argument(
-        "--cache", type=Path, default=Path("/tmp/khabar-reader-states.pkl"), help="token states cache of --reader"
+        "--head", action="store_true", help="choose the sentence with the committed sentence head too (as the pipeline)"
+    )
+    ap.add_argument("--backend", default="onnx-fp32", help="embedder back-end read by --reader and --head")
+    ap.add_argument(
+        "--cache", type=Path, default=Path("/tmp/khabar-reader-states.pkl"), help="token states cache of --reader/--head"
     )
     args = ap.parse_args()
     decider = Decider.load("ur")
     reading: tuple[Reader, TokenStates] | None = None
-    if args.reader:
+    evidence: Callable[[str], Evidence] | None = None
+    states: Any = None
+    if args.reader or args.head:
         from bench.train_reader import CachedStates
         from rag.config import Settings
         from rag.pipeline import Pipeline
 
+        states = CachedStates(Pipeline(Settings(embedder_backend=args.backend)).embedder(), args.cache)  # type: ignore[arg-type]
+    if args.reader:
         reader = load_reader("ur")
         if reader is None:
             raise SystemExit("no reader weights: run python -m bench.train_reader")
-        reading = (reader, CachedStates(Pipeline(Settings(embedder_backend=args.backend)).embedder(), args.cache))  # type: ignore[arg-type]
+        reading = (reader, states)
+    if args.head:
+        head = load_sentence_head("ur")
+        if head is None:
+            raise SystemExit("no sentence head weights: run python -m bench.train_sentence_head")
+        evidence = head_evidence(head, states)
     policies = [args.policy] if args.policy else list(POLICIES)
     print(f"threshold {decider.threshold:.4f}; committed length policy {decider.spans.policy}")
     for name in args.sets.split(","):
@@ -157,9 +205,12 @@ def main() -> None:
         rows = read_rows(DEV_FILE) if name == "dev" else split_by_title(read_rows(TRAIN_FILE))[name]
         if args.max_rows:
             rows = rows[: args.max_rows]
-        out = evaluate(decider, rows, policies, reading)
-        if reading:
-            reading[1].save()  # type: ignore[attr-defined]
+        if evidence is not None:
+            prefetch(rows, states)
+            states.save()
+        out = evaluate(decider, rows, policies, reading, evidence)
+        if states is not None:
+            states.save()
         n_ans = sum(1 for r in rows if r.get("answers"))
         print(
             f"\n{name}: {len(rows)} items ({n_ans} answerable), decision AUC {out['auc']:.3f} [{time.time() - t0:.0f}s]; "

@@ -79,7 +79,7 @@ class CachedStates:
             for text, (offs, states) in zip(chunk, self.inner.token_states(chunk), strict=True):
                 self.memo[self.key(text)] = (np.asarray(offs, dtype=np.int32), np.asarray(states, dtype=np.float16))
             done += len(chunk)
-            if done % (self.batch * 25) == 0 or done == len(todo):
+            if done % (self.batch * 25) == 0:  # the caller saves at the end (`save`)
                 print(f"  encoded {done}/{len(todo)} pairs [{time.time() - t0:.0f}s]", flush=True)
                 self.save()
         return [self.memo[self.key(t)] for t in texts]

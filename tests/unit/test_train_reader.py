@@ -78,6 +78,7 @@ def test_cached_states_encode_each_text_once_and_survive_a_restart(tmp_path: Pat
     first = cache.token_states(["ab", "abc", "ab"])
     assert sorted(inner.seen) == ["ab", "abc"]
     assert first[0][1][0, 0] == first[2][1][0, 0] == 2
+    cache.save()  # the caller saves (every 400 pairs the cache saves itself)
     again = CachedStates(inner, tmp_path / "states.pkl").token_states(["abc", "abcd"])
     assert inner.seen[-1] == "abcd" and inner.seen.count("abc") == 1
     assert again[0][1][0, 0] == 3

@@ -34,9 +34,9 @@ import numpy as np
 from bench.answerer_data import DEV_FILE, TRAIN_FILE, aggregate, read_rows, score_uqa, split_by_title
 from bench.train_answerer import candidates_for
 from rag import grounding
-from rag.answering.decision import Decider, Evidence, Verdict
+from rag.answering.decision import Candidate, Decider, Evidence, Verdict
 from rag.answering.fit import auc
-from rag.answering.reader import Reader, TokenStates, load_reader
+from rag.answering.reader import Reader, TokenStates, load_reader, read_pairs
 from rag.answering.relevance import SentenceHead, load_sentence_head
 from rag.answering.spans import POLICIES, Choice
 
@@ -55,6 +55,12 @@ class Decided:
         return not self.verdict.answerable or self.verdict.choice is None
 
 
+def typed_candidates(row: dict[str, Any]) -> list[Candidate]:
+    """The row's candidates that have the kind of fact its question asks for (as the pipeline)."""
+    kind = grounding.answer_type(row["question"])
+    return [c for c in candidates_for(row) if grounding.has_type(c.text, kind)]
+
+
 def decided(
     rows: Sequence[dict[str, Any]],
     decider: Decider | None = None,
@@ -65,8 +71,7 @@ def decided(
     decider = decider or Decider.load("ur")
     out = []
     for r in rows:
-        kind = grounding.answer_type(r["question"])
-        cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
+        cands = typed_candidates(r)
         t0 = time.perf_counter()
         verdict = decider.decide(r["question"], cands, evidence=evidence(r["question"]) if evidence else None)
         out.append(Decided(r, verdict, verdict.probability if cands else 0.0, 1000 * (time.perf_counter() - t0)))
@@ -80,8 +85,7 @@ def prefetch(rows: Sequence[dict[str, Any]], states: TokenStates) -> None:
 
     texts = []
     for r in rows:
-        kind = grounding.answer_type(r["question"])
-        cands = [c for c in candidates_for(r) if grounding.has_type(c.text, kind)]
+        cands = typed_candidates(r)
         if len(cands) > 1:
             texts += [pair_text(r["question"], c.text)[0] for c in cands]
     states.token_states(texts)
@@ -90,11 +94,9 @@ def prefetch(rows: Sequence[dict[str, Any]], states: TokenStates) -> None:
 def head_evidence(head: SentenceHead, states: TokenStates) -> Callable[[str], Evidence]:
     """The sentence head's evidence for a question, as the pipeline gives it
     (rag/answering/learned.py): the head's bonus over two or more candidates."""
-    from bench.train_reader import read_views
-
     def for_question(question: str) -> Evidence:
         def evidence(texts: Sequence[str]) -> np.ndarray | None:
-            return head.bonus(read_views(states, [(question, t) for t in texts])) if len(texts) > 1 else None
+            return head.bonus(read_pairs(states, question, texts)) if len(texts) > 1 else None
 
         return evidence
 

@@ -56,13 +56,14 @@ LAM_GRID = [0.25, 0.5, 0.75, 1.0, 2.0]
 GOAL_CONTAINS, GOAL_F1 = 70.0, 35.0
 
 
-class CachedStates:
-    """An embedder's token states, kept on disk by the text's sha1."""
+class DiskMemo:
+    """Something computed from an embedder's token states for each text
+    (`_keep`), kept on disk by the text's sha1; saved every 400 texts and
+    when the caller asks (`save`)."""
 
     def __init__(self, inner: TokenStates, path: Path, batch: int = 16) -> None:
         self.inner, self.path, self.batch = inner, path, batch
-        self.id, self.state_layer = inner.id, inner.state_layer
-        self.memo: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.memo: dict[str, Any] = {}
         if path.exists():
             with path.open("rb") as fh:
                 self.memo = pickle.load(fh)
@@ -71,18 +72,22 @@ class CachedStates:
     def key(text: str) -> str:
         return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
-    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _keep(self, text: str, offsets: np.ndarray, states: np.ndarray) -> Any:
+        raise NotImplementedError
+
+    def _encode(self, texts: Sequence[str]) -> int:
+        """Encode the texts not kept yet, in batches (shortest first); how many."""
         todo = sorted({t for t in texts if self.key(t) not in self.memo}, key=len)
         t0, done = time.time(), 0
         for i in range(0, len(todo), self.batch):
             chunk = todo[i : i + self.batch]
             for text, (offs, states) in zip(chunk, self.inner.token_states(chunk), strict=True):
-                self.memo[self.key(text)] = (np.asarray(offs, dtype=np.int32), np.asarray(states, dtype=np.float16))
+                self.memo[self.key(text)] = self._keep(text, offs, states)
             done += len(chunk)
-            if done % (self.batch * 25) == 0:  # the caller saves at the end (`save`)
+            if done % (self.batch * 25) == 0:
                 print(f"  encoded {done}/{len(todo)} pairs [{time.time() - t0:.0f}s]", flush=True)
                 self.save()
-        return [self.memo[self.key(t)] for t in texts]
+        return len(todo)
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -90,6 +95,21 @@ class CachedStates:
         with tmp.open("wb") as fh:
             pickle.dump(self.memo, fh, protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path)
+
+
+class CachedStates(DiskMemo):
+    """An embedder's token states, kept on disk by the text's sha1."""
+
+    def __init__(self, inner: TokenStates, path: Path, batch: int = 16) -> None:
+        super().__init__(inner, path, batch)
+        self.id, self.state_layer = inner.id, inner.state_layer
+
+    def _keep(self, text: str, offsets: np.ndarray, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.asarray(offsets, dtype=np.int32), np.asarray(states, dtype=np.float16)
+
+    def token_states(self, texts: Sequence[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        self._encode(texts)
+        return [self.memo[self.key(t)] for t in texts]
 
 
 def gold_items(rows: Sequence[dict[str, Any]]) -> list[tuple[dict[str, Any], str, tuple[int, int]]]:

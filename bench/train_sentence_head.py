@@ -30,9 +30,7 @@ Holdout rows are never fitted on.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,6 +51,7 @@ from bench.answerer_data import (
     sentences,
     split_by_title,
 )
+from bench.train_reader import DiskMemo
 from rag.answering.decision import Decider
 from rag.answering.features import QuestionInfo, question_info
 from rag.answering.fit import fit_ranker
@@ -66,41 +65,23 @@ GOAL_CONTAINS, GOAL_F1 = 70.0, 35.0  # the issue's targets: the rule of bench/tr
 GAMMA_GRID = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 
 
-class PooledCache:
+class PooledCache(DiskMemo):
     """`relevance.pooled` of each (question, sentence) pair, kept on disk by
     the pair text's sha1."""
 
     def __init__(self, inner: TokenStates, path: Path, batch: int = 16) -> None:
-        self.inner, self.path, self.batch = inner, path, batch
-        self.memo: dict[str, np.ndarray] = {}
-        if path.exists():
-            with path.open("rb") as fh:
-                self.memo = pickle.load(fh)
+        super().__init__(inner, path, batch)
+        self.starts: dict[str, int] = {}  # where the sentence starts in each pair text being encoded
 
-    @staticmethod
-    def key(text: str) -> str:
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    def _keep(self, text: str, offsets: np.ndarray, states: np.ndarray) -> np.ndarray:
+        return pooled(token_view(offsets, np.asarray(states, dtype=np.float32), self.starts[text]))
 
     def vectors(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         texts = [pair_text(q, s) for q, s in pairs]
-        todo = sorted({t for t in texts if self.key(t[0]) not in self.memo}, key=lambda t: len(t[0]))
-        t0 = time.time()
-        for i in range(0, len(todo), self.batch):
-            chunk = todo[i : i + self.batch]
-            for (text, start), (offs, states) in zip(chunk, self.inner.token_states([t for t, _ in chunk]), strict=True):
-                self.memo[self.key(text)] = pooled(token_view(offs, np.asarray(states, dtype=np.float32), start))
-            done = i + len(chunk)
-            if done % (self.batch * 25) == 0 or done == len(todo):
-                print(f"  encoded {done}/{len(todo)} pairs [{time.time() - t0:.0f}s]", flush=True)
-                self.save()
+        self.starts = dict(texts)
+        if self._encode(list(self.starts)):
+            self.save()
         return np.stack([self.memo[self.key(t)] for t, _ in texts]) if texts else np.zeros((0, 0), np.float32)
-
-    def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(self.memo, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
 
 
 @dataclass

@@ -81,6 +81,21 @@ def token_view(offsets: np.ndarray, states: np.ndarray, start: int) -> TokenView
     return TokenView(rel, np.concatenate([h, h * qn[None, :]], axis=1))
 
 
+def gives_states(states: object, embedder: str, layer: int) -> TypeGuard[TokenStates]:
+    """Whether `states` gives token states of this embedder and layer: the
+    only ones a head fitted on them may read."""
+    return (
+        callable(getattr(states, "token_states", None))
+        and getattr(states, "id", None) == embedder
+        and getattr(states, "state_layer", None) == layer
+    )
+
+
+def rounded(a: np.ndarray) -> Any:
+    """Weights as JSON numbers (5 decimals)."""
+    return np.round(a.astype(np.float64), 5).tolist()
+
+
 def _log_softmax(x: np.ndarray) -> np.ndarray:
     m = float(x.max())
     return x - (m + float(np.log(np.exp(x - m).sum())))
@@ -127,9 +142,7 @@ class Reader:
         )
 
     def to_json(self) -> dict[str, Any]:
-        def r(a: np.ndarray) -> Any:
-            return np.round(a.astype(np.float64), 5).tolist()
-
+        r = rounded
         return {
             "lang": self.lang,
             "embedder": self.embedder,
@@ -145,11 +158,7 @@ class Reader:
 
     def reads(self, states: object) -> TypeGuard[TokenStates]:
         """Whether `states` gives the token states this head was fitted on."""
-        return (
-            callable(getattr(states, "token_states", None))
-            and getattr(states, "id", None) == self.embedder
-            and getattr(states, "state_layer", None) == self.layer
-        )
+        return gives_states(states, self.embedder, self.layer)
 
     def logits(self, view: TokenView) -> np.ndarray:
         """(n, 2) start and end scores of the sentence's tokens."""

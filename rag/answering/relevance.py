@@ -37,7 +37,7 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
-from .reader import TokenStates, TokenView
+from .reader import TokenStates, TokenView, gives_states, rounded
 
 WEIGHTS_DIR = Path(__file__).with_name("weights")
 
@@ -88,9 +88,7 @@ class SentenceHead:
         )
 
     def to_json(self) -> dict[str, Any]:
-        def r(a: np.ndarray) -> Any:
-            return np.round(a.astype(np.float64), 5).tolist()
-
+        r = rounded
         return {
             "lang": self.lang,
             "embedder": self.embedder,
@@ -104,11 +102,7 @@ class SentenceHead:
 
     def reads(self, states: object) -> TypeGuard[TokenStates]:
         """Whether `states` gives the token states this head was fitted on."""
-        return (
-            callable(getattr(states, "token_states", None))
-            and getattr(states, "id", None) == self.embedder
-            and getattr(states, "state_layer", None) == self.layer
-        )
+        return gives_states(states, self.embedder, self.layer)
 
     def scores(self, views: Sequence[TokenView]) -> np.ndarray:
         """One score per sentence (each read with the question)."""
